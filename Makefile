@@ -1,0 +1,33 @@
+# The two set-up commands of the README: `make install`, then `make test`.
+# .ci/run calls exactly these; keep them the single source of truth for CI and laptops.
+PYTHON ?= python3
+VENV := venv
+BIN := $(VENV)/bin
+
+.PHONY: install test lint typecheck workflows unit bench
+
+install:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+
+test: lint typecheck workflows unit
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy .
+
+workflows:
+	@if ls .github/workflows/*.yml >/dev/null 2>&1; then \
+		$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml && \
+		$(BIN)/zizmor --offline .github/workflows; \
+	else echo "no workflows yet"; fi
+
+unit:
+	$(BIN)/python -m pytest
+
+bench:
+	$(BIN)/python -m benchmarks

@@ -1,0 +1,1 @@
+"""Test-only stand-ins for what cannot run here: the Pulumi engine, AWS (moto) and Genesys' HTTP API."""
