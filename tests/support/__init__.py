@@ -1,1 +1,1 @@
-"""Test-only stand-ins for what cannot run here: the Pulumi engine, AWS (moto) and Genesys' HTTP API."""
+"""Test-only stand-ins for what cannot run here: the Pulumi engine, AWS (moto), Genesys' API."""

@@ -35,7 +35,7 @@ def moto_server() -> Iterator[str]:
 @pytest.fixture
 def aws_endpoint(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A moto endpoint with empty state, and an environment that can only reach it."""
-    reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+    reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")  # noqa: S310
     with urllib.request.urlopen(reset, timeout=10) as response:  # noqa: S310 - loopback only
         assert response.status == 200
     for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):

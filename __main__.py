@@ -1,0 +1,37 @@
+"""genesys-oauth-secrets: a Genesys Cloud OAuth client and its AWS secret per configured client.
+
+Thin on purpose: config is validated in ``components.config``, the resources live in
+``components.oauth_client_secret``. The only stack output is ``clients`` (ids and secret ARNs).
+"""
+
+import pulumi
+
+from components.config import load_stack_config
+from components.oauth_client_secret import OAuthClientSecret, OAuthClientSecretArgs
+from components.secrets_key import create_secrets_key
+from components.tagging import stack_tags
+
+config = load_stack_config(pulumi.Config())
+tags = stack_tags(config.tags)
+kms_key_id = config.secrets_kms_key_id or create_secrets_key(tags).arn
+
+clients = {
+    client.name: OAuthClientSecret(
+        client.name,
+        OAuthClientSecretArgs(
+            client=client,
+            genesys_region=config.genesys_region,
+            kms_key_id=kms_key_id,
+            tags=tags,
+        ),
+    )
+    for client in config.clients
+}
+
+pulumi.export(
+    "clients",
+    {
+        name: {"client_id": component.client_id, "secret_arn": component.secret_arn}
+        for name, component in clients.items()
+    },
+)

@@ -1,0 +1,35 @@
+"""The stack's customer-managed KMS key for its Secrets Manager secrets.
+
+Secrets Manager's default ``aws/secretsmanager`` key cannot be shared across accounts or
+narrowed by key policy, so the program encrypts the secrets with a key of its own unless the
+stack config names an existing one. Rotation is on; the alias makes the key findable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+KEY_DELETION_WINDOW_DAYS = 30
+"""The longest KMS allows: a key deleted by mistake takes every secret's plaintext with it."""
+
+
+def alias_name(stack: str) -> str:
+    """``alias/genesys-oauth-secrets-<stack>``; KMS aliases do not allow the dots stacks may."""
+    return f"alias/genesys-oauth-secrets-{stack.replace('.', '-')}"
+
+
+def create_secrets_key(tags: Mapping[str, str]) -> aws.kms.Key:
+    """Create the key and its alias at stack level (not under any one client's component)."""
+    stack = pulumi.get_stack()
+    key = aws.kms.Key(
+        "secrets-key",
+        description=f"Encrypts the Genesys Cloud OAuth client secrets of stack {stack}",
+        enable_key_rotation=True,
+        deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
+        tags=dict(tags),
+    )
+    aws.kms.Alias("secrets-key-alias", name=alias_name(stack), target_key_id=key.key_id)
+    return key
