@@ -274,14 +274,17 @@ def config_values(config: Mapping[str, Any]) -> dict[str, str]:
     return values
 
 
-def start_engine(marker: str, *, preview: bool = False) -> ProgramRun:
+def start_engine(
+    marker: str, *, preview: bool = False, log_level: int = logging.DEBUG
+) -> ProgramRun:
     """A fresh capturing engine: new event loop, mocks set, logs collected.
 
     Follows Pulumi's guidance for Python unit tests: a new event loop before ``set_mocks``, and
     the program run fresh with ``runpy`` (see ``ProgramRun.evaluate``). Each call is a new
     deployment: the root stack and the per-deployment package-reference cache are dropped, as
     they would be in a new ``pulumi up``; otherwise one test's stack outputs and RegisterPackage
-    would silently carry into the next.
+    would silently carry into the next. Tests capture the engine log at DEBUG so a secret in
+    any log line is caught; benchmarks pass a higher ``log_level`` to time the program itself.
     """
     asyncio.set_event_loop(asyncio.new_event_loop())
     pulumi.runtime.settings.ROOT.set(None)
@@ -289,7 +292,7 @@ def start_engine(marker: str, *, preview: bool = False) -> ProgramRun:
     monitor = CapturingMonitor(provider_mocks)
     run = ProgramRun(monitor=monitor, provider_mocks=provider_mocks)
     logger = logging.getLogger(f"pulumi-engine-{uuid.uuid4()}")
-    logger.setLevel(logging.DEBUG)
+    logger.setLevel(log_level)
     logger.propagate = False
     logger.addHandler(_ListHandler(run.logs))
     mocks.set_mocks(
