@@ -1,0 +1,65 @@
+"""One place that builds the boto3 clients, so every command reaches the same endpoint.
+
+``--endpoint-url`` wins over ``AWS_ENDPOINT_URL``; without either, boto3's normal resolution
+(real AWS) applies. A custom endpoint (the local emulator, a VPC endpoint) gets path-style S3
+addressing, because emulators on ``127.0.0.1`` cannot serve ``<bucket>.127.0.0.1`` host names.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sts import STSClient
+
+ENDPOINT_ENV = "AWS_ENDPOINT_URL"
+DEFAULT_REGION = "us-east-1"
+
+
+def resolve_endpoint(endpoint_url: str | None) -> str | None:
+    """The endpoint every client uses: the flag, else ``AWS_ENDPOINT_URL``, else real AWS."""
+    return endpoint_url or os.environ.get(ENDPOINT_ENV) or None
+
+
+def resolve_region(region: str | None) -> str:
+    """The flag, else the shell's region, else us-east-1 (S3 redirects to the bucket's region)."""
+    return (
+        region
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or DEFAULT_REGION
+    )
+
+
+@dataclass(frozen=True)
+class AwsClients:
+    """The three clients the commands need, bound to one region and endpoint."""
+
+    s3: S3Client
+    kms: KMSClient
+    sts: STSClient
+    region: str
+    endpoint_url: str | None
+
+
+def connect(region: str | None = None, endpoint_url: str | None = None) -> AwsClients:
+    """Build the clients; no network call happens here (errors surface on first use)."""
+    endpoint = resolve_endpoint(endpoint_url)
+    resolved_region = resolve_region(region)
+    retries = Config(retries={"max_attempts": 3, "mode": "standard"})
+    s3_config = retries.merge(Config(s3={"addressing_style": "path"})) if endpoint else retries
+    session = boto3.session.Session(region_name=resolved_region)
+    return AwsClients(
+        s3=session.client("s3", endpoint_url=endpoint, config=s3_config),
+        kms=session.client("kms", endpoint_url=endpoint, config=retries),
+        sts=session.client("sts", endpoint_url=endpoint, config=retries),
+        region=resolved_region,
+        endpoint_url=endpoint,
+    )

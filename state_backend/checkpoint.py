@@ -1,0 +1,246 @@
+"""Read a Pulumi checkpoint from a file or the DIY bucket, and walk it one resource at a time.
+
+Two shapes exist (see ``pulumi/pulumi`` ``sdk/go/common/apitype/core.go``):
+
+- the DIY backend's state file ``{"version": 3, "checkpoint": {"stack", "config", "latest":
+  {"manifest", "secrets_providers", "resources", "pending_operations"}}}``;
+- ``pulumi stack export``: ``{"version": 3, "deployment": {"manifest", "secrets_providers",
+  "resources", ...}}``.
+
+Either may be gzip-compressed (``PULUMI_DIY_BACKEND_GZIP``); like Pulumi, gzip is recognised by
+its magic bytes, not the file name.
+
+Memory: the decoded text of the file is held once; resources are decoded one by one with the C
+JSON scanner and handed to the visitor, so a 10,000-resource state never becomes one big Python
+object tree. That keeps the audit's footprint at "the file plus one resource".
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from state_backend.errors import CheckpointUnreadable, translate
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+SUPPORTED_VERSION = 3
+GZIP_MAGIC = b"\x1f\x8b"
+
+JsonPath = tuple[str | int, ...]
+Visitor = Callable[[JsonPath, object], None]
+"""Called with the path and decoded value of every part of the document not walked into."""
+
+ITEMS = "items"
+"""Plan marker: decode this array's elements one at a time instead of the whole array."""
+
+Plan = Mapping[str, "Plan | str"]
+
+_DEPLOYMENT_PLAN: Plan = {"resources": ITEMS, "pending_operations": ITEMS}
+_ROOT_PLAN: Plan = {"checkpoint": {"latest": _DEPLOYMENT_PLAN}, "deployment": _DEPLOYMENT_PLAN}
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+@dataclass(frozen=True)
+class StateText:
+    """A checkpoint's JSON text and where it came from (for messages, never its content)."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the walk found at the top: which format, and the schema version."""
+
+    kind: str
+    """``diy-checkpoint`` or ``stack-export``."""
+    root: str
+    """``checkpoint`` or ``deployment``: the key holding the deployment."""
+
+
+def decode_bytes(raw: bytes, source: str) -> StateText:
+    """Gunzip if the bytes say so, then decode UTF-8; corrupt input is a clear failure."""
+    if raw[:2] == GZIP_MAGIC:
+        try:
+            raw = gzip.decompress(raw)
+        except EOFError as error:
+            raise CheckpointUnreadable(
+                f"{source}: the gzip stream is truncated (the upload or download was cut "
+                "short); fetch the object again or restore a previous version"
+            ) from error
+        except (gzip.BadGzipFile, zlib.error) as error:
+            raise CheckpointUnreadable(f"{source}: corrupt gzip data ({error})") from error
+    try:
+        return StateText(raw.decode("utf-8"), source)
+    except UnicodeDecodeError as error:
+        raise CheckpointUnreadable(
+            f"{source}: not UTF-8 text, so not a Pulumi checkpoint ({error.reason} at byte "
+            f"{error.start})"
+        ) from error
+
+
+def read_file(path: Path) -> StateText:
+    """A ``pulumi stack export`` output or a copied DIY state file, plain or gzip."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as error:
+        raise CheckpointUnreadable(f"state file not found: {path}") from error
+    except IsADirectoryError as error:
+        raise CheckpointUnreadable(f"{path} is a directory, not a state file") from error
+    except PermissionError as error:
+        raise CheckpointUnreadable(f"no permission to read {path}") from error
+    return decode_bytes(raw, str(path))
+
+
+def stack_key(project: str, stack: str) -> str:
+    """The DIY backend's state object for a project-scoped stack (without extension)."""
+    return f".pulumi/stacks/{project}/{stack}.json"
+
+
+def choose_state_key(found: Mapping[str, datetime], plain: str) -> str | None:
+    """The object Pulumi itself would load: ``.json.gz`` unless the plain ``.json`` is newer.
+
+    That is the DIY backend's ``stackPath`` rule for when both exist (gzip toggled over time).
+    ``found`` maps the keys present to their LastModified.
+    """
+    gzipped = f"{plain}.gz"
+    if gzipped in found and not (plain in found and found[plain] > found[gzipped]):
+        return gzipped
+    return plain if plain in found else None
+
+
+def read_bucket(s3: S3Client, bucket: str, project: str, stack: str) -> StateText:
+    """The current checkpoint of ``project/stack`` in a DIY backend bucket."""
+    plain = stack_key(project, stack)
+    target = f"s3://{bucket}/{plain}"
+    try:
+        listing = s3.list_objects_v2(Bucket=bucket, Prefix=plain)
+        found = {
+            obj["Key"]: obj["LastModified"]
+            for obj in listing.get("Contents", [])
+            if obj["Key"] in {plain, f"{plain}.gz"}
+        }
+        key = choose_state_key(found, plain)
+        if key is None:
+            raise CheckpointUnreadable(
+                f"no state for stack {project}/{stack} in s3://{bucket} (looked for {plain} and "
+                f"{plain}.gz): check --project/--stack, or run `pulumi up` once"
+            )
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except (ClientError, BotoCoreError) as error:
+        raise translate(error, service="s3", target=target) from error
+    return decode_bytes(body, f"s3://{bucket}/{key}")
+
+
+def _skip(text: str, pos: int) -> int:
+    return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]  # always matches
+
+
+def _expect(text: str, pos: int, char: str) -> int:
+    if text[pos : pos + 1] != char:
+        raise ValueError(f"expected {char!r} at character {pos}")
+    return pos + 1
+
+
+def _decode(text: str, pos: int) -> tuple[object, int]:
+    value, end = _DECODER.raw_decode(text, pos)
+    return value, end
+
+
+def _walk_array(text: str, pos: int, path: JsonPath, visit: Visitor) -> int:
+    pos = _skip(text, _expect(text, pos, "["))
+    if text[pos : pos + 1] == "]":
+        return pos + 1
+    index = 0
+    while True:
+        value, pos = _decode(text, pos)
+        visit((*path, index), value)
+        index += 1
+        pos = _skip(text, pos)
+        if text[pos : pos + 1] == "]":
+            return pos + 1
+        pos = _skip(text, _expect(text, pos, ","))
+
+
+def _walk_object(
+    text: str, pos: int, path: JsonPath, plan: Plan, *, visit: Visitor, entered: set[JsonPath]
+) -> int:
+    entered.add(path)
+    pos = _skip(text, _expect(text, pos, "{"))
+    if text[pos : pos + 1] == "}":
+        return pos + 1
+    while True:
+        if text[pos : pos + 1] != '"':
+            raise ValueError(f"expected a property name at character {pos}")
+        key, pos = _decode(text, pos)
+        assert isinstance(key, str)  # noqa: S101 - a JSON string always decodes to str
+        pos = _skip(text, _expect(text, _skip(text, pos), ":"))
+        sub_plan = plan.get(key)
+        opener = text[pos : pos + 1]
+        if isinstance(sub_plan, Mapping) and opener == "{":
+            pos = _walk_object(text, pos, (*path, key), sub_plan, visit=visit, entered=entered)
+        elif sub_plan == ITEMS and opener == "[":
+            pos = _walk_array(text, pos, (*path, key), visit)
+        else:
+            value, pos = _decode(text, pos)
+            visit((*path, key), value)
+        pos = _skip(text, pos)
+        if text[pos : pos + 1] == "}":
+            return pos + 1
+        pos = _skip(text, _expect(text, pos, ","))
+
+
+def walk(state: StateText, visit: Visitor) -> Shape:
+    """Stream the checkpoint to ``visit``: one call per resource, one per other top-level part.
+
+    Resources arrive with paths like ``("checkpoint", "latest", "resources", 4)``; anything else
+    (the manifest, ``secrets_providers``, the version) arrives decoded at its own path.
+    Raises ``CheckpointUnreadable`` for text that is not JSON or not a version-3 checkpoint.
+    """
+    version: list[object] = []
+    entered: set[JsonPath] = set()
+
+    def record(path: JsonPath, value: object) -> None:
+        if path == ("version",):
+            version.append(value)
+        visit(path, value)
+
+    text = state.text
+    try:
+        start = _skip(text, 0)
+        if text[start : start + 1] != "{":
+            raise CheckpointUnreadable(
+                f"{state.source}: not a Pulumi checkpoint (expected a JSON object)"
+            )
+        end = _skip(text, _walk_object(text, start, (), _ROOT_PLAN, visit=record, entered=entered))
+        if end != len(text):
+            raise ValueError(f"unexpected data after the document at character {end}")
+    except (ValueError, IndexError) as error:
+        raise CheckpointUnreadable(f"{state.source}: not valid JSON ({error})") from error
+
+    roots = [key for key in ("checkpoint", "deployment") if (key,) in entered]
+    if not version or len(roots) != 1:
+        raise CheckpointUnreadable(
+            f"{state.source}: not a Pulumi checkpoint: expected a `version` and either a "
+            "`checkpoint` (DIY state file) or a `deployment` (`pulumi stack export`) object"
+        )
+    if version[0] != SUPPORTED_VERSION:
+        raise CheckpointUnreadable(
+            f"{state.source}: checkpoint version {version[0]!r} is not supported (only "
+            f"{SUPPORTED_VERSION}, written by every Pulumi 3 CLI); run `pulumi stack export` with "
+            "a current CLI"
+        )
+    root = roots[0]
+    return Shape(kind="diy-checkpoint" if root == "checkpoint" else "stack-export", root=root)
