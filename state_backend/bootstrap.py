@@ -1,0 +1,592 @@
+"""Create, or check and repair, the DIY state bucket and the two KMS keys before ``pulumi up``.
+
+Two keys, on purpose: the bucket's SSE-KMS key protects the state file at rest, the
+secrets-provider key (``awskms://``) protects each secret inside it. Principals that must read
+state (previews, this audit) need the first one only; only deployers need the second. One key for
+both would let every state reader decrypt every client secret.
+
+Idempotent: every setting is read back and compared before anything is written, so a second run
+changes nothing and says so. On a bucket that already exists, a setting that differs is a
+violation: listed always, changed only with ``--fix`` (an existing bucket may be someone's
+deliberate choice). Everything created is recorded in the journal as it happens, so a failure
+halfway reports exactly what was left behind.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from state_backend.aws import AwsClients
+from state_backend.errors import (
+    BackendError,
+    BucketOwnedElsewhere,
+    KeyAliasTaken,
+    UsageError,
+    translate,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+    from mypy_boto3_s3 import S3Client
+
+DEFAULT_KEY_ALIAS = "alias/pulumi-genesys-oauth-secrets"
+DEFAULT_STATE_KEY_ALIAS = "alias/pulumi-genesys-oauth-secrets-state"
+DEFAULT_NONCURRENT_DAYS = 90
+ROLE_TAG = "pulumi-backend-role"
+"""Tag that marks a key as created by bootstrap for one role; an alias on an untagged key is
+someone else's and is never taken over silently."""
+SECRETS_ROLE = "secrets-provider"
+STATE_ROLE = "state-bucket"
+TLS_STATEMENT_ID = "DenyInsecureTransport"
+LIFECYCLE_RULE_ID = "expire-noncurrent-state-versions"
+
+_BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_ALIAS = re.compile(r"^alias/[a-zA-Z0-9/_-]{1,250}$")
+_NOT_FOUND = frozenset(
+    {
+        "NoSuchBucketPolicy",
+        "NoSuchLifecycleConfiguration",
+        "NoSuchPublicAccessBlockConfiguration",
+        "OwnershipControlsNotFoundError",
+        "ServerSideEncryptionConfigurationNotFoundError",
+    }
+)
+
+
+@dataclass(frozen=True)
+class BootstrapSettings:
+    """What to create; every field has the project's default except bucket and region."""
+
+    bucket: str
+    region: str
+    key_alias: str = DEFAULT_KEY_ALIAS
+    state_key_alias: str = DEFAULT_STATE_KEY_ALIAS
+    noncurrent_days: int = DEFAULT_NONCURRENT_DAYS
+    stack: str = "prod"
+
+
+@dataclass
+class Journal:
+    """What bootstrap did and found, printed line by line as it happens."""
+
+    emit: Callable[[str], None]
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+    def create(self, what: str) -> None:
+        """A resource that did not exist before this run."""
+        self.created.append(what)
+        self.emit(f"created    {what}")
+
+    def change(self, what: str) -> None:
+        """A setting written on a resource this run created or was told to fix."""
+        self.changed.append(what)
+        self.emit(f"set        {what}")
+
+    def ok(self, what: str) -> None:
+        """A setting read back and found as expected."""
+        self.emit(f"ok         {what}")
+
+    def violation(self, what: str, found: str, *, fixed: bool) -> None:
+        """A setting that differs; fixed now, or left for ``--fix``."""
+        if fixed:
+            self.changed.append(what)
+            self.emit(f"fixed      {what} (was: {found})")
+        else:
+            self.violations.append(what)
+            self.emit(f"VIOLATION  {what}: found {found}")
+
+
+def validate_bucket_name(name: str) -> None:
+    """AWS's general-purpose bucket naming rules, checked before any call is made."""
+    problems = []
+    if not _BUCKET_CHARS.match(name):
+        problems.append(
+            "3-63 characters of lowercase letters, digits, dots and hyphens, starting and "
+            "ending with a letter or digit"
+        )
+    if ".." in name:
+        problems.append("no two adjacent dots")
+    try:
+        ipaddress.ip_address(name)
+        problems.append("not an IP address")
+    except ValueError:
+        pass
+    problems += [f"must not start with {p}" for p in _RESERVED_PREFIXES if name.startswith(p)]
+    problems += [f"must not end with {s}" for s in _RESERVED_SUFFIXES if name.endswith(s)]
+    if problems:
+        raise UsageError(f"invalid bucket name {name!r}: " + "; ".join(problems))
+
+
+def validate_alias(alias: str, flag: str) -> None:
+    """KMS alias syntax; ``alias/aws/`` is reserved for AWS-managed keys."""
+    if not _ALIAS.match(alias) or alias.startswith("alias/aws/"):
+        raise UsageError(
+            f"{flag} {alias!r} is not a usable KMS alias: use alias/<letters, digits, / _ ->, "
+            "not under alias/aws/"
+        )
+
+
+def _call(service: str, target: str, action: Callable[[], Any]) -> Any:
+    """Run one AWS call, turning its errors into messages that name the fix."""
+    try:
+        return action()
+    except (ClientError, BotoCoreError) as error:
+        raise translate(error, service=service, target=target) from error
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _read_optional(target: str, action: Callable[[], Any]) -> Any:
+    """A bucket setting, or None when it was never configured (S3 answers "not found")."""
+    try:
+        return action()
+    except ClientError as error:
+        if _error_code(error) in _NOT_FOUND:
+            return None
+        raise translate(error, service="s3", target=target) from error
+    except BotoCoreError as error:
+        raise translate(error, service="s3", target=target) from error
+
+
+def _probe_bucket(
+    s3: S3Client, settings: BootstrapSettings, account: str, journal: Journal
+) -> bool:
+    """True if the bucket exists and is ours, False if it does not exist.
+
+    ``ExpectedBucketOwner`` makes S3 answer 403 for another account's bucket. A 403 also comes
+    back when we lack s3:ListBucket (which Pulumi's DIY backend needs anyway), so CreateBucket
+    settles who owns it: ``BucketAlreadyExists`` means another account.
+    """
+    bucket = settings.bucket
+    target = f"s3://{bucket}"
+    try:
+        s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=account)
+        return True
+    except ClientError as error:
+        if _error_code(error) in {"404", "NoSuchBucket"}:
+            return False
+        if _error_code(error) not in {"403", "AccessDenied"}:
+            raise translate(error, service="s3", target=target) from error
+    except BotoCoreError as error:
+        raise translate(error, service="s3", target=target) from error
+    try:
+        _create_bucket(s3, settings, journal)
+    except BucketOwnedElsewhere:
+        raise
+    except BackendError as error:
+        raise BackendError(
+            f"cannot tell who owns {target}: it answers 403. Either another AWS account owns it "
+            f"(pick another name) or you lack s3:ListBucket on it ({error})"
+        ) from error
+    raise translate(
+        ClientError({"Error": {"Code": "AccessDenied"}}, "HeadBucket"), service="s3", target=target
+    )
+
+
+def _owned_elsewhere(bucket: str) -> BucketOwnedElsewhere:
+    return BucketOwnedElsewhere(
+        f"the bucket name {bucket!r} is taken by another AWS account (bucket names are global): "
+        "choose another name, e.g. with your account id or org as a prefix"
+    )
+
+
+def _inspect_key(kms: KMSClient, alias: str, role: str) -> Any:
+    """The metadata of the key behind ``alias`` (None if the alias is free); read-only.
+
+    Runs for both aliases before anything is created, so a taken alias fails the run cleanly.
+    """
+    try:
+        meta = kms.describe_key(KeyId=alias)["KeyMetadata"]
+    except ClientError as error:
+        if _error_code(error) == "NotFoundException":
+            return None
+        raise translate(error, service="kms", target=alias) from error
+    except BotoCoreError as error:
+        raise translate(error, service="kms", target=alias) from error
+    key_id = meta["KeyId"]
+    tags = _call("kms", alias, lambda: kms.list_resource_tags(KeyId=key_id))["Tags"]
+    if {tag["TagKey"]: tag["TagValue"] for tag in tags}.get(ROLE_TAG) != role:
+        raise KeyAliasTaken(
+            f"{alias} already points at KMS key {key_id} ({meta.get('Description') or 'no '}"
+            f"description), which bootstrap did not create as the {role} key: choose another "
+            f"alias, or adopt that key by tagging it {ROLE_TAG}={role} after checking its key "
+            "policy and rotation"
+        )
+    if meta["KeyState"] == "PendingDeletion":
+        raise BackendError(
+            f"the KMS key behind {alias} ({key_id}) is scheduled for deletion: cancel it with "
+            f"`aws kms cancel-key-deletion --key-id {key_id}` before anything depends on it"
+        )
+    return meta
+
+
+def _ensure_key(
+    kms: KMSClient,
+    alias: str,
+    meta: Any,
+    *,
+    role: str,
+    description: str,
+    fix: bool,
+    journal: Journal,
+) -> str:
+    """The ARN of the key behind ``alias``: created if ``meta`` is None, else checked."""
+    if meta is None:
+        return _create_key(kms, alias, role=role, description=description, journal=journal)
+    key_id = meta["KeyId"]
+    if meta["KeyState"] != "Enabled":
+        journal.violation(f"{alias} enabled", meta["KeyState"], fixed=fix)
+        if fix:
+            _call("kms", alias, lambda: kms.enable_key(KeyId=key_id))
+    rotation = _call("kms", alias, lambda: kms.get_key_rotation_status(KeyId=key_id))
+    if rotation["KeyRotationEnabled"]:
+        journal.ok(f"{alias} -> {meta['Arn']}, rotation on")
+    else:
+        journal.violation(f"{alias} key rotation on", "rotation off", fixed=fix)
+        if fix:
+            _call("kms", alias, lambda: kms.enable_key_rotation(KeyId=key_id))
+    return str(meta["Arn"])
+
+
+def _create_key(
+    kms: KMSClient, alias: str, *, role: str, description: str, journal: Journal
+) -> str:
+    meta = _call(
+        "kms",
+        alias,
+        lambda: kms.create_key(
+            Description=description,
+            KeyUsage="ENCRYPT_DECRYPT",
+            KeySpec="SYMMETRIC_DEFAULT",
+            Tags=[
+                {"TagKey": ROLE_TAG, "TagValue": role},
+                {"TagKey": "managed-by", "TagValue": "state_backend bootstrap"},
+            ],
+        ),
+    )["KeyMetadata"]
+    journal.create(f"KMS key {meta['Arn']} ({role})")
+    _call("kms", alias, lambda: kms.enable_key_rotation(KeyId=meta["KeyId"]))
+    journal.change(f"{meta['KeyId']} key rotation on")
+    try:
+        kms.create_alias(AliasName=alias, TargetKeyId=meta["KeyId"])
+    except ClientError as error:
+        if _error_code(error) == "AlreadyExistsException":
+            raise KeyAliasTaken(
+                f"{alias} was created by someone else while this run created key "
+                f"{meta['KeyId']}; that key now has no alias: schedule its deletion with "
+                f"`aws kms schedule-key-deletion --key-id {meta['KeyId']} "
+                "--pending-window-in-days 7` and rerun"
+            ) from error
+        raise translate(error, service="kms", target=alias) from error
+    except BotoCoreError as error:
+        raise translate(error, service="kms", target=alias) from error
+    journal.create(f"alias {alias} -> {meta['KeyId']}")
+    return str(meta["Arn"])
+
+
+@dataclass(frozen=True)
+class BucketSetting:
+    """One baseline setting: how to find what differs (None = compliant) and how to apply it."""
+
+    name: str
+    differs: Callable[[], str | None]
+    apply: Callable[[], object]
+
+
+def _tls_statement(bucket_arn: str) -> dict[str, Any]:
+    return {
+        "Sid": TLS_STATEMENT_ID,
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def _as_list(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]
+
+
+def _denies_plain_http(statement: dict[str, Any], bucket_arn: str) -> bool:
+    """A statement that denies every principal every S3 action over plain HTTP, bucket-wide."""
+    condition = statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")
+    return (
+        statement.get("Effect") == "Deny"
+        and statement.get("Principal") in ("*", {"AWS": "*"})
+        and "s3:*" in _as_list(statement.get("Action"))
+        and {bucket_arn, f"{bucket_arn}/*"} <= set(map(str, _as_list(statement.get("Resource"))))
+        and str(_as_list(condition)[0]).lower() == "false"
+    )
+
+
+def _whole_bucket(rule: dict[str, Any]) -> bool:
+    rule_filter = rule.get("Filter")
+    return (rule_filter in (None, {}, {"Prefix": ""})) and rule.get("Prefix", "") == ""
+
+
+def bucket_settings(
+    s3: S3Client, settings: BootstrapSettings, state_key_arn: str, partition: str
+) -> list[BucketSetting]:
+    """The baseline of the state bucket, each setting read back the way S3 reports it."""
+    bucket = settings.bucket
+    target = f"s3://{bucket}"
+    bucket_arn = f"arn:{partition}:s3:::{bucket}"
+    days = settings.noncurrent_days
+    block_all = {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
+
+    def versioning() -> str | None:
+        status = _call("s3", target, lambda: s3.get_bucket_versioning(Bucket=bucket)).get("Status")
+        return None if status == "Enabled" else f"versioning {status or 'never enabled'}"
+
+    def encryption() -> str | None:
+        config = _read_optional(target, lambda: s3.get_bucket_encryption(Bucket=bucket))
+        rules = config["ServerSideEncryptionConfiguration"]["Rules"] if config else []
+        rule = rules[0] if rules else {}
+        default = rule.get("ApplyServerSideEncryptionByDefault", {})
+        if default.get("SSEAlgorithm") != "aws:kms":
+            return f"default encryption {default.get('SSEAlgorithm') or 'none'}"
+        if not _same_key(default.get("KMSMasterKeyID", ""), state_key_arn):
+            return "SSE-KMS with another key"
+        return None if rule.get("BucketKeyEnabled") else "SSE-KMS without a bucket key"
+
+    def public_access() -> str | None:
+        config = _read_optional(target, lambda: s3.get_public_access_block(Bucket=bucket))
+        current = config["PublicAccessBlockConfiguration"] if config else {}
+        off = sorted(name for name in block_all if not current.get(name))
+        return f"not blocked: {', '.join(off)}" if off else None
+
+    def ownership() -> str | None:
+        config = _read_optional(target, lambda: s3.get_bucket_ownership_controls(Bucket=bucket))
+        rules = config["OwnershipControls"]["Rules"] if config else []
+        found = rules[0]["ObjectOwnership"] if rules else "not set"
+        return None if found == "BucketOwnerEnforced" else f"object ownership {found}"
+
+    def tls_only() -> str | None:
+        statements = _policy_statements(_read_policy(s3, bucket, target))
+        if any(_denies_plain_http(s, bucket_arn) for s in statements):
+            return None
+        return "no statement denying requests without TLS"
+
+    def apply_tls_only() -> None:
+        kept = [
+            s
+            for s in _policy_statements(_read_policy(s3, bucket, target))
+            if s.get("Sid") != TLS_STATEMENT_ID
+        ]
+        policy = {"Version": "2012-10-17", "Statement": [*kept, _tls_statement(bucket_arn)]}
+        _call("s3", target, lambda: s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy)))
+
+    def lifecycle() -> str | None:
+        for rule in _lifecycle_rules(s3, bucket, target):
+            expiry = rule.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
+            if rule.get("Status") == "Enabled" and _whole_bucket(rule) and expiry == days:
+                return None
+        return f"no enabled rule expiring noncurrent versions after {days} days"
+
+    def apply_lifecycle() -> None:
+        kept = [r for r in _lifecycle_rules(s3, bucket, target) if r.get("ID") != LIFECYCLE_RULE_ID]
+        ours: dict[str, Any] = {
+            "ID": LIFECYCLE_RULE_ID,
+            "Status": "Enabled",
+            "Filter": {},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": days},
+        }
+        rules: list[Any] = [*kept, ours]
+        _call(
+            "s3",
+            target,
+            lambda: s3.put_bucket_lifecycle_configuration(
+                Bucket=bucket, LifecycleConfiguration={"Rules": rules}
+            ),
+        )
+
+    return [
+        BucketSetting(
+            "versioning on",
+            versioning,
+            lambda: s3.put_bucket_versioning(
+                Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}
+            ),
+        ),
+        BucketSetting(
+            "default encryption SSE-KMS with the state key and a bucket key",
+            encryption,
+            lambda: s3.put_bucket_encryption(
+                Bucket=bucket,
+                ServerSideEncryptionConfiguration={
+                    "Rules": [
+                        {
+                            "ApplyServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": state_key_arn,
+                            },
+                            "BucketKeyEnabled": True,
+                        }
+                    ]
+                },
+            ),
+        ),
+        BucketSetting(
+            "all four public access blocks on",
+            public_access,
+            lambda: s3.put_public_access_block(
+                Bucket=bucket,
+                PublicAccessBlockConfiguration=block_all,  # type: ignore[arg-type]
+            ),
+        ),
+        BucketSetting(
+            "object ownership BucketOwnerEnforced (ACLs off)",
+            ownership,
+            lambda: s3.put_bucket_ownership_controls(
+                Bucket=bucket,
+                OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            ),
+        ),
+        BucketSetting("bucket policy denies requests without TLS", tls_only, apply_tls_only),
+        BucketSetting(
+            f"lifecycle expires noncurrent versions after {days} days", lifecycle, apply_lifecycle
+        ),
+    ]
+
+
+def _same_key(configured: str, key_arn: str) -> bool:
+    """S3 stores whatever was given (ARN, key id, alias); compare on the key id."""
+    return bool(configured) and configured.rsplit("/", 1)[-1] == key_arn.rsplit("/", 1)[-1]
+
+
+def _read_policy(s3: S3Client, bucket: str, target: str) -> str | None:
+    response = _read_optional(target, lambda: s3.get_bucket_policy(Bucket=bucket))
+    return str(response["Policy"]) if response else None
+
+
+def _policy_statements(policy: str | None) -> list[dict[str, Any]]:
+    if not policy:
+        return []
+    statements = json.loads(policy).get("Statement", [])
+    return [s for s in _as_list(statements) if isinstance(s, dict)]
+
+
+def _lifecycle_rules(s3: S3Client, bucket: str, target: str) -> list[dict[str, Any]]:
+    config = _read_optional(target, lambda: s3.get_bucket_lifecycle_configuration(Bucket=bucket))
+    return list(config["Rules"]) if config else []
+
+
+def _create_bucket(s3: S3Client, settings: BootstrapSettings, journal: Journal) -> None:
+    bucket = settings.bucket
+    extra: dict[str, Any] = {}
+    if settings.region != "us-east-1":
+        extra["CreateBucketConfiguration"] = {"LocationConstraint": settings.region}
+    try:
+        s3.create_bucket(Bucket=bucket, ObjectOwnership="BucketOwnerEnforced", **extra)
+    except ClientError as error:
+        if _error_code(error) == "BucketAlreadyExists":
+            raise _owned_elsewhere(bucket) from error
+        if _error_code(error) == "BucketAlreadyOwnedByYou":
+            return
+        raise translate(error, service="s3", target=f"s3://{bucket}") from error
+    except BotoCoreError as error:
+        raise translate(error, service="s3", target=f"s3://{bucket}") from error
+    journal.create(f"bucket s3://{bucket} in {settings.region}")
+
+
+def _check_region(s3: S3Client, settings: BootstrapSettings) -> None:
+    target = f"s3://{settings.bucket}"
+    location = _call("s3", target, lambda: s3.get_bucket_location(Bucket=settings.bucket))
+    region = location.get("LocationConstraint") or "us-east-1"
+    if region != settings.region:
+        raise UsageError(
+            f"s3://{settings.bucket} already exists in {region}, not {settings.region}: rerun "
+            f"with --region {region} (the state bucket and the keys belong in one region)"
+        )
+
+
+def bootstrap(
+    clients: AwsClients, settings: BootstrapSettings, *, fix: bool, journal: Journal
+) -> None:
+    """Create what is missing, check what exists; violations stay in ``journal.violations``."""
+    validate_bucket_name(settings.bucket)
+    validate_alias(settings.key_alias, "--key-alias")
+    validate_alias(settings.state_key_alias, "--state-key-alias")
+    if settings.key_alias == settings.state_key_alias:
+        raise UsageError("--key-alias and --state-key-alias must differ: they are two keys")
+    if settings.noncurrent_days < 1:
+        raise UsageError("--noncurrent-days must be at least 1")
+
+    identity = _call("sts", "the caller identity", clients.sts.get_caller_identity)
+    partition = str(identity["Arn"]).split(":")[1]
+    state_key_meta = _inspect_key(clients.kms, settings.state_key_alias, STATE_ROLE)
+    secrets_key_meta = _inspect_key(clients.kms, settings.key_alias, SECRETS_ROLE)
+    exists = _probe_bucket(clients.s3, settings, str(identity["Account"]), journal)
+    if exists:
+        _check_region(clients.s3, settings)
+
+    state_key = _ensure_key(
+        clients.kms,
+        settings.state_key_alias,
+        state_key_meta,
+        role=STATE_ROLE,
+        description=f"Encrypts the Pulumi state objects in s3://{settings.bucket}",
+        fix=fix,
+        journal=journal,
+    )
+    _ensure_key(
+        clients.kms,
+        settings.key_alias,
+        secrets_key_meta,
+        role=SECRETS_ROLE,
+        description="Pulumi secrets provider (awskms://) of the genesys-oauth-secrets stacks",
+        fix=fix,
+        journal=journal,
+    )
+
+    if not exists:
+        _create_bucket(clients.s3, settings, journal)
+    for setting in bucket_settings(clients.s3, settings, state_key, partition):
+        found = setting.differs()
+        if found is None:
+            journal.ok(setting.name)
+            continue
+        if not exists:
+            _call("s3", f"s3://{settings.bucket}", setting.apply)
+            journal.change(setting.name)
+            continue
+        journal.violation(setting.name, found, fixed=fix)
+        if fix:
+            _call("s3", f"s3://{settings.bucket}", setting.apply)
+
+
+def next_steps(settings: BootstrapSettings, endpoint_url: str | None) -> list[str]:
+    """The exact commands to run next, quoted for a POSIX shell."""
+    backend = f"s3://{settings.bucket}?region={settings.region}"
+    secrets = f"awskms://{settings.key_alias}?region={settings.region}"
+    lines = []
+    if endpoint_url:
+        endpoint = quote(endpoint_url, safe=":/")
+        backend += f"&endpoint={endpoint}&use_path_style=true"
+        secrets += f"&endpoint={endpoint}"
+        lines.append(f"export AWS_ENDPOINT_URL={endpoint_url}")
+    lines += [
+        f"pulumi login '{backend}'",
+        f"pulumi stack init {settings.stack} --secrets-provider '{secrets}'",
+    ]
+    return lines
