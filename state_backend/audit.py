@@ -330,7 +330,8 @@ class _Auditor:
                 self.add((*path, name), "stack-output", "`clients` is not a map", urn)
                 continue
             for client, entry in clients.items():
-                self.client_entry(self.readable(entry, (*path, name, client), urn), path, urn)
+                where = (*path, name, client)
+                self.client_entry(self.readable(entry, where, urn), where, urn)
 
     def client_entry(self, entry: object, path: JsonPath, urn: str | None) -> None:
         """One ``clients[<name>]``: exactly client_id (a string) and secret_arn (an ARN)."""

@@ -263,6 +263,7 @@ def _client_resources(
             "versionStages": ["AWSCURRENT"],
         },
         "parent": component_urn,
+        "additionalSecretOutputs": ["secretBinary", "secretString", "secretStringWo"],
         "dependencies": [secret_urn, oauth_urn],
         "provider": providers[0],
         "propertyDependencies": {"secretId": [secret_urn], "secretString": [oauth_urn]},
@@ -374,7 +375,8 @@ def build_state(
             "version": 3,
             "checkpoint": {"stack": f"organization/{PROJECT}/{STACK}", "latest": deployment},
         }
-    return SampleState(document, secrets)
+    # A JSON round trip gives each resource its own copies, as in a file read back from disk.
+    return SampleState(json.loads(json.dumps(document)), secrets)
 
 
 def explicit_genesys_provider(state: SampleState, *, secret: str, seed: int = 11) -> dict[str, Any]:
