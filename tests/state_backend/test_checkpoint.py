@@ -1,0 +1,173 @@
+"""Reading checkpoints: both shapes, gzip by magic bytes, the bucket layout, and clear failures."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from state_backend import checkpoint
+from state_backend.aws import AwsClients
+from state_backend.checkpoint import JsonPath, StateText, choose_state_key, read_bucket, walk
+from state_backend.errors import BackendError, CheckpointUnreadable
+from state_backend.sample_state import PROJECT, STACK, SampleState, build_state
+
+PLAIN = checkpoint.stack_key(PROJECT, STACK)
+
+
+def collect(state: StateText) -> tuple[checkpoint.Shape, list[JsonPath]]:
+    paths: list[JsonPath] = []
+    shape = walk(state, lambda path, _value: paths.append(path))
+    return shape, paths
+
+
+def test_diy_file_streams_each_resource_at_its_path(sample: SampleState) -> None:
+    shape, paths = collect(StateText(sample.to_bytes().decode(), "state.json"))
+
+    resource_paths = [p for p in paths if p[:3] == ("checkpoint", "latest", "resources")]
+    assert shape.kind == "diy-checkpoint"
+    assert resource_paths == [
+        ("checkpoint", "latest", "resources", i) for i in range(len(sample.resources))
+    ]
+    assert ("checkpoint", "latest", "secrets_providers") in paths
+    assert ("checkpoint", "stack") in paths
+
+
+def test_stack_export_streams_each_resource_under_deployment() -> None:
+    exported = build_state(export=True)
+    shape, paths = collect(StateText(exported.to_bytes().decode(), "export.json"))
+
+    assert shape.kind == "stack-export"
+    assert ("deployment", "resources", len(exported.resources) - 1) in paths
+
+
+def test_compact_and_indented_json_walk_the_same(sample: SampleState) -> None:
+    compact = StateText(json.dumps(sample.document, separators=(",", ":")), "compact")
+    indented = StateText(json.dumps(sample.document, indent=4), "indented")
+
+    assert collect(compact)[1] == collect(indented)[1]
+
+
+def test_gzip_is_recognised_by_magic_bytes_not_name(tmp_path: Path, sample: SampleState) -> None:
+    misnamed = tmp_path / "state.json"
+    misnamed.write_bytes(sample.to_bytes(compress=True))
+
+    state = checkpoint.read_file(misnamed)
+
+    assert json.loads(state.text) == sample.document
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(lambda s: s.to_bytes(compress=True)[:-40], "truncated", id="truncated-gzip"),
+        pytest.param(
+            lambda s: s.to_bytes(compress=True)[:10] + b"\x00garbage" * 20,
+            "corrupt gzip",
+            id="corrupt-gzip",
+        ),
+        pytest.param(lambda s: b"\xff\xfe not text", "not UTF-8", id="binary"),
+        pytest.param(lambda s: b"{not json", "not valid JSON", id="not-json"),
+        pytest.param(lambda s: b"[1, 2]", "expected a JSON object", id="json-array"),
+        pytest.param(
+            lambda s: json.dumps({"name": "genesys-oauth-secrets"}).encode(),
+            "not a Pulumi checkpoint",
+            id="other-json-object",
+        ),
+        pytest.param(
+            lambda s: json.dumps({"version": 1, "checkpoint": {"stack": "x"}}).encode(),
+            "version 1 is not supported",
+            id="old-version",
+        ),
+        pytest.param(
+            lambda s: json.dumps({"version": 3, "checkpoint": {}, "deployment": {}}).encode(),
+            "not a Pulumi checkpoint",
+            id="both-shapes",
+        ),
+        pytest.param(
+            lambda s: s.to_bytes() + b"\n{}", "unexpected data after the document", id="trailing"
+        ),
+    ],
+)
+def test_unreadable_input_fails_with_a_reason(
+    tmp_path: Path,
+    sample: SampleState,
+    content: object,
+    expected: str,
+) -> None:
+    path = tmp_path / "state.json.gz"
+    assert callable(content)
+    path.write_bytes(content(sample))
+
+    with pytest.raises(CheckpointUnreadable, match=expected):
+        walk(checkpoint.read_file(path), lambda _p, _v: None)
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(CheckpointUnreadable, match=r"state file not found: .*nope\.json"):
+        checkpoint.read_file(tmp_path / "nope.json")
+
+
+def test_directory_is_not_a_state_file(tmp_path: Path) -> None:
+    with pytest.raises(CheckpointUnreadable, match="is a directory"):
+        checkpoint.read_file(tmp_path)
+
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        pytest.param({PLAIN: NOW}, PLAIN, id="plain-only"),
+        pytest.param({f"{PLAIN}.gz": NOW}, f"{PLAIN}.gz", id="gzip-only"),
+        pytest.param(
+            {PLAIN: NOW - timedelta(hours=1), f"{PLAIN}.gz": NOW}, f"{PLAIN}.gz", id="gzip-newer"
+        ),
+        pytest.param({PLAIN: NOW, f"{PLAIN}.gz": NOW}, f"{PLAIN}.gz", id="same-time-gzip-wins"),
+        pytest.param(
+            {PLAIN: NOW, f"{PLAIN}.gz": NOW - timedelta(hours=1)}, PLAIN, id="plain-newer"
+        ),
+        pytest.param({}, None, id="none"),
+    ],
+)
+def test_bucket_state_object_is_chosen_like_pulumi_does(
+    found: dict[str, datetime], expected: str | None
+) -> None:
+    assert choose_state_key(found, PLAIN) == expected
+
+
+def test_bucket_state_is_read_from_the_project_scoped_key(
+    aws: AwsClients, plain_bucket: str, sample: SampleState
+) -> None:
+    aws.s3.put_object(Bucket=plain_bucket, Key=f"{PLAIN}.gz", Body=sample.to_bytes(compress=True))
+
+    state = read_bucket(aws.s3, plain_bucket, PROJECT, STACK)
+
+    assert state.source == f"s3://{plain_bucket}/{PLAIN}.gz"
+    assert json.loads(state.text) == sample.document
+
+
+def test_bucket_without_the_stack_says_what_it_looked_for(
+    aws: AwsClients, plain_bucket: str
+) -> None:
+    with pytest.raises(CheckpointUnreadable, match=r"no state for stack genesys-oauth-secrets/dev"):
+        read_bucket(aws.s3, plain_bucket, PROJECT, "dev")
+
+
+def test_missing_bucket_points_at_bootstrap(aws: AwsClients) -> None:
+    with pytest.raises(BackendError, match=r"does not exist.*bootstrap"):
+        read_bucket(aws.s3, "no-such-state-bucket", PROJECT, STACK)
+
+
+def test_truncated_gzip_in_the_bucket_is_unreadable(
+    aws: AwsClients, plain_bucket: str, sample: SampleState
+) -> None:
+    body = gzip.compress(sample.to_bytes())[:100]
+    aws.s3.put_object(Bucket=plain_bucket, Key=f"{PLAIN}.gz", Body=body)
+
+    with pytest.raises(CheckpointUnreadable, match="truncated"):
+        read_bucket(aws.s3, plain_bucket, PROJECT, STACK)

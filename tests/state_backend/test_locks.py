@@ -1,0 +1,216 @@
+"""Locks: listed with who/where/when; only locks stale by both clocks and not alive are cleared.
+
+moto dates every object "now", so to have locks that S3 considers old the tests move the tool's
+clock forward (``locks.utcnow``) instead of waiting hours.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from state_backend import locks
+from state_backend.aws import AwsClients
+from state_backend.errors import UsageError
+from state_backend.sample_state import PROJECT, STACK, lock_content
+from tests.state_backend.conftest import RunCli
+
+PREFIX = locks.lock_prefix(PROJECT, STACK)
+LATER = timedelta(hours=6)
+
+
+def put_lock(aws: AwsClients, bucket: str, name: str, body: bytes) -> str:
+    key = f"{PREFIX}{name}.json"
+    aws.s3.put_object(Bucket=bucket, Key=key, Body=body)
+    return key
+
+
+def content(when: datetime, *, host: str = "ci-runner-7", pid: int = 31337) -> bytes:
+    return lock_content(pid=pid, username="deployer", hostname=host, timestamp=when.isoformat())
+
+
+def remaining(aws: AwsClients, bucket: str) -> list[str]:
+    listing = aws.s3.list_objects_v2(Bucket=bucket, Prefix=PREFIX)
+    return [obj["Key"] for obj in listing.get("Contents", [])]
+
+
+@pytest.fixture
+def six_hours_later(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """The tool's clock, six hours after the locks were written to S3."""
+    later = datetime.now(UTC) + LATER
+    monkeypatch.setattr(locks, "utcnow", lambda: later)
+    return later
+
+
+def clear_args(bucket: str, *extra: str) -> tuple[str, ...]:
+    return ("locks", "--bucket", bucket, "--clear-stale", "--older-than", "2h", *extra)
+
+
+def test_locks_are_listed_with_who_where_and_when(
+    aws: AwsClients, plain_bucket: str, run_cli: RunCli
+) -> None:
+    written = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    key = put_lock(aws, plain_bucket, "0b1e6a52", content(written))
+
+    result = run_cli("locks", "--bucket", plain_bucket)
+
+    assert result.code == 0
+    assert f"1 lock(s) on organization/{PROJECT}/{STACK} in s3://{plain_bucket}:" in result.out
+    assert key in result.out
+    assert "deployer@ci-runner-7 (pid 31337)  since 2026-11-20T09:30:00Z" in result.out
+
+
+def test_an_unlocked_stack_says_so(plain_bucket: str, run_cli: RunCli) -> None:
+    result = run_cli("locks", "--bucket", plain_bucket)
+
+    assert result.code == 0
+    assert f"no locks: organization/{PROJECT}/{STACK} is not locked" in result.out
+
+
+def test_locks_of_other_stacks_are_not_listed(
+    aws: AwsClients, plain_bucket: str, run_cli: RunCli
+) -> None:
+    aws.s3.put_object(
+        Bucket=plain_bucket,
+        Key=f"{locks.lock_prefix(PROJECT, 'dev')}a.json",
+        Body=content(datetime.now(UTC)),
+    )
+
+    assert "no locks" in run_cli("locks", "--bucket", plain_bucket).out
+
+
+def test_clear_stale_removes_only_locks_older_than_the_threshold(
+    aws: AwsClients, plain_bucket: str, run_cli: RunCli, six_hours_later: datetime
+) -> None:
+    dead = put_lock(aws, plain_bucket, "dead-run", content(six_hours_later - LATER))
+    fresh = put_lock(
+        aws, plain_bucket, "fresh-run", content(six_hours_later - timedelta(minutes=10))
+    )
+
+    result = run_cli(*clear_args(plain_bucket, "--yes"))
+
+    assert result.code == 0
+    assert f"stale   {dead}" in result.out
+    assert f"deleted {dead}" in result.out
+    assert f"keep    {fresh}" in result.out
+    assert remaining(aws, plain_bucket) == [fresh]
+
+
+def test_a_lock_that_s3_wrote_recently_is_kept_whatever_its_own_timestamp_says(
+    aws: AwsClients, plain_bucket: str, run_cli: RunCli
+) -> None:
+    skewed = put_lock(aws, plain_bucket, "skewed", content(datetime.now(UTC) - timedelta(days=2)))
+
+    result = run_cli(*clear_args(plain_bucket, "--yes"))
+
+    assert result.code == 0
+    assert "no lock older than 2h00m: nothing to clear" in result.out
+    assert remaining(aws, plain_bucket) == [skewed]
+
+
+def test_a_live_process_on_this_host_keeps_its_lock_however_old(
+    aws: AwsClients, plain_bucket: str, run_cli: RunCli, six_hours_later: datetime
+) -> None:
+    live = put_lock(
+        aws,
+        plain_bucket,
+        "live-run",
+        content(six_hours_later - LATER, host=socket.gethostname(), pid=os.getpid()),
+    )
+
+    result = run_cli(*clear_args(plain_bucket, "--yes"))
+
+    assert "[held by a live process here]" in result.out
+    assert remaining(aws, plain_bucket) == [live]
+
+
+def test_an_unreadable_lock_is_judged_by_s3s_clock_alone(
+    aws: AwsClients, plain_bucket: str, run_cli: RunCli, six_hours_later: datetime
+) -> None:
+    put_lock(aws, plain_bucket, "garbage", b"not json")
+
+    listing = run_cli("locks", "--bucket", plain_bucket)
+    cleared = run_cli(*clear_args(plain_bucket, "--yes"))
+
+    assert "unreadable lock content  S3 object 6h00m old" in listing.out
+    assert cleared.code == 0
+    assert remaining(aws, plain_bucket) == []
+
+
+def test_without_yes_and_without_a_terminal_nothing_is_deleted(
+    aws: AwsClients, plain_bucket: str, run_cli: RunCli, six_hours_later: datetime
+) -> None:
+    dead = put_lock(aws, plain_bucket, "dead-run", content(six_hours_later - LATER))
+
+    result = run_cli(*clear_args(plain_bucket))
+
+    assert result.code == 1
+    assert "refusing to delete without --yes" in result.out
+    assert remaining(aws, plain_bucket) == [dead]
+
+
+@pytest.mark.parametrize(
+    "case", [("n", 1), ("", 1), ("y", 0), ("yes", 0)], ids=["n", "enter", "y", "yes"]
+)
+@pytest.mark.usefixtures("six_hours_later")
+def test_the_confirmation_prompt_decides(
+    aws: AwsClients,
+    plain_bucket: str,
+    run_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+    case: tuple[str, int],
+) -> None:
+    answer, kept = case
+    put_lock(aws, plain_bucket, "dead-run", content(locks.utcnow() - LATER))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    prompts: list[str] = []
+
+    def type_answer(prompt: str) -> str:
+        prompts.append(prompt)
+        return answer
+
+    monkeypatch.setattr("builtins.input", type_answer)
+
+    run_cli(*clear_args(plain_bucket))
+
+    assert prompts == [
+        "Delete 1 stale lock(s)? Only if no pulumi run on this stack is alive. [y/N] "
+    ]
+    assert len(remaining(aws, plain_bucket)) == kept
+
+
+def test_clear_stale_demands_a_threshold(plain_bucket: str, run_cli: RunCli) -> None:
+    result = run_cli("locks", "--bucket", plain_bucket, "--clear-stale")
+
+    assert result.code == 2
+    assert "--clear-stale needs --older-than" in result.err
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("90s", timedelta(seconds=90)),
+        ("30m", timedelta(minutes=30)),
+        ("2h", timedelta(hours=2)),
+        ("1d", timedelta(days=1)),
+        ("1h30m", timedelta(hours=1, minutes=30)),
+    ],
+)
+def test_durations_are_parsed(text: str, expected: timedelta) -> None:
+    assert locks.parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "2", "2 h", "two hours", "-1h", "0m", "2h-"])
+def test_bad_durations_are_refused(text: str) -> None:
+    with pytest.raises(UsageError, match="--older-than"):
+        locks.parse_duration(text)
+
+
+def test_a_missing_bucket_is_a_clear_error(aws_endpoint: str, run_cli: RunCli) -> None:
+    result = run_cli("locks", "--bucket", "no-such-state-bucket")
+
+    assert result.code == 2
+    assert "does not exist" in result.err
