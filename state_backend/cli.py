@@ -119,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help="run the whole flow against a local AWS emulator (moto) on 127.0.0.1",
         description="Start moto in server mode on 127.0.0.1 with fake credentials, then "
-        "bootstrap (twice), write a sample state and a stale lock, audit, and clear the lock.",
+        "bootstrap (twice), write a sample state and two locks, audit, clear the stale lock, and "
+        "show bootstrap's check and --fix on the existing bucket.",
     )
     dem.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     dem.add_argument(

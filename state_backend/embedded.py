@@ -14,6 +14,7 @@ objects and says so; bootstrap then reports it missing and ``--fix`` puts it bac
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import threading
@@ -108,6 +109,7 @@ def run(*, port: int, keep_running: bool, emit: Callable[[str], None]) -> int:
             "the demo needs moto[server]: run `make install` (or `pip install 'moto[server]'`)"
         ) from error
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     host, bound = server.get_host_and_port()
