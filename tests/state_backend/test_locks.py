@@ -39,8 +39,12 @@ def remaining(aws: AwsClients, bucket: str) -> list[str]:
 
 @pytest.fixture
 def six_hours_later(monkeypatch: pytest.MonkeyPatch) -> datetime:
-    """The tool's clock, six hours after the locks were written to S3."""
-    later = datetime.now(UTC) + LATER
+    """The tool's clock, six hours after the locks were written to S3.
+
+    Half a minute more, so the few seconds between this fixture and the writes cannot make
+    an age read 5h59m.
+    """
+    later = datetime.now(UTC) + LATER + timedelta(seconds=30)
     monkeypatch.setattr(locks, "utcnow", lambda: later)
     return later
 
