@@ -440,14 +440,15 @@ def audit(state: StateText, known: KnownSecrets | None = None) -> AuditReport:
             extended.add(value, origin)
         auditor = _Auditor(extended)
         walk(state, auditor.visit)
-    if not auditor.provider_seen:
+    if not auditor.provider_seen and auditor.resources:
         where: JsonPath = (
             ("checkpoint", "latest") if shape.root == "checkpoint" else ("deployment",)
         )
         auditor.add(
             (*where, "secrets_providers"),
             "secrets-provider",
-            "the checkpoint names no secrets provider, so nothing in it can be proven encrypted",
+            "the checkpoint holds resources but names no secrets provider, so nothing in it can "
+            "be proven encrypted",
         )
     return AuditReport(
         source=state.source,

@@ -340,9 +340,10 @@ def _whole_bucket(rule: dict[str, Any]) -> bool:
 
 
 def bucket_settings(
-    s3: S3Client, settings: BootstrapSettings, state_key_arn: str, partition: str
+    clients: AwsClients, settings: BootstrapSettings, state_key_arn: str, partition: str
 ) -> list[BucketSetting]:
     """The baseline of the state bucket, each setting read back the way S3 reports it."""
+    s3 = clients.s3
     bucket = settings.bucket
     target = f"s3://{bucket}"
     bucket_arn = f"arn:{partition}:s3:::{bucket}"
@@ -365,7 +366,7 @@ def bucket_settings(
         default = rule.get("ApplyServerSideEncryptionByDefault", {})
         if default.get("SSEAlgorithm") != "aws:kms":
             return f"default encryption {default.get('SSEAlgorithm') or 'none'}"
-        if not _same_key(default.get("KMSMasterKeyID", ""), state_key_arn):
+        if not _same_key(clients.kms, default.get("KMSMasterKeyID", ""), state_key_arn):
             return "SSE-KMS with another key"
         return None if rule.get("BucketKeyEnabled") else "SSE-KMS without a bucket key"
 
@@ -469,9 +470,18 @@ def bucket_settings(
     ]
 
 
-def _same_key(configured: str, key_arn: str) -> bool:
-    """S3 stores whatever was given (ARN, key id, alias); compare on the key id."""
-    return bool(configured) and configured.rsplit("/", 1)[-1] == key_arn.rsplit("/", 1)[-1]
+def _same_key(kms: KMSClient, configured: str, key_arn: str) -> bool:
+    """S3 stores whatever was given: a key id, a key ARN, an alias or an alias ARN."""
+    if not configured:
+        return False
+    if configured.rsplit("/", 1)[-1] == key_arn.rsplit("/", 1)[-1]:
+        return True
+    if "alias/" not in configured:
+        return False
+    try:
+        return kms.describe_key(KeyId=configured)["KeyMetadata"]["Arn"] == key_arn
+    except (ClientError, BotoCoreError):
+        return False
 
 
 def _read_policy(s3: S3Client, bucket: str, target: str) -> str | None:
@@ -561,7 +571,7 @@ def bootstrap(
 
     if not exists:
         _create_bucket(clients.s3, settings, journal)
-    for setting in bucket_settings(clients.s3, settings, state_key, partition):
+    for setting in bucket_settings(clients, settings, state_key, partition):
         found = setting.differs()
         if found is None:
             journal.ok(setting.name)

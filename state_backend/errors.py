@@ -155,7 +155,7 @@ def _from_response(error: ClientError, service: str, target: str) -> BackendErro
         )
     if code == "InvalidBucketName":
         return UsageError(f"invalid bucket name for {target}: {message}")
-    if code in {"NoSuchBucket", "404"} and service == "s3":
+    if code == "NoSuchBucket" or (code == "404" and operation == "HeadBucket"):
         return BackendError(
             f"the bucket of {target} does not exist: check the name and region, or create it "
             "with `python -m state_backend bootstrap`"

@@ -63,6 +63,20 @@ def test_an_encrypted_explicit_provider_secret_passes(sample: SampleState) -> No
     assert report.verified["inputs.oauthclientSecret"] == 1
 
 
+def test_a_stack_that_was_never_deployed_has_nothing_to_prove() -> None:
+    empty = StateText(
+        json.dumps(
+            {"version": 3, "checkpoint": {"stack": "organization/genesys-oauth-secrets/prod"}}
+        ),
+        "never-deployed.json",
+    )
+
+    report = audit(empty)
+
+    assert report.clean
+    assert report.resources == 0
+
+
 def test_the_report_says_what_was_verified_as_ciphertext(sample: SampleState) -> None:
     report = audit(text_of(sample))
     clients = len(DEFAULT_CLIENTS)

@@ -241,6 +241,55 @@ def test_fix_repairs_every_violation_and_keeps_other_statements_and_rules(
     assert rule_ids == ["abort-uploads", LIFECYCLE_RULE_ID]
 
 
+def test_encryption_naming_the_state_key_by_alias_is_compliant(
+    aws: AwsClients, run_cli: RunCli
+) -> None:
+    run_cli(*BOOT)
+    aws.s3.put_bucket_encryption(
+        Bucket=BUCKET,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": DEFAULT_STATE_KEY_ALIAS,
+                    },
+                    "BucketKeyEnabled": True,
+                }
+            ]
+        },
+    )
+
+    result = run_cli(*BOOT)
+
+    assert result.code == 0
+    assert "ok         default encryption SSE-KMS with the state key" in result.out
+
+
+def test_encryption_with_another_key_is_a_violation(aws: AwsClients, run_cli: RunCli) -> None:
+    run_cli(*BOOT)
+    other = aws.kms.create_key(Description="someone else's")["KeyMetadata"]["Arn"]
+    aws.s3.put_bucket_encryption(
+        Bucket=BUCKET,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": other,
+                    },
+                    "BucketKeyEnabled": True,
+                }
+            ]
+        },
+    )
+
+    result = run_cli(*BOOT)
+
+    assert result.code == 1
+    assert "found SSE-KMS with another key" in result.out
+
+
 def test_the_noncurrent_version_expiry_is_configurable(aws: AwsClients, run_cli: RunCli) -> None:
     run_cli(*BOOT)
 
@@ -473,6 +522,7 @@ def test_access_denied_names_the_missing_permission(
         ("InvalidAccessKeyId", "AWS rejected the credentials (InvalidAccessKeyId)"),
         ("SignatureDoesNotMatch", "AWS rejected the credentials"),
         ("NoSuchBucket", "does not exist"),
+        ("404", "GetObject on s3://bucket failed: 404"),
         ("InvalidBucketName", "invalid bucket name"),
         ("SlowDown", "GetObject on s3://bucket failed: SlowDown"),
     ],
