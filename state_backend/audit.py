@@ -209,6 +209,7 @@ class _Auditor:
         """Dispatch one streamed part of the checkpoint to the rules that concern it."""
         container = path[-2] if len(path) >= 2 else None  # noqa: PLR2004 - parent of the leaf
         if container == "resources" and isinstance(path[-1], int):
+            self.resources += 1
             self.resource(path, value)
         elif container == "pending_operations" and isinstance(path[-1], int):
             inner = value.get("resource") if isinstance(value, dict) else None
@@ -237,8 +238,9 @@ class _Auditor:
                     "encrypted with it; re-run `pulumi stack change-secrets-provider`",
                 )
             return
-        described = f"{kind}" + (f" ({url.split('://')[0]}://)" if isinstance(url, str) else "")
-        self.secrets_provider = described if kind else None
+        scheme = f" ({url.split('://')[0]}://)" if isinstance(url, str) and "://" in url else ""
+        described = f"{kind}{scheme}" if isinstance(kind, str) and kind else None
+        self.secrets_provider = described
         self.add(
             path,
             "secrets-provider",
@@ -249,7 +251,6 @@ class _Auditor:
 
     def resource(self, path: JsonPath, resource: object) -> None:
         """All rules for one resource; credential properties first, then the generic scan."""
-        self.resources += 1
         if not isinstance(resource, dict):
             self.scan(resource, path, None)
             return

@@ -63,6 +63,28 @@ def test_an_encrypted_explicit_provider_secret_passes(sample: SampleState) -> No
     assert report.verified["inputs.oauthclientSecret"] == 1
 
 
+def test_pending_operations_are_audited_but_not_counted_as_resources(sample: SampleState) -> None:
+    latest = sample.document["checkpoint"]["latest"]
+    latest["pending_operations"] = [{"resource": sample.resources[6], "type": "updating"}]
+
+    report = audit(text_of(sample))
+
+    assert report.clean
+    assert report.resources == len(sample.resources)
+    assert report.verified["outputs.clientSecret"] == len(DEFAULT_CLIENTS) + 1
+
+
+def test_a_passphrase_provider_is_named_in_the_finding(sample: SampleState) -> None:
+    sample.document["checkpoint"]["latest"]["secrets_providers"] = {
+        "type": "passphrase",
+        "state": {"salt": "v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy"},
+    }
+
+    [finding] = audit(text_of(sample)).findings
+
+    assert finding.message.startswith("the secrets provider is passphrase, not awskms")
+
+
 def test_a_stack_that_was_never_deployed_has_nothing_to_prove() -> None:
     empty = StateText(
         json.dumps(

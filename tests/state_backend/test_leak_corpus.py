@@ -157,6 +157,9 @@ CORPUS = {
         "secrets-provider",
     ),
     "no-secrets-provider": Leak(no_provider, f"{LATEST}.secrets_providers", "secrets-provider"),
+    "empty-secrets-provider": Leak(
+        provider("", None), f"{LATEST}.secrets_providers", "secrets-provider"
+    ),
     "extra-stack-output": Leak(
         set_at(0, "outputs", "ivrClientSecret", lambda s: secret_of(s, "ivr-integration")),
         f"{LATEST}.resources[0].outputs.ivrClientSecret",
