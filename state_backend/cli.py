@@ -147,7 +147,10 @@ def run_bootstrap(args: argparse.Namespace) -> int:
         bootstrap.bootstrap(clients, settings, fix=args.fix, journal=journal)
     except BackendError:
         if journal.created:
-            _emit("this run created, before failing (kept; a rerun continues from here):")
+            _emit(
+                "this run created, before failing (kept; once the cause is fixed, rerun with "
+                "--fix to finish configuring them):"
+            )
             for item in journal.created:
                 _emit(f"  - {item}")
         raise
