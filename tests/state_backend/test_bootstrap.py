@@ -241,10 +241,8 @@ def test_fix_repairs_every_violation_and_keeps_other_statements_and_rules(
     assert rule_ids == ["abort-uploads", LIFECYCLE_RULE_ID]
 
 
-def test_encryption_naming_the_state_key_by_alias_is_compliant(
-    aws: AwsClients, run_cli: RunCli
-) -> None:
-    run_cli(*BOOT)
+def encrypt_bucket_with(aws: AwsClients, key: str) -> None:
+    """SSE-KMS with a bucket key, naming ``key`` the way a person might have (alias, ARN)."""
     aws.s3.put_bucket_encryption(
         Bucket=BUCKET,
         ServerSideEncryptionConfiguration={
@@ -252,13 +250,20 @@ def test_encryption_naming_the_state_key_by_alias_is_compliant(
                 {
                     "ApplyServerSideEncryptionByDefault": {
                         "SSEAlgorithm": "aws:kms",
-                        "KMSMasterKeyID": DEFAULT_STATE_KEY_ALIAS,
+                        "KMSMasterKeyID": key,
                     },
                     "BucketKeyEnabled": True,
                 }
             ]
         },
     )
+
+
+def test_encryption_naming_the_state_key_by_alias_is_compliant(
+    aws: AwsClients, run_cli: RunCli
+) -> None:
+    run_cli(*BOOT)
+    encrypt_bucket_with(aws, DEFAULT_STATE_KEY_ALIAS)
 
     result = run_cli(*BOOT)
 
@@ -268,21 +273,7 @@ def test_encryption_naming_the_state_key_by_alias_is_compliant(
 
 def test_encryption_with_another_key_is_a_violation(aws: AwsClients, run_cli: RunCli) -> None:
     run_cli(*BOOT)
-    other = aws.kms.create_key(Description="someone else's")["KeyMetadata"]["Arn"]
-    aws.s3.put_bucket_encryption(
-        Bucket=BUCKET,
-        ServerSideEncryptionConfiguration={
-            "Rules": [
-                {
-                    "ApplyServerSideEncryptionByDefault": {
-                        "SSEAlgorithm": "aws:kms",
-                        "KMSMasterKeyID": other,
-                    },
-                    "BucketKeyEnabled": True,
-                }
-            ]
-        },
-    )
+    encrypt_bucket_with(aws, aws.kms.create_key(Description="other")["KeyMetadata"]["Arn"])
 
     result = run_cli(*BOOT)
 
