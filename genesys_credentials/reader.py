@@ -1,0 +1,200 @@
+"""Read the credentials from Secrets Manager at most once per TTL window, from any thread.
+
+A service asks for its credentials on every request; Secrets Manager bills and throttles per
+call, so the parsed value is kept for ``ttl`` seconds (AWS's own caching guidance for
+GetSecretValue). The clock is injectable so tests and the benchmark can walk through TTL windows
+without waiting. Throttling and transient errors are retried by botocore's ``standard`` retry
+mode (jittered exponential backoff, a retry quota); what still fails becomes a
+:class:`~genesys_credentials.errors.SecretUnavailable` that names the secret and the fix.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from genesys_credentials import botocore_logs
+from genesys_credentials.credentials import GenesysCredentials
+from genesys_credentials.errors import (
+    CredentialsError,
+    MalformedSecret,
+    SecretAccessDenied,
+    SecretUnavailable,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_TTL = 300.0
+"""Five minutes: a rotated secret reaches every reader within one window."""
+DEFAULT_MAX_ATTEMPTS = 5
+"""botocore's attempts per call (first try included) before a throttled read gives up."""
+
+ACCESS_DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied"})
+THROTTLING_CODES = frozenset(
+    {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
+)
+
+SECRET_ARN = re.compile(r"^arn:[a-z-]+:secretsmanager:(?P<region>[a-z0-9-]+):\d{12}:secret:")
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    credentials: GenesysCredentials
+    expires_at: float
+
+
+class CredentialsReader:
+    """``CredentialsReader(secret_arn).get()``: typed credentials, cached for ``ttl`` seconds.
+
+    One reader per secret per process; share it between threads. ``ttl=0`` disables caching.
+    """
+
+    def __init__(
+        self,
+        secret_id: str,
+        *,
+        ttl: float = DEFAULT_TTL,
+        clock: Clock = time.monotonic,
+        client: SecretsManagerClient | None = None,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    ) -> None:
+        """``secret_id`` is the secret's ARN (its region is taken from it) or name.
+
+        Without ``client`` one is built with botocore's standard retry mode and ``max_attempts``;
+        the endpoint follows boto3's usual resolution (``AWS_ENDPOINT_URL`` included).
+        """
+        if ttl < 0:
+            raise ValueError(f"ttl must be zero or more seconds, not {ttl}")
+        botocore_logs.install()
+        self._secret_id = secret_id
+        self._ttl = ttl
+        self._clock = clock
+        self._client = client or _secretsmanager_client(_arn_region(secret_id), max_attempts)
+        self._lock = threading.Lock()
+        self._entry: _Entry | None = None
+
+    @property
+    def secret_id(self) -> str:
+        """The ARN or name this reader reads."""
+        return self._secret_id
+
+    @property
+    def client(self) -> SecretsManagerClient:
+        """The boto3 client, e.g. to register event hooks that count calls for metrics."""
+        return self._client
+
+    def get(self) -> GenesysCredentials:
+        """The credentials, from the cache while it is fresh, else from Secrets Manager."""
+        entry = self._entry
+        if entry is not None and self._clock() < entry.expires_at:
+            return entry.credentials
+        with self._lock:
+            entry = self._entry
+            if entry is not None and self._clock() < entry.expires_at:
+                return entry.credentials
+            return self._fetch()
+
+    def refresh(self) -> GenesysCredentials:
+        """Read the secret now, whatever the cache holds (after a rotation, or a 401)."""
+        with self._lock:
+            return self._fetch()
+
+    def invalidate(self) -> None:
+        """Forget the cached value; the next :meth:`get` reads Secrets Manager."""
+        with self._lock:
+            self._entry = None
+
+    def _fetch(self) -> GenesysCredentials:
+        try:
+            response = self._client.get_secret_value(SecretId=self._secret_id)
+        except ClientError as error:
+            raise _translate(error, self._secret_id) from error
+        except BotoCoreError as error:
+            raise SecretUnavailable(
+                f"could not call Secrets Manager for {self._secret_id}: {error}; check the "
+                "network path to Secrets Manager (VPC endpoint, proxy) and the AWS credentials"
+            ) from error
+        text = response.get("SecretString")
+        if text is None:
+            raise MalformedSecret(
+                f"secret {self._secret_id} holds SecretBinary, not SecretString: the credentials "
+                "document is JSON text; re-run `pulumi up` to rewrite it"
+            )
+        credentials = GenesysCredentials.from_secret_string(text, source=self._secret_id)
+        self._entry = _Entry(credentials, self._clock() + self._ttl)
+        LOG.debug(
+            "read %s (version %s) for Genesys client %s; cached for %s s",
+            self._secret_id,
+            response.get("VersionId", "?"),
+            credentials.client_id,
+            self._ttl,
+        )
+        return credentials
+
+    def __repr__(self) -> str:
+        return f"CredentialsReader({self._secret_id!r}, ttl={self._ttl})"
+
+
+def _secretsmanager_client(region: str | None, max_attempts: int) -> SecretsManagerClient:
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
+        connect_timeout=5,
+        read_timeout=10,
+    )
+    return boto3.session.Session(region_name=region).client("secretsmanager", config=config)
+
+
+def _arn_region(secret_id: str) -> str | None:
+    """``arn:aws:secretsmanager:<region>:<account>:secret:<name>`` → region; a name → None."""
+    match = SECRET_ARN.match(secret_id)
+    return match.group("region") if match else None
+
+
+def _translate(error: ClientError, secret_id: str) -> CredentialsError:
+    details = error.response.get("Error", {})
+    code = str(details.get("Code", ""))
+    message = str(details.get("Message", ""))
+    region = _arn_region(secret_id) or "<region>"
+    if code in ACCESS_DENIED_CODES:
+        return SecretAccessDenied(
+            f"access denied reading {secret_id} ({code}: {message}): the service's IAM role "
+            "needs secretsmanager:GetSecretValue on this secret and kms:Decrypt on the secret's "
+            f"KMS key, with the condition kms:ViaService = secretsmanager.{region}.amazonaws.com"
+        )
+    if code == "DecryptionFailure":
+        return SecretAccessDenied(
+            f"Secrets Manager could not decrypt {secret_id} ({code}: {message}): check that the "
+            "secret's KMS key is enabled and that the service's role has kms:Decrypt on it "
+            f"(condition kms:ViaService = secretsmanager.{region}.amazonaws.com)"
+        )
+    if code == "ResourceNotFoundException":
+        return SecretUnavailable(
+            f"secret {secret_id} does not exist: check the ARN against the stack output "
+            "clients[<name>].secret_arn and the region, and that `pulumi up` has run"
+        )
+    if code == "InvalidRequestException":
+        return SecretUnavailable(
+            f"secret {secret_id} cannot be read ({message}): if it is scheduled for deletion, "
+            "restore it with `aws secretsmanager restore-secret` or re-run `pulumi up`"
+        )
+    if code in THROTTLING_CODES:
+        return SecretUnavailable(
+            f"Secrets Manager kept throttling GetSecretValue on {secret_id} ({code}) through "
+            "every retry: share one CredentialsReader per secret in the process and keep its "
+            "ttl in minutes, not seconds"
+        )
+    return SecretUnavailable(f"GetSecretValue on {secret_id} failed: {code}: {message}")

@@ -1,0 +1,157 @@
+"""Fixtures for the credentials helper: a real secret in moto, a fake Genesys login host,
+a clock the tests move by hand, and a counter of the HTTP requests Secrets Manager receives.
+
+Everything runs on 127.0.0.1: the shared ``aws_endpoint`` fixture points boto3 at the session's
+moto server, and ``genesys_login`` starts a fake login host per test.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import boto3
+import pytest
+from botocore.awsrequest import AWSResponse, HTTPHeaders
+
+from genesys_credentials import CredentialsReader, RetryPolicy, TokenClient
+from tests.support.fake_genesys_login import FakeGenesysLogin, genesys_login
+
+__all__ = ["genesys_login"]
+
+REGION = "us-east-1"
+CLIENT_ID = "6a1f0c52-8f0e-4d1a-9a39-0d6c1e0f1b2c"
+TTL = 300.0
+
+
+def credentials_document(client_secret: str, **overrides: Any) -> dict[str, Any]:
+    """The version-1 document exactly as the component writes it, with optional changes."""
+    document: dict[str, Any] = {
+        "version": 1,
+        "client_id": CLIENT_ID,
+        "client_secret": client_secret,
+        "genesys_region": "us-east-1",
+        "api_host": "api.mypurecloud.com",
+        "login_host": "login.mypurecloud.com",
+        "grant_type": "CLIENT-CREDENTIALS",
+    }
+    document.update(overrides)
+    return document
+
+
+@dataclass
+class FakeClock:
+    """A monotonic clock that only moves when a test says so."""
+
+    now: float = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class _Body:
+    def __init__(self, payload: bytes) -> None:
+        self._payload = payload
+
+    def stream(self, **_: object) -> Iterator[bytes]:
+        yield self._payload
+
+
+@dataclass
+class SecretsManagerCalls:
+    """Counts GetSecretValue requests on the wire (retries included) and can fail the next ones.
+
+    moto enforces neither IAM nor KMS and never throttles, so denials and throttling are
+    answered here, before the request leaves botocore, in the JSON shape AWS uses; botocore's
+    real parser and retry handler then process them as they would AWS's answer.
+    """
+
+    sent: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def fail_next(self, code: str, message: str, times: int = 1) -> None:
+        self.failures.extend([(code, message)] * times)
+
+    def before_send(self, **_: object) -> AWSResponse | None:
+        self.sent += 1
+        if not self.failures:
+            return None
+        code, message = self.failures.pop(0)
+        body = json.dumps({"__type": code, "message": message}).encode()
+        headers = HTTPHeaders()
+        headers["Content-Type"] = "application/x-amz-json-1.1"
+        headers["x-amzn-RequestId"] = "fake"
+        return AWSResponse("https://secretsmanager.invalid/", 400, headers, _Body(body))
+
+
+def watch(reader: CredentialsReader) -> SecretsManagerCalls:
+    calls = SecretsManagerCalls()
+    # The stubs type every handler as returning None; a before-send handler may return the
+    # response itself, which botocore then uses instead of sending the request.
+    handler = cast("Callable[..., None]", calls.before_send)
+    reader.client.meta.events.register("before-send.secrets-manager.GetSecretValue", handler)
+    return calls
+
+
+def store_secret(name: str, document: object) -> str:
+    """Create a CMK-encrypted secret in moto, as the component does, and return its ARN."""
+    key_id = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["KeyId"]
+    secret = boto3.client("secretsmanager", region_name=REGION).create_secret(
+        Name=name,
+        KmsKeyId=key_id,
+        SecretString=document if isinstance(document, str) else json.dumps(document),
+    )
+    return secret["ARN"]
+
+
+def put_secret(arn: str, document: dict[str, Any]) -> None:
+    """Write a new version, as a rotation or a replaced client would."""
+    boto3.client("secretsmanager", region_name=REGION).put_secret_value(
+        SecretId=arn, SecretString=json.dumps(document)
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def secret_arn(aws_endpoint: str, marker: str) -> str:
+    return store_secret("genesys/oauth/test/ivr", credentials_document(marker))
+
+
+@pytest.fixture
+def reader(secret_arn: str, clock: FakeClock) -> CredentialsReader:
+    return CredentialsReader(secret_arn, ttl=TTL, clock=clock)
+
+
+@pytest.fixture
+def aws_calls(reader: CredentialsReader) -> SecretsManagerCalls:
+    return watch(reader)
+
+
+@pytest.fixture
+def login(genesys_login: FakeGenesysLogin, marker: str) -> FakeGenesysLogin:
+    """The fake login host, knowing the client whose secret is the marker."""
+    genesys_login.accept(CLIENT_ID, marker)
+    return genesys_login
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Every wait the token client asked for, in order (nothing really sleeps)."""
+    return []
+
+
+@pytest.fixture
+def tokens(
+    reader: CredentialsReader, login: FakeGenesysLogin, clock: FakeClock, sleeps: list[float]
+) -> TokenClient:
+    retry = RetryPolicy(sleep=sleeps.append, jitter=lambda: 1.0)
+    return TokenClient(reader, token_url=login.token_url, clock=clock, retry=retry)
