@@ -8,9 +8,10 @@ moto server, and ``genesys_login`` starts a fake login host per test.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import boto3
 import pytest
@@ -24,6 +25,8 @@ __all__ = ["genesys_login"]
 REGION = "us-east-1"
 CLIENT_ID = "6a1f0c52-8f0e-4d1a-9a39-0d6c1e0f1b2c"
 TTL = 300.0
+
+T = TypeVar("T")
 
 
 def credentials_document(client_secret: str, **overrides: Any) -> dict[str, Any]:
@@ -96,6 +99,37 @@ def watch(reader: CredentialsReader) -> SecretsManagerCalls:
     handler = cast("Callable[..., None]", calls.before_send)
     reader.client.meta.events.register("before-send.secrets-manager.GetSecretValue", handler)
     return calls
+
+
+def calls_around_expiry(
+    fetch: Callable[[], object], clock: FakeClock, calls: Callable[[], int], lifetime: float
+) -> tuple[int, int]:
+    """Calls counted after a fetch and a second one a millisecond before ``lifetime`` runs
+    out, then after a third one exactly at it: ``(1, 2)`` when the cache lives that long."""
+    fetch()
+    clock.advance(lifetime - 0.001)
+    fetch()
+    before = calls()
+    clock.advance(0.001)
+    fetch()
+    return before, calls()
+
+
+def all_at_once(action: Callable[[], T], threads: int = 16) -> list[T]:
+    """Run ``action`` on ``threads`` threads released together; their results, in any order."""
+    start = threading.Barrier(threads)
+    results: list[T] = []
+
+    def run() -> None:
+        start.wait(timeout=10)
+        results.append(action())
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=10)
+    return results
 
 
 def store_secret(name: str, document: object) -> str:

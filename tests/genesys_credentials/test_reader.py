@@ -4,7 +4,6 @@ number of threads, and AWS failures turned into messages that name the secret an
 from __future__ import annotations
 
 import json
-import threading
 
 import boto3
 import pytest
@@ -21,6 +20,8 @@ from tests.genesys_credentials.conftest import (
     TTL,
     FakeClock,
     SecretsManagerCalls,
+    all_at_once,
+    calls_around_expiry,
     credentials_document,
     put_secret,
     store_secret,
@@ -53,13 +54,7 @@ def test_one_get_secret_value_per_ttl_window(
 def test_the_cache_expires_exactly_at_the_ttl(
     reader: CredentialsReader, clock: FakeClock, aws_calls: SecretsManagerCalls
 ) -> None:
-    reader.get()
-    clock.advance(TTL - 0.001)
-    reader.get()
-    assert aws_calls.sent == 1
-    clock.advance(0.001)
-    reader.get()
-    assert aws_calls.sent == 2
+    assert calls_around_expiry(reader.get, clock, lambda: aws_calls.sent, TTL) == (1, 2)
 
 
 def test_a_rotated_secret_is_seen_after_the_window(
@@ -101,18 +96,7 @@ def test_negative_ttl_is_refused(secret_arn: str) -> None:
 def test_concurrent_readers_on_a_cold_cache_share_one_call(
     reader: CredentialsReader, aws_calls: SecretsManagerCalls
 ) -> None:
-    start = threading.Barrier(16)
-    results: list[str] = []
-
-    def read() -> None:
-        start.wait(timeout=10)
-        results.append(reader.get().client_id)
-
-    threads = [threading.Thread(target=read) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
+    results = all_at_once(lambda: reader.get().client_id)
     assert results == [CLIENT_ID] * 16
     assert aws_calls.sent == 1
 

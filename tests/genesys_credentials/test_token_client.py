@@ -3,8 +3,6 @@ shortly before it expires, 429 retried as Retry-After asks, and a 401 that says 
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from genesys_credentials import (
@@ -19,6 +17,8 @@ from tests.genesys_credentials.conftest import (
     CLIENT_ID,
     FakeClock,
     SecretsManagerCalls,
+    all_at_once,
+    calls_around_expiry,
     credentials_document,
     put_secret,
     store_secret,
@@ -43,27 +43,19 @@ def test_the_grant_is_a_form_post_with_basic_auth(
 def test_the_token_is_reused_until_the_safety_margin(
     tokens: TokenClient, login: FakeGenesysLogin, clock: FakeClock
 ) -> None:
-    first = tokens.access_token()
-    clock.advance(EXPIRES_IN - MARGIN - 1)
-    assert tokens.access_token() == first
-    assert login.token_requests == 1
-    clock.advance(1)
-    second = tokens.access_token()
-    assert second != first
-    assert login.token_requests == 2
+    requests = calls_around_expiry(
+        tokens.access_token, clock, lambda: login.token_requests, EXPIRES_IN - MARGIN
+    )
+    assert requests == (1, 2)
+    assert len(set(login.issued)) == 2
 
 
 def test_a_short_lived_token_is_reused_for_half_its_life(
     tokens: TokenClient, login: FakeGenesysLogin, clock: FakeClock
 ) -> None:
     login.expires_in = 100
-    tokens.access_token()
-    clock.advance(49)
-    tokens.access_token()
-    assert login.token_requests == 1
-    clock.advance(1)
-    tokens.access_token()
-    assert login.token_requests == 2
+    requests = calls_around_expiry(tokens.access_token, clock, lambda: login.token_requests, 50)
+    assert requests == (1, 2)
 
 
 def test_token_reuse_does_not_read_the_secret_again(
@@ -162,18 +154,7 @@ def test_401_after_a_rotation_rereads_the_secret_and_succeeds(
 def test_concurrent_callers_share_one_token_request(
     tokens: TokenClient, login: FakeGenesysLogin
 ) -> None:
-    start = threading.Barrier(16)
-    results: list[str] = []
-
-    def ask() -> None:
-        start.wait(timeout=10)
-        results.append(tokens.access_token())
-
-    threads = [threading.Thread(target=ask) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
+    results = all_at_once(tokens.access_token)
     assert results == login.issued * 16
     assert login.token_requests == 1
 
