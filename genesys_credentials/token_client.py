@@ -15,6 +15,7 @@ followed: urllib would resend the Authorization header to wherever the redirect 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import logging
 import threading
@@ -99,7 +100,8 @@ class TokenClient:
         self._token: _Token | None = None
 
     def access_token(self) -> str:
-        """A token valid for at least ``safety_margin`` more seconds, fetched only when needed.
+        """A token valid for at least ``safety_margin`` more seconds (half its lifetime if that
+        is shorter), fetched only when needed.
 
         Send it as ``Authorization: Bearer <token>``. If the API still answers 401 with it (the
         client was deactivated or its tokens revoked), call :meth:`invalidate` and ask again.
@@ -129,7 +131,7 @@ class TokenClient:
             started = self._clock()
             try:
                 response = self._post(url, credentials)
-            except OSError as error:
+            except (OSError, http.client.HTTPException) as error:
                 reason = getattr(error, "reason", error)
                 self._wait_or_fail(
                     attempt,
