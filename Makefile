@@ -16,6 +16,7 @@ test: lint typecheck workflows unit
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/yamllint --strict .
 
 typecheck:
 	$(BIN)/mypy .

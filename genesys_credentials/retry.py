@@ -18,7 +18,12 @@ from email.utils import parsedate_to_datetime
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Bounded retries with backoff; the defaults give up within about a minute in total."""
+    """Bounded retries with backoff.
+
+    The worst case is ``(max_attempts - 1) * max_delay`` of waiting plus one request timeout per
+    attempt: with the defaults and servers that always ask for 30 s, about 90 s of sleep. Without
+    Retry-After the waits are jittered fractions of 0.5, 1 and 2 s.
+    """
 
     max_attempts: int = 4
     """Requests per token fetch, the first one included."""
