@@ -11,6 +11,7 @@ Inside the component the types are trusted; nothing there validates again.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pulumi
 
+from components.genesys_package import PACKAGE_NAME
 from components.genesys_regions import REGION_DOMAINS, GenesysRegion, genesys_region
 
 NAMESPACE = "genesys-oauth-secrets"
@@ -126,20 +128,41 @@ class _Problems:
 
 
 def load_stack_config(config: pulumi.Config) -> StackConfig:
-    """Read the project's config keys and validate them (raises ConfigError)."""
+    """Read the project's config keys and validate them (raises ConfigError).
+
+    Also reads the region the default Genesys provider will use (its ``awsRegion`` config, else
+    ``GENESYSCLOUD_REGION``): the clients are created there, while the stored document's hosts
+    come from ``genesysRegion``, so the two must agree.
+    """
     raw: dict[str, Any] = {
         "genesysRegion": config.get("genesysRegion"),
         "secretsKmsKeyId": config.get("secretsKmsKeyId"),
         "clients": config.get_object("clients"),
         "tags": config.get_object("tags"),
     }
-    return parse_stack_config(raw)
+    provider_region = pulumi.Config(PACKAGE_NAME).get("awsRegion") or os.environ.get(
+        "GENESYSCLOUD_REGION"
+    )
+    return parse_stack_config(raw, provider_region=provider_region)
 
 
-def parse_stack_config(raw: Mapping[str, Any]) -> StackConfig:
-    """Validate raw config values (as ``pulumi.Config`` returns them) into a StackConfig."""
+def parse_stack_config(
+    raw: Mapping[str, Any], *, provider_region: str | None = None
+) -> StackConfig:
+    """Validate raw config values (as ``pulumi.Config`` returns them) into a StackConfig.
+
+    ``provider_region`` is the region the Genesys provider was given, if any.
+    """
     problems = _Problems()
     region = _parse_region(raw.get("genesysRegion"), problems)
+    if region is not None and provider_region and provider_region != region.name:
+        shown = provider_region if provider_region in REGION_DOMAINS else "an unknown region"
+        problems.add(
+            "genesysRegion",
+            f"is {region.name} but the Genesys provider is set to {shown} (genesyscloud:awsRegion "
+            "or GENESYSCLOUD_REGION); the clients would be created in one org region and the "
+            "secret would point at the other. Set both to your org's region",
+        )
     kms_key_id = _parse_kms_key_id(raw.get("secretsKmsKeyId"), problems)
     tags = _parse_tags(raw.get("tags"), problems)
     clients = _parse_clients(raw.get("clients"), problems)

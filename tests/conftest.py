@@ -20,6 +20,12 @@ REPO = Path(__file__).resolve().parents[1]
 RunProgram = Callable[..., ProgramRun]
 
 
+@pytest.fixture(autouse=True)
+def no_genesys_region_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's exported GENESYSCLOUD_REGION must not change what the program tests see."""
+    monkeypatch.delenv("GENESYSCLOUD_REGION", raising=False)
+
+
 @pytest.fixture
 def marker() -> str:
     """A secret no code path may ever print: what the fake Genesys provider hands out."""

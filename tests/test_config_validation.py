@@ -193,3 +193,46 @@ def test_both_saml_spellings_the_provider_accepts_pass_through_unchanged(
         parsed = parse_stack_config(config)
 
         assert parsed.clients[1].grant_type == grant_type
+
+
+@pytest.mark.parametrize("source", ["GENESYSCLOUD_REGION", "genesyscloud:awsRegion"])
+def test_a_provider_region_other_than_genesys_region_is_rejected(
+    prod_config: dict[str, Any], marker: str, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    # The provider would create the clients in eu-west-1 while the secret names us-east-1 hosts.
+    config = dict(prod_config)
+    if source == "GENESYSCLOUD_REGION":
+        monkeypatch.setenv(source, "eu-west-1")
+    else:
+        config[source] = "eu-west-1"
+    run = start_engine(marker)
+
+    with pytest.raises(ConfigError) as raised:
+        run.evaluate(config)
+
+    assert raised.value.problems == (
+        "genesys-oauth-secrets:genesysRegion: is us-east-1 but the Genesys provider is set to "
+        "eu-west-1 (genesyscloud:awsRegion or GENESYSCLOUD_REGION); the clients would be "
+        "created in one org region and the secret would point at the other. Set both to your "
+        "org's region",
+    )
+    assert [r.type for r in run.registrations] == ["pulumi:pulumi:Stack"]
+
+
+def test_a_provider_region_equal_to_genesys_region_passes(
+    prod_config: dict[str, Any], marker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GENESYSCLOUD_REGION", "us-east-1")
+    run = start_engine(marker)
+
+    run.evaluate(prod_config)
+
+    assert len(run.monitor.packages) == 1
+
+
+def test_an_unknown_provider_region_is_not_echoed(prod_config: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_stack_config(prod_config, provider_region="Hunter2-not-a-region")
+
+    assert "set to an unknown region" in str(raised.value)
+    assert "Hunter2" not in str(raised.value)
