@@ -1,9 +1,10 @@
 """Create, or check and repair, the DIY state bucket and the two KMS keys before ``pulumi up``.
 
 Two keys, on purpose: the bucket's SSE-KMS key protects the state file at rest, the
-secrets-provider key (``awskms://``) protects each secret inside it. Principals that must read
-state (previews, this audit) need the first one only; only deployers need the second. One key for
-both would let every state reader decrypt every client secret.
+secrets-provider key (``awskms://``) protects each secret inside it. Principals that only read
+the state file (this audit, a backup job) need the first one only; whoever runs Pulumi on the
+stack (preview, up, a StackReference to it) needs both. One key for both would let every state
+reader decrypt every client secret.
 
 Idempotent: every setting is read back and compared before anything is written, so a second run
 changes nothing and says so. On a bucket that already exists, a setting that differs is a
