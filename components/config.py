@@ -35,6 +35,8 @@ CLIENT_STATES = ("active", "inactive")
 TOKEN_VALIDITY_MIN = 300
 TOKEN_VALIDITY_MAX = 38_880_000
 TOKEN_VALIDITY_DEFAULT = 86_400
+TOKEN_VALIDITY_NON_SCIM_MAX = 172_800
+"""48 h: the provider documents lifetimes up to TOKEN_VALIDITY_MAX for SCIM clients only."""
 RECOVERY_WINDOW_DEFAULT = 30
 RECOVERY_WINDOW_MIN = 7
 RECOVERY_WINDOW_MAX = 30
@@ -155,8 +157,11 @@ def parse_stack_config(
     """
     problems = _Problems()
     region = _parse_region(raw.get("genesysRegion"), problems)
-    if region is not None and provider_region and provider_region != region.name:
-        shown = provider_region if provider_region in REGION_DOMAINS else "an unknown region"
+    # The provider lower-cases its region before use, so EU-WEST-1 there is eu-west-1 here.
+    if region is not None and provider_region and provider_region.lower() != region.name:
+        shown = (
+            provider_region if provider_region.lower() in REGION_DOMAINS else "an unknown region"
+        )
         problems.add(
             "genesysRegion",
             f"is {region.name} but the Genesys provider is set to {shown} (genesyscloud:awsRegion "

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.config import ClientConfig
+from components.config import TOKEN_VALIDITY_NON_SCIM_MAX, ClientConfig
 from components.credentials_document import credentials_document
 from components.genesys_oauth_client import OauthClient, OauthClientArgs, OauthClientRoleArgs
 from components.genesys_regions import GenesysRegion
@@ -83,6 +83,13 @@ class OAuthClientSecret(pulumi.ComponentResource):
             child,
         )
 
+        if client.access_token_validity_seconds > TOKEN_VALIDITY_NON_SCIM_MAX:
+            pulumi.log.warn(
+                f"client {client.name}: accessTokenValiditySeconds is over 48 h "
+                f"({TOKEN_VALIDITY_NON_SCIM_MAX} s); the provider documents that only for SCIM "
+                "clients, so Genesys may refuse it when the client is created",
+                resource=self,
+            )
         if client.recovery_window_in_days == 0:
             pulumi.log.warn(
                 f"client {client.name}: recoveryWindowInDays is 0, so deleting this client "

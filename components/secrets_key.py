@@ -1,8 +1,11 @@
 """The stack's customer-managed KMS key for its Secrets Manager secrets.
 
-Secrets Manager's default ``aws/secretsmanager`` key cannot be shared across accounts or
-narrowed by key policy, so the program encrypts the secrets with a key of its own unless the
-stack config names an existing one. Rotation is on; the alias makes the key findable.
+Secrets Manager's default ``aws/secretsmanager`` key cannot be narrowed by key policy or ever
+shared across accounts, so the program encrypts the secrets with a key of its own unless the
+stack config names an existing one. Rotation is on; the alias makes the key findable. The key
+keeps AWS's default key policy (the account decides through IAM), so readers must be in this
+account; a cross-account reader needs a key policy and a secret resource policy this program
+does not write.
 """
 
 from __future__ import annotations

@@ -219,10 +219,12 @@ def test_a_provider_region_other_than_genesys_region_is_rejected(
     assert [r.type for r in run.registrations] == ["pulumi:pulumi:Stack"]
 
 
+@pytest.mark.parametrize("spelling", ["us-east-1", "US-EAST-1"])
 def test_a_provider_region_equal_to_genesys_region_passes(
-    prod_config: dict[str, Any], marker: str, monkeypatch: pytest.MonkeyPatch
+    prod_config: dict[str, Any], marker: str, monkeypatch: pytest.MonkeyPatch, spelling: str
 ) -> None:
-    monkeypatch.setenv("GENESYSCLOUD_REGION", "us-east-1")
+    # The provider lower-cases the region it is given, so any case names the same region.
+    monkeypatch.setenv("GENESYSCLOUD_REGION", spelling)
     run = start_engine(marker)
 
     run.evaluate(prod_config)

@@ -243,6 +243,20 @@ def test_immediate_deletion_is_accepted_only_as_written_and_warned_about(
     assert "agent-desktop" in warnings[0]
 
 
+def test_a_token_lifetime_over_48_hours_is_sent_as_written_and_warned_about(
+    engine: RunProgram, prod_config: dict[str, Any]
+) -> None:
+    prod_config["clients"][0]["accessTokenValiditySeconds"] = 172_801
+
+    run = engine(prod_config)
+
+    client = run.one(OAUTH_CLIENT, "ivr-integration-oauth-client")
+    assert client.inputs["accessTokenValiditySeconds"] == 172_801
+    warnings = [line for line in run.logs if "accessTokenValiditySeconds is over 48 h" in line]
+    assert len(warnings) == 1
+    assert "ivr-integration" in warnings[0]
+
+
 def test_preview_sends_the_same_sealed_requests(
     engine: RunProgram, prod_config: dict[str, Any], marker: str
 ) -> None:
