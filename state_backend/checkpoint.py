@@ -7,6 +7,11 @@ Two shapes exist (see ``pulumi/pulumi`` ``sdk/go/common/apitype/core.go``):
 - ``pulumi stack export``: ``{"version": 3, "deployment": {"manifest", "secrets_providers",
   "resources", ...}}``.
 
+Either may be version 4 instead: Pulumi writes 4, with a top-level ``"features": [...]`` beside
+the version, as soon as one resource uses a feature older CLIs cannot read (taint, hooks,
+refreshBeforeUpdate, replaceWith, ...; ``pkg/resource/stack/deployment.go``). The secret envelope
+is the same in both, so the audit reads both; ``features`` is just another top-level part.
+
 Either may be gzip-compressed (``PULUMI_DIY_BACKEND_GZIP``); like Pulumi, gzip is recognised by
 its magic bytes, not the file name.
 
@@ -34,7 +39,8 @@ from state_backend.errors import CheckpointUnreadable, translate
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-SUPPORTED_VERSION = 3
+SUPPORTED_VERSIONS = (3, 4)
+"""Every Pulumi 3 CLI writes 3; newer ones write 4 when the state uses a version-4 feature."""
 GZIP_MAGIC = b"\x1f\x8b"
 
 JsonPath = tuple[str | int, ...]
@@ -207,7 +213,7 @@ def walk(state: StateText, visit: Visitor) -> Shape:
 
     Resources arrive with paths like ``("checkpoint", "latest", "resources", 4)``; anything else
     (the manifest, ``secrets_providers``, the version) arrives decoded at its own path.
-    Raises ``CheckpointUnreadable`` for text that is not JSON or not a version-3 checkpoint.
+    Raises ``CheckpointUnreadable`` for text that is not JSON or not a version 3 or 4 checkpoint.
     """
     version: list[object] = []
     entered: set[JsonPath] = set()
@@ -236,11 +242,11 @@ def walk(state: StateText, visit: Visitor) -> Shape:
             f"{state.source}: not a Pulumi checkpoint: expected a `version` and either a "
             "`checkpoint` (DIY state file) or a `deployment` (`pulumi stack export`) object"
         )
-    if version[0] != SUPPORTED_VERSION:
+    if version[0] not in SUPPORTED_VERSIONS:
         raise CheckpointUnreadable(
-            f"{state.source}: checkpoint version {version[0]!r} is not supported (only "
-            f"{SUPPORTED_VERSION}, written by every Pulumi 3 CLI); run `pulumi stack export` with "
-            "a current CLI"
+            f"{state.source}: checkpoint version {version[0]!r} is not supported (only 3, written "
+            "by every Pulumi 3 CLI, and 4, written when the state uses newer features); run "
+            "`pulumi stack export` with a current CLI"
         )
     root = roots[0]
     return Shape(kind="diy-checkpoint" if root == "checkpoint" else "stack-export", root=root)

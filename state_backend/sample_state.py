@@ -285,8 +285,13 @@ def build_state(
     seed: int = 7,
     export: bool = False,
     show_secrets: bool = False,
+    tainted: bool = False,
 ) -> SampleState:
-    """The checkpoint after ``pulumi up``: a DIY state file, or ``pulumi stack export`` output."""
+    """The checkpoint after ``pulumi up``: a DIY state file, or ``pulumi stack export`` output.
+
+    ``tainted`` marks the first OAuth client for replacement (``pulumi state taint``), which makes
+    Pulumi write a version-4 checkpoint with ``"features": ["taint"]``.
+    """
     builder = _Builder(seed, show_secrets)
     stack_urn = _urn(STACK_TYPE, f"{PROJECT}-{STACK}")
     aws = _provider(
@@ -368,13 +373,14 @@ def build_state(
         },
         "resources": [_stamps(stack), aws, genesys, _stamps(key), _stamps(alias), *resources],
     }
+    document: dict[str, Any] = {"version": 3}
+    if tainted:
+        next(r for r in resources if r["type"] == OAUTH_CLIENT_TYPE)["taint"] = True
+        document = {"version": 4, "features": ["taint"]}
     if export:
-        document: dict[str, Any] = {"version": 3, "deployment": deployment}
+        document["deployment"] = deployment
     else:
-        document = {
-            "version": 3,
-            "checkpoint": {"stack": f"organization/{PROJECT}/{STACK}", "latest": deployment},
-        }
+        document["checkpoint"] = {"stack": f"organization/{PROJECT}/{STACK}", "latest": deployment}
     # A JSON round trip gives each resource its own copies, as in a file read back from disk.
     return SampleState(json.loads(json.dumps(document)), secrets)
 

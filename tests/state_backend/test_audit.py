@@ -42,6 +42,7 @@ def all_known(state: SampleState) -> KnownSecrets:
         pytest.param(build_state, id="diy-checkpoint"),
         pytest.param(lambda: build_state(export=True), id="stack-export"),
         pytest.param(lambda: build_state(seed=99), id="other-seed"),
+        pytest.param(lambda: build_state(tainted=True), id="version-4-with-features"),
     ],
 )
 def test_an_honest_state_passes_even_with_every_secret_known(variant: Any) -> None:

@@ -44,6 +44,19 @@ def test_stack_export_streams_each_resource_under_deployment() -> None:
     assert ("deployment", "resources", len(exported.resources) - 1) in paths
 
 
+@pytest.mark.parametrize("export", [False, True], ids=["diy-checkpoint", "stack-export"])
+def test_version_4_with_features_is_read_like_version_3(export: bool) -> None:
+    state = build_state(export=export, tainted=True)
+    parts: dict[JsonPath, object] = {}
+
+    shape = walk(StateText(state.to_bytes().decode(), "v4.json"), parts.__setitem__)
+
+    assert shape.kind == ("stack-export" if export else "diy-checkpoint")
+    assert parts[("version",)] == 4
+    assert parts[("features",)] == ["taint"]
+    assert sum("resources" in path for path in parts) == len(state.resources)
+
+
 def test_compact_and_indented_json_walk_the_same(sample: SampleState) -> None:
     compact = StateText(json.dumps(sample.document, separators=(",", ":")), "compact")
     indented = StateText(json.dumps(sample.document, indent=4), "indented")
@@ -81,6 +94,11 @@ def test_gzip_is_recognised_by_magic_bytes_not_name(tmp_path: Path, sample: Samp
             lambda s: json.dumps({"version": 1, "checkpoint": {"stack": "x"}}).encode(),
             "version 1 is not supported",
             id="old-version",
+        ),
+        pytest.param(
+            lambda s: json.dumps({"version": 5, "checkpoint": {"stack": "x"}}).encode(),
+            "version 5 is not supported",
+            id="future-version",
         ),
         pytest.param(
             lambda s: json.dumps({"version": 3, "checkpoint": {}, "deployment": {}}).encode(),
