@@ -12,17 +12,21 @@ the version, as soon as one resource uses a feature older CLIs cannot read (tain
 refreshBeforeUpdate, replaceWith, ...; ``pkg/resource/stack/deployment.go``). The secret envelope
 is the same in both, so the audit reads both; ``features`` is just another top-level part.
 
-Either may be gzip-compressed (``PULUMI_DIY_BACKEND_GZIP``); like Pulumi, gzip is recognised by
-its magic bytes, not the file name.
+Either may be compressed: gzip (``PULUMI_DIY_BACKEND_GZIP``) or, since CLI 3.224, zstd
+(``PULUMI_DIY_BACKEND_ZSTD``, ``<stack>.json.zst``). Like Pulumi's ``DetectCompression``, the
+format is recognised by its magic bytes, not the object's name.
 
 Memory: the decoded text of the file is held once; resources are decoded one by one with the C
 JSON scanner and handed to the visitor, so a 10,000-resource state never becomes one big Python
-object tree. That keeps the audit's footprint at "the file plus one resource".
+object tree. That keeps the audit's footprint at "the file plus one resource". zstd is inflated
+chunk by chunk into one buffer (a local ``.zst`` file is never held compressed in memory), so it
+costs no more than an uncompressed file.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 import zlib
@@ -30,8 +34,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
+import zstandard
 from botocore.exceptions import BotoCoreError, ClientError
 
 from state_backend.errors import CheckpointUnreadable, translate
@@ -42,6 +47,10 @@ if TYPE_CHECKING:
 SUPPORTED_VERSIONS = (3, 4)
 """Every Pulumi 3 CLI writes 3; newer ones write 4 when the state uses a version-4 feature."""
 GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+ZSTD_SUFFIX = ".zst"
+_ZSTD_CHUNK = 256 * 1024
+"""Compressed bytes fed to the zstd decoder per step: JSON inflates ~10-20x, so a few MiB out."""
 
 JsonPath = tuple[str | int, ...]
 Visitor = Callable[[JsonPath, object], None]
@@ -77,17 +86,57 @@ class Shape:
 
 
 def decode_bytes(raw: bytes, source: str) -> StateText:
-    """Gunzip if the bytes say so, then decode UTF-8; corrupt input is a clear failure."""
+    """Decompress if the magic bytes say gzip or zstd, then decode the text."""
     if raw[:2] == GZIP_MAGIC:
-        try:
-            raw = gzip.decompress(raw)
-        except EOFError as error:
-            raise CheckpointUnreadable(
-                f"{source}: the gzip stream is truncated (the upload or download was cut "
-                "short); fetch the object again or restore a previous version"
-            ) from error
-        except (gzip.BadGzipFile, zlib.error) as error:
-            raise CheckpointUnreadable(f"{source}: corrupt gzip data ({error})") from error
+        raw = _gunzip(raw, source)
+    elif raw[:4] == ZSTD_MAGIC:
+        raw = _unzstd(io.BytesIO(raw), source)
+    return _text(raw, source)
+
+
+def _gunzip(raw: bytes, source: str) -> bytes:
+    try:
+        return gzip.decompress(raw)
+    except EOFError as error:
+        raise CheckpointUnreadable(
+            f"{source}: the gzip stream is truncated (the upload or download was cut "
+            "short); fetch the object again or restore a previous version"
+        ) from error
+    except (gzip.BadGzipFile, zlib.error) as error:
+        raise CheckpointUnreadable(f"{source}: corrupt gzip data ({error})") from error
+
+
+def _unzstd(stream: IO[bytes], source: str) -> bytes:
+    """Inflate every zstd frame in ``stream`` into one buffer, reading it a chunk at a time.
+
+    One decompressor per frame, because only a per-frame decompressor reports where a frame
+    ends: input that stops inside a frame is a cut-off transfer, not a short state. zstd allows
+    frames back to back (Pulumi writes one; other tools may write several).
+    """
+    inflated = io.BytesIO()
+    decompressor = zstandard.ZstdDecompressor()
+    frame = decompressor.decompressobj()
+    inside_frame = False
+    try:
+        data = stream.read(_ZSTD_CHUNK)
+        while data:
+            inflated.write(frame.decompress(data))
+            inside_frame = not frame.eof
+            leftover = b""
+            if frame.eof:
+                leftover, frame = frame.unused_data, decompressor.decompressobj()
+            data = leftover or stream.read(_ZSTD_CHUNK)
+    except zstandard.ZstdError as error:
+        raise CheckpointUnreadable(f"{source}: corrupt zstd data ({error})") from error
+    if inside_frame:
+        raise CheckpointUnreadable(
+            f"{source}: the zstd stream is truncated (the upload or download was cut short); "
+            "fetch the object again or restore a previous version"
+        )
+    return inflated.getvalue()
+
+
+def _text(raw: bytes, source: str) -> StateText:
     try:
         return StateText(raw.decode("utf-8"), source)
     except UnicodeDecodeError as error:
@@ -98,16 +147,26 @@ def decode_bytes(raw: bytes, source: str) -> StateText:
 
 
 def read_file(path: Path) -> StateText:
-    """A ``pulumi stack export`` output or a copied DIY state file, plain or gzip."""
+    """A ``pulumi stack export`` output or a copied DIY state file, plain, gzip or zstd.
+
+    A file named ``.zst`` is read as zstd even without the magic bytes, so a mislabelled or
+    damaged one fails as "corrupt zstd data" rather than as puzzling JSON.
+    """
+    source = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            if path.suffix == ZSTD_SUFFIX or file.read(len(ZSTD_MAGIC)) == ZSTD_MAGIC:
+                file.seek(0)
+                return _text(_unzstd(file, source), source)
+            file.seek(0)
+            raw = file.read()
     except FileNotFoundError as error:
         raise CheckpointUnreadable(f"state file not found: {path}") from error
     except IsADirectoryError as error:
         raise CheckpointUnreadable(f"{path} is a directory, not a state file") from error
     except PermissionError as error:
         raise CheckpointUnreadable(f"no permission to read {path}") from error
-    return decode_bytes(raw, str(path))
+    return decode_bytes(raw, source)
 
 
 def stack_key(project: str, stack: str) -> str:
@@ -115,16 +174,24 @@ def stack_key(project: str, stack: str) -> str:
     return f".pulumi/stacks/{project}/{stack}.json"
 
 
-def choose_state_key(found: Mapping[str, datetime], plain: str) -> str | None:
-    """The object Pulumi itself would load: ``.json.gz`` unless the plain ``.json`` is newer.
+def state_candidates(plain: str) -> tuple[str, str, str]:
+    """The keys the state of one stack may have, in the order S3 lists them."""
+    return (plain, f"{plain}.gz", f"{plain}{ZSTD_SUFFIX}")
 
-    That is the DIY backend's ``stackPath`` rule for when both exist (gzip toggled over time).
-    ``found`` maps the keys present to their LastModified.
+
+def choose_state_key(found: Mapping[str, datetime], plain: str) -> str | None:
+    """The object Pulumi itself would load: the newest of ``.json``, ``.json.gz``, ``.json.zst``.
+
+    That is the DIY backend's ``stackPath`` rule (``pkg/backend/diy/state.go``): it walks the
+    listing in key order and keeps a candidate unless it is older than the one kept so far, so on
+    equal LastModified the later key wins (``.zst`` over ``.gz`` over plain). Several exist when
+    the compression setting changed over time. ``found`` maps the keys present to LastModified.
     """
-    gzipped = f"{plain}.gz"
-    if gzipped in found and not (plain in found and found[plain] > found[gzipped]):
-        return gzipped
-    return plain if plain in found else None
+    best: str | None = None
+    for key in state_candidates(plain):
+        if key in found and (best is None or found[key] >= found[best]):
+            best = key
+    return best
 
 
 def read_bucket(s3: S3Client, bucket: str, project: str, stack: str) -> StateText:
@@ -136,13 +203,14 @@ def read_bucket(s3: S3Client, bucket: str, project: str, stack: str) -> StateTex
         found = {
             obj["Key"]: obj["LastModified"]
             for obj in listing.get("Contents", [])
-            if obj["Key"] in {plain, f"{plain}.gz"}
+            if obj["Key"] in state_candidates(plain)
         }
         key = choose_state_key(found, plain)
         if key is None:
             raise CheckpointUnreadable(
-                f"no state for stack {project}/{stack} in s3://{bucket} (looked for {plain} and "
-                f"{plain}.gz): check --project/--stack, or run `pulumi up` once"
+                f"no state for stack {project}/{stack} in s3://{bucket} (looked for {plain}, "
+                f"{plain}.gz and {plain}{ZSTD_SUFFIX}): check --project/--stack, or run "
+                "`pulumi up` once"
             )
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     except (ClientError, BotoCoreError) as error:

@@ -89,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
         "audit",
         help="prove a state checkpoint holds secrets only as ciphertext",
         description="Audit a checkpoint from FILE (`pulumi stack export` output or a DIY state "
-        "file, .json or .json.gz) or from the bucket. Exit 0 clean, 1 findings, 2 unreadable.",
+        "file: .json, .json.gz or .json.zst) or from the bucket. Exit 0 clean, 1 findings, 2 "
+        "unreadable.",
     )
     aud.add_argument("file", nargs="?", type=Path, help="state file; omit to read --bucket")
     _stack_options(aud, bucket_required=False)

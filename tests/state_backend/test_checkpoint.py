@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import gzip
 import json
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from state_backend import checkpoint
 from state_backend.aws import AwsClients
 from state_backend.checkpoint import JsonPath, StateText, choose_state_key, read_bucket, walk
 from state_backend.errors import BackendError, CheckpointUnreadable
-from state_backend.sample_state import PROJECT, STACK, SampleState, build_state
+from state_backend.sample_state import (
+    PROJECT,
+    STACK,
+    SampleState,
+    build_state,
+    generated_clients,
+)
 
 PLAIN = checkpoint.stack_key(PROJECT, STACK)
+ZSTD = f"{PLAIN}.zst"
+
+
+def zstd(raw: bytes) -> bytes:
+    """One zstd frame, as the DIY backend's ``EncodeAll`` writes it."""
+    return zstandard.ZstdCompressor().compress(raw)
 
 
 def collect(state: StateText) -> tuple[checkpoint.Shape, list[JsonPath]]:
@@ -73,10 +87,51 @@ def test_gzip_is_recognised_by_magic_bytes_not_name(tmp_path: Path, sample: Samp
     assert json.loads(state.text) == sample.document
 
 
+def test_zstd_is_recognised_by_magic_bytes_not_name(tmp_path: Path, sample: SampleState) -> None:
+    misnamed = tmp_path / "state.json"
+    misnamed.write_bytes(zstd(sample.to_bytes()))
+
+    state = checkpoint.read_file(misnamed)
+
+    assert json.loads(state.text) == sample.document
+
+
+def test_zstd_frames_back_to_back_are_one_document(tmp_path: Path, sample: SampleState) -> None:
+    raw = sample.to_bytes()
+    path = tmp_path / "state.json.zst"
+    path.write_bytes(zstd(raw[:1000]) + zstd(raw[1000:]))
+
+    assert json.loads(checkpoint.read_file(path).text) == sample.document
+
+
+def test_a_zstd_file_costs_no_more_memory_than_the_plain_file(tmp_path: Path) -> None:
+    raw = build_state(generated_clients(500)).to_bytes()
+    plain, compressed = tmp_path / "state.json", tmp_path / "state.json.zst"
+    plain.write_bytes(raw)
+    with compressed.open("wb") as file, zstandard.ZstdCompressor().stream_writer(file) as writer:
+        writer.write(raw)  # streamed, so the frame does not declare its size up front
+
+    def peak_while_reading(path: Path) -> int:
+        tracemalloc.start()
+        try:
+            checkpoint.read_file(path)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    assert peak_while_reading(compressed) < peak_while_reading(plain) * 1.02
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
         pytest.param(lambda s: s.to_bytes(compress=True)[:-40], "truncated", id="truncated-gzip"),
+        pytest.param(lambda s: zstd(s.to_bytes())[:-40], "zstd stream is truncated", id="cut-zstd"),
+        pytest.param(
+            lambda s: checkpoint.ZSTD_MAGIC + b" garbage" * 20,
+            "corrupt zstd data",
+            id="corrupt-zstd",
+        ),
         pytest.param(
             lambda s: s.to_bytes(compress=True)[:10] + b"\x00garbage" * 20,
             "corrupt gzip",
@@ -124,6 +179,14 @@ def test_unreadable_input_fails_with_a_reason(
         walk(checkpoint.read_file(path), lambda _p, _v: None)
 
 
+def test_a_zst_file_without_zstd_content_is_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "state.json.zst"
+    path.write_bytes(b'{"version": 3, "checkpoint": {}}')
+
+    with pytest.raises(CheckpointUnreadable, match="corrupt zstd data"):
+        checkpoint.read_file(path)
+
+
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(CheckpointUnreadable, match=r"state file not found: .*nope\.json"):
         checkpoint.read_file(tmp_path / "nope.json")
@@ -149,6 +212,16 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
         pytest.param(
             {PLAIN: NOW, f"{PLAIN}.gz": NOW - timedelta(hours=1)}, PLAIN, id="plain-newer"
         ),
+        pytest.param({ZSTD: NOW}, ZSTD, id="zstd-only"),
+        pytest.param(
+            {PLAIN: NOW, f"{PLAIN}.gz": NOW, ZSTD: NOW}, ZSTD, id="same-time-zstd-wins-over-all"
+        ),
+        pytest.param(
+            {f"{PLAIN}.gz": NOW, ZSTD: NOW - timedelta(seconds=1)}, f"{PLAIN}.gz", id="gzip-newer"
+        ),
+        pytest.param(
+            {PLAIN: NOW, ZSTD: NOW - timedelta(hours=1)}, PLAIN, id="plain-newer-than-zstd"
+        ),
         pytest.param({}, None, id="none"),
     ],
 )
@@ -166,6 +239,19 @@ def test_bucket_state_is_read_from_the_project_scoped_key(
     state = read_bucket(aws.s3, plain_bucket, PROJECT, STACK)
 
     assert state.source == f"s3://{plain_bucket}/{PLAIN}.gz"
+    assert json.loads(state.text) == sample.document
+
+
+def test_zstd_bucket_state_wins_over_an_older_gzip_one(
+    aws: AwsClients, plain_bucket: str, sample: SampleState
+) -> None:
+    stale = build_state(seed=99)
+    aws.s3.put_object(Bucket=plain_bucket, Key=f"{PLAIN}.gz", Body=stale.to_bytes(compress=True))
+    aws.s3.put_object(Bucket=plain_bucket, Key=ZSTD, Body=zstd(sample.to_bytes()))
+
+    state = read_bucket(aws.s3, plain_bucket, PROJECT, STACK)
+
+    assert state.source == f"s3://{plain_bucket}/{ZSTD}"
     assert json.loads(state.text) == sample.document
 
 
