@@ -195,18 +195,24 @@ def choose_state_key(found: Mapping[str, datetime], plain: str) -> str | None:
 
 
 def read_bucket(s3: S3Client, bucket: str, project: str, stack: str) -> StateText:
-    """The current checkpoint of ``project/stack`` in a DIY backend bucket."""
+    """The current checkpoint of ``project/stack`` in a DIY backend bucket.
+
+    Each candidate key is asked for by name (HeadObject) rather than found by listing the
+    prefix: with ``PULUMI_RETAIN_CHECKPOINTS`` every update also writes ``<stack>.json.<unixnano>``
+    beside the state, and those sort between ``.json`` and ``.json.gz``, so after a thousand
+    updates the compressed state would no longer be on the first page of a listing.
+    """
     plain = stack_key(project, stack)
     target = f"s3://{bucket}/{plain}"
     try:
-        listing = s3.list_objects_v2(Bucket=bucket, Prefix=plain)
         found = {
-            obj["Key"]: obj["LastModified"]
-            for obj in listing.get("Contents", [])
-            if obj["Key"] in state_candidates(plain)
+            key: modified
+            for key in state_candidates(plain)
+            if (modified := _last_modified(s3, bucket, key)) is not None
         }
         key = choose_state_key(found, plain)
         if key is None:
+            s3.head_bucket(Bucket=bucket)  # a missing bucket also answers 404 to each HeadObject
             raise CheckpointUnreadable(
                 f"no state for stack {project}/{stack} in s3://{bucket} (looked for {plain}, "
                 f"{plain}.gz and {plain}{ZSTD_SUFFIX}): check --project/--stack, or run "
@@ -216,6 +222,16 @@ def read_bucket(s3: S3Client, bucket: str, project: str, stack: str) -> StateTex
     except (ClientError, BotoCoreError) as error:
         raise translate(error, service="s3", target=target) from error
     return decode_bytes(body, f"s3://{bucket}/{key}")
+
+
+def _last_modified(s3: S3Client, bucket: str, key: str) -> datetime | None:
+    """When ``key`` was last written, or None if it does not exist."""
+    try:
+        return s3.head_object(Bucket=bucket, Key=key)["LastModified"]
+    except ClientError as error:
+        if str(error.response.get("Error", {}).get("Code")) in {"404", "NoSuchKey", "NotFound"}:
+            return None
+        raise
 
 
 def _skip(text: str, pos: int) -> int:

@@ -139,11 +139,14 @@ def _from_response(error: ClientError, service: str, target: str) -> BackendErro
     operation = error.operation_name
     if code in ACCESS_DENIED_CODES:
         action = iam_action(service, operation, message)
-        hint = (
-            " (objects in an SSE-KMS bucket also need kms:Decrypt/kms:GenerateDataKey on its key)"
-            if action in {"s3:GetObject", "s3:PutObject"}
-            else ""
-        )
+        hint = ""
+        if operation == "HeadObject":
+            hint = " (and s3:ListBucket: without it S3 answers 403, not 404, for a missing object)"
+        elif action in {"s3:GetObject", "s3:PutObject"}:
+            hint = (
+                " (objects in an SSE-KMS bucket also need kms:Decrypt/kms:GenerateDataKey on its "
+                "key)"
+            )
         return AccessDenied(
             f"access denied: {operation} on {target} needs the IAM permission {action}{hint}; "
             "grant it to the principal you are running as (`aws sts get-caller-identity`)"

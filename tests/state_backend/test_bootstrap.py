@@ -506,6 +506,14 @@ def test_access_denied_names_the_missing_permission(
     assert iam_action(service, operation, message) == action
 
 
+def test_a_refused_head_object_also_names_list_bucket() -> None:
+    error = ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadObject")
+
+    message = str(translate(error, service="s3", target="s3://bucket/key"))
+
+    assert "s3:GetObject (and s3:ListBucket: without it S3 answers 403, not 404" in message
+
+
 @pytest.mark.parametrize(
     ("code", "expected"),
     [

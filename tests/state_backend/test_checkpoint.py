@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -253,6 +254,21 @@ def test_zstd_bucket_state_wins_over_an_older_gzip_one(
 
     assert state.source == f"s3://{plain_bucket}/{ZSTD}"
     assert json.loads(state.text) == sample.document
+
+
+def test_the_state_is_found_behind_a_thousand_retained_checkpoints(
+    aws: AwsClients, plain_bucket: str, sample: SampleState
+) -> None:
+    """``PULUMI_RETAIN_CHECKPOINTS`` keys sort between ``.json`` and ``.json.gz``."""
+    aws.s3.put_object(Bucket=plain_bucket, Key=PLAIN, Body=build_state(seed=99).to_bytes())
+    retained = [f"{PLAIN}.{1_764_000_000_000_000_000 + n}" for n in range(1001)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda key: aws.s3.put_object(Bucket=plain_bucket, Key=key), retained))
+    aws.s3.put_object(Bucket=plain_bucket, Key=f"{PLAIN}.gz", Body=sample.to_bytes(compress=True))
+
+    state = read_bucket(aws.s3, plain_bucket, PROJECT, STACK)
+
+    assert state.source == f"s3://{plain_bucket}/{PLAIN}.gz"
 
 
 def test_bucket_without_the_stack_says_what_it_looked_for(
