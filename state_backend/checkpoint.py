@@ -25,6 +25,7 @@ costs no more than an uncompressed file.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -137,11 +138,21 @@ def _unzstd(stream: IO[bytes], source: str) -> bytes:
 
 
 def _text(raw: bytes, source: str) -> StateText:
+    """Decode as UTF-8, or as what a byte-order mark says.
+
+    Windows PowerShell 5.1 writes UTF-16 LE with a BOM for ``pulumi stack export > file``, and
+    some editors save UTF-8 with a BOM; Pulumi itself writes plain UTF-8. The BOM is dropped.
+    """
+    encoding, label = "utf-8", "UTF-8"
+    if raw.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, label = "utf-16", "UTF-16"
     try:
-        return StateText(raw.decode("utf-8"), source)
+        return StateText(raw.decode(encoding), source)
     except UnicodeDecodeError as error:
         raise CheckpointUnreadable(
-            f"{source}: not UTF-8 text, so not a Pulumi checkpoint ({error.reason} at byte "
+            f"{source}: not {label} text, so not a Pulumi checkpoint ({error.reason} at byte "
             f"{error.start})"
         ) from error
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import tracemalloc
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -88,6 +90,29 @@ def test_gzip_is_recognised_by_magic_bytes_not_name(tmp_path: Path, sample: Samp
     assert json.loads(state.text) == sample.document
 
 
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda text: codecs.BOM_UTF8 + text.encode(), id="utf-8-with-bom"),
+        pytest.param(
+            lambda text: codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le"),
+            id="powershell-5.1-redirect",
+        ),
+        pytest.param(lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"), id="utf-16-be"),
+    ],
+)
+def test_an_export_with_a_byte_order_mark_reads_like_plain_utf8(
+    tmp_path: Path, sample: SampleState, encode: Callable[[str], bytes]
+) -> None:
+    path = tmp_path / "prod.json"
+    path.write_bytes(encode(sample.to_bytes().decode()))
+
+    state = checkpoint.read_file(path)
+
+    assert json.loads(state.text) == sample.document
+    assert walk(state, lambda _path, _value: None).kind == "diy-checkpoint"
+
+
 def test_zstd_is_recognised_by_magic_bytes_not_name(tmp_path: Path, sample: SampleState) -> None:
     misnamed = tmp_path / "state.json"
     misnamed.write_bytes(zstd(sample.to_bytes()))
@@ -138,7 +163,8 @@ def test_a_zstd_file_costs_no_more_memory_than_the_plain_file(tmp_path: Path) ->
             "corrupt gzip",
             id="corrupt-gzip",
         ),
-        pytest.param(lambda s: b"\xff\xfe not text", "not UTF-8", id="binary"),
+        pytest.param(lambda s: b"\xc3\x28 not text", "not UTF-8 text", id="binary"),
+        pytest.param(lambda s: b"\xff\xfe{\x00 ", "not UTF-16 text", id="cut-utf-16"),
         pytest.param(lambda s: b"{not json", "not valid JSON", id="not-json"),
         pytest.param(lambda s: b"[1, 2]", "expected a JSON object", id="json-array"),
         pytest.param(
