@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, InvalidRegionError, ProfileNotFound
+
+from state_backend.errors import BackendError, UsageError
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -50,16 +53,40 @@ class AwsClients:
 
 
 def connect(region: str | None = None, endpoint_url: str | None = None) -> AwsClients:
-    """Build the clients; no network call happens here (errors surface on first use)."""
+    """Build the clients; no network call happens here (errors surface on first use).
+
+    Except for configuration botocore checks while building a client: an ``AWS_PROFILE`` missing
+    from the config files, a malformed region, an endpoint that is not a URL. Those become one
+    line naming the setting to correct, like every other expected failure.
+    """
     endpoint = resolve_endpoint(endpoint_url)
     resolved_region = resolve_region(region)
     retries = Config(retries={"max_attempts": 3, "mode": "standard"})
     s3_config = retries.merge(Config(s3={"addressing_style": "path"})) if endpoint else retries
-    session = boto3.session.Session(region_name=resolved_region)
-    return AwsClients(
-        s3=session.client("s3", endpoint_url=endpoint, config=s3_config),
-        kms=session.client("kms", endpoint_url=endpoint, config=retries),
-        sts=session.client("sts", endpoint_url=endpoint, config=retries),
-        region=resolved_region,
-        endpoint_url=endpoint,
-    )
+    try:
+        session = boto3.session.Session(region_name=resolved_region)
+        return AwsClients(
+            s3=session.client("s3", endpoint_url=endpoint, config=s3_config),
+            kms=session.client("kms", endpoint_url=endpoint, config=retries),
+            sts=session.client("sts", endpoint_url=endpoint, config=retries),
+            region=resolved_region,
+            endpoint_url=endpoint,
+        )
+    except ProfileNotFound as error:
+        raise BackendError(
+            f"the AWS profile {error.kwargs.get('profile')!r} (from AWS_PROFILE) is not in your "
+            "AWS config: `aws configure list-profiles` shows the ones that are; set AWS_PROFILE "
+            "to one of them, or unset it to use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+        ) from error
+    except InvalidRegionError as error:
+        raise UsageError(
+            f"{resolved_region!r} is not an AWS region name: pass --region like eu-west-1 (without "
+            "--region, AWS_REGION or AWS_DEFAULT_REGION is used)"
+        ) from error
+    except ValueError as error:
+        raise UsageError(
+            f"{endpoint!r} is not an endpoint URL ({error}): give the whole URL with its scheme, "
+            f"e.g. http://127.0.0.1:5000, in --endpoint-url or {ENDPOINT_ENV}"
+        ) from error
+    except BotoCoreError as error:
+        raise BackendError(f"cannot set up the AWS clients: {error}") from error
