@@ -27,6 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from state_backend.aws import AwsClients
 from state_backend.errors import (
+    AccessDenied,
     BackendError,
     BucketOwnedElsewhere,
     KeyAliasTaken,
@@ -163,39 +164,34 @@ def _read_optional(target: str, action: Callable[[], Any]) -> Any:
         raise translate(error, service="s3", target=target) from error
 
 
-def _probe_bucket(
-    s3: S3Client, settings: BootstrapSettings, account: str, journal: Journal
-) -> bool:
+def _probe_bucket(s3: S3Client, settings: BootstrapSettings, account: str) -> bool:
     """True if the bucket exists and is ours, False if it does not exist.
 
-    ``ExpectedBucketOwner`` makes S3 answer 403 for another account's bucket. A 403 also comes
-    back when we lack s3:ListBucket (which Pulumi's DIY backend needs anyway), so CreateBucket
-    settles who owns it: ``BucketAlreadyExists`` means another account.
+    A 403 stops the run before anything is created. ``ExpectedBucketOwner`` makes S3 answer 403
+    for another account's bucket, and S3 also answers 403 when the bucket is ours but we lack
+    s3:ListBucket. Nothing we may call tells the two apart: CreateBucket cannot, because in
+    us-east-1 it answers 200 for a bucket you already own, and the existing state bucket would
+    then be reported as created by this run.
     """
     bucket = settings.bucket
     target = f"s3://{bucket}"
     try:
         s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=account)
-        return True
     except ClientError as error:
-        if _error_code(error) in {"404", "NoSuchBucket"}:
+        code = _error_code(error)
+        if code in {"404", "NoSuchBucket"}:
             return False
-        if _error_code(error) not in {"403", "AccessDenied"}:
-            raise translate(error, service="s3", target=target) from error
+        if code in {"403", "AccessDenied"}:
+            raise AccessDenied(
+                f"{target} exists but this identity cannot read it (HeadBucket answered 403): "
+                "grant s3:ListBucket on it to the principal you run as (`aws sts "
+                "get-caller-identity`), which Pulumi's DIY backend needs too, and rerun; if "
+                "another AWS account owns the bucket, choose another name"
+            ) from error
+        raise translate(error, service="s3", target=target) from error
     except BotoCoreError as error:
         raise translate(error, service="s3", target=target) from error
-    try:
-        _create_bucket(s3, settings, journal)
-    except BucketOwnedElsewhere:
-        raise
-    except BackendError as error:
-        raise BackendError(
-            f"cannot tell who owns {target}: it answers 403. Either another AWS account owns it "
-            f"(pick another name) or you lack s3:ListBucket on it ({error})"
-        ) from error
-    raise translate(
-        ClientError({"Error": {"Code": "AccessDenied"}}, "HeadBucket"), service="s3", target=target
-    )
+    return True
 
 
 def _owned_elsewhere(bucket: str) -> BucketOwnedElsewhere:
@@ -547,7 +543,7 @@ def bootstrap(
     partition = str(identity["Arn"]).split(":")[1]
     state_key_meta = _inspect_key(clients.kms, settings.state_key_alias, STATE_ROLE)
     secrets_key_meta = _inspect_key(clients.kms, settings.key_alias, SECRETS_ROLE)
-    exists = _probe_bucket(clients.s3, settings, str(identity["Account"]), journal)
+    exists = _probe_bucket(clients.s3, settings, str(identity["Account"]))
     if exists:
         _check_region(clients.s3, settings)
 

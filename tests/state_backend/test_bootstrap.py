@@ -314,8 +314,8 @@ def test_a_bucket_owned_by_another_account_is_refused_before_anything_is_created
     aws: AwsClients, aws_endpoint: str, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # moto lets every account read every bucket unless told to behave like S3, where another
-    # account's bucket answers 403. It then answers CreateBucket with 403 too (S3 says 409
-    # BucketAlreadyExists, covered below), so the message is the honest "either ... or".
+    # account's bucket answers 403: the same answer as our own bucket without s3:ListBucket, so
+    # the message is the honest "either ... or".
     monkeypatch.setenv("MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS", "false")
     other = aws.sts.assume_role(
         RoleArn="arn:aws:iam::210987654321:role/other-team", RoleSessionName="other-team"
@@ -332,15 +332,36 @@ def test_a_bucket_owned_by_another_account_is_refused_before_anything_is_created
     result = run_cli(*BOOT)
 
     assert result.code == 2
-    assert f"cannot tell who owns s3://{BUCKET}: it answers 403" in result.err
-    assert "another AWS account owns it (pick another name)" in result.err
+    assert f"s3://{BUCKET} exists but this identity cannot read it" in result.err
+    assert "if another AWS account owns the bucket, choose another name" in result.err
+    assert aws.kms.list_keys()["Keys"] == []
+
+
+def test_our_bucket_without_list_bucket_is_not_reported_as_created_in_us_east_1(
+    aws: AwsClients, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The trap: in us-east-1, CreateBucket on a bucket you own answers 200 (moto does the same),
+    # so trying it after HeadBucket's 403 would "create" the existing state bucket.
+    aws.s3.create_bucket(Bucket=BUCKET)
+    aws.s3.meta.events.register("before-call.s3.HeadBucket", respond("HeadBucket", 403, "403"))
+    monkeypatch.setattr(cli, "connect", lambda *_: aws)
+
+    result = run_cli(*BOOT)
+
+    assert result.code == 2
+    assert (
+        f"error: s3://{BUCKET} exists but this identity cannot read it "
+        "(HeadBucket answered 403): grant s3:ListBucket on it"
+    ) in result.err
+    assert "created" not in result.out
     assert aws.kms.list_keys()["Keys"] == []
 
 
 def test_s3s_bucket_already_exists_answer_is_named_as_another_accounts_bucket(
     aws: AwsClients, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    aws.s3.meta.events.register("before-call.s3.HeadBucket", respond("HeadBucket", 403, "403"))
+    # Someone else took the name between our HeadBucket and CreateBucket.
+    aws.s3.meta.events.register("before-call.s3.HeadBucket", respond("HeadBucket", 404, "404"))
     aws.s3.meta.events.register(
         "before-call.s3.CreateBucket", respond("CreateBucket", 409, "BucketAlreadyExists")
     )
@@ -350,7 +371,7 @@ def test_s3s_bucket_already_exists_answer_is_named_as_another_accounts_bucket(
 
     assert result.code == 2
     assert f"the bucket name {BUCKET!r} is taken by another AWS account" in result.err
-    assert aws.kms.list_keys()["Keys"] == []
+    assert result.out.split("this run created, before failing")[1].count("KMS key") == 2
 
 
 def test_a_bucket_in_another_region_is_named(aws: AwsClients, run_cli: RunCli) -> None:
