@@ -212,7 +212,7 @@ def run_locks(args: argparse.Namespace) -> int:
         raise UsageError("--clear-stale needs --older-than (e.g. 2h): how old is stale?")
     older_than = locks.parse_duration(args.older_than) if args.older_than else None
     clients = connect(args.region, args.endpoint_url)
-    found = locks.list_locks(clients.s3, args.bucket, args.project, args.stack)
+    found = locks.list_locks(clients.s3, args.bucket, args.project, args.stack, emit=_emit)
     now = locks.utcnow()
     stack = f"organization/{args.project}/{args.stack}"
     if not args.clear_stale:

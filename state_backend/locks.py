@@ -115,8 +115,14 @@ def _parse(key: str, last_modified: datetime, body: bytes) -> Lock:
         return Lock(key, last_modified, None, None, None, None)
 
 
-def list_locks(s3: S3Client, bucket: str, project: str, stack: str) -> list[Lock]:
-    """Every lock object of the stack, oldest first."""
+def list_locks(
+    s3: S3Client, bucket: str, project: str, stack: str, *, emit: Callable[[str], None]
+) -> list[Lock]:
+    """Every lock object of the stack, oldest first.
+
+    A lock can be deleted between the listing and its read: its run has just finished, which is
+    the normal life of a lock, not an error. Such a lock is skipped with one line through ``emit``.
+    """
     prefix = lock_prefix(project, stack)
     target = f"s3://{bucket}/{prefix}"
     locks = []
@@ -126,7 +132,13 @@ def list_locks(s3: S3Client, bucket: str, project: str, stack: str) -> list[Lock
                 key = obj["Key"]
                 if not key.endswith(".json"):
                     continue
-                body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+                try:
+                    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+                except ClientError as error:
+                    if error.response.get("Error", {}).get("Code") not in {"NoSuchKey", "404"}:
+                        raise
+                    emit(f"gone    {key}  [released while being listed: its run just ended]")
+                    continue
                 locks.append(_parse(key, obj["LastModified"], body))
     except (ClientError, BotoCoreError) as error:
         raise translate(error, service="s3", target=target) from error

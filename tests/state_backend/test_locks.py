@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import socket
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
-from state_backend import locks
-from state_backend.aws import AwsClients
+from state_backend import cli, locks
+from state_backend.aws import AwsClients, connect
 from state_backend.errors import UsageError
 from state_backend.sample_state import PROJECT, STACK, lock_content
-from tests.state_backend.conftest import RunCli
+from tests.state_backend.conftest import REGION, RunCli
 
 PREFIX = locks.lock_prefix(PROJECT, STACK)
 LATER = timedelta(hours=6)
@@ -65,6 +66,32 @@ def test_locks_are_listed_with_who_where_and_when(
     assert f"1 lock(s) on organization/{PROJECT}/{STACK} in s3://{plain_bucket}:" in result.out
     assert key in result.out
     assert "deployer@ci-runner-7 (pid 31337)  since 2026-11-20T09:30:00Z" in result.out
+
+
+def test_a_lock_released_while_being_listed_is_skipped_in_one_line(
+    aws: AwsClients,
+    aws_endpoint: str,
+    plain_bucket: str,
+    run_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    held = put_lock(aws, plain_bucket, "0b1e6a52", content(datetime.now(UTC)))
+    finishing = put_lock(aws, plain_bucket, "7c4d9e01", content(datetime.now(UTC)))
+    other_run = connect(REGION, aws_endpoint).s3
+
+    def finish_that_run_first(params: dict[str, Any], **_: Any) -> None:
+        if params["Key"] == finishing:
+            other_run.delete_object(Bucket=plain_bucket, Key=finishing)
+
+    aws.s3.meta.events.register("before-parameter-build.s3.GetObject", finish_that_run_first)
+    monkeypatch.setattr(cli, "connect", lambda *_: aws)
+
+    result = run_cli("locks", "--bucket", plain_bucket)
+
+    assert result.code == 0, result.err
+    assert f"gone    {finishing}  [released while being listed: its run just ended]" in result.out
+    assert f"1 lock(s) on organization/{PROJECT}/{STACK}" in result.out
+    assert held in result.out
 
 
 def test_an_unlocked_stack_says_so(plain_bucket: str, run_cli: RunCli) -> None:
