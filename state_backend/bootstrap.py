@@ -49,6 +49,8 @@ SECRETS_ROLE = "secrets-provider"
 STATE_ROLE = "state-bucket"
 TLS_STATEMENT_ID = "DenyInsecureTransport"
 LIFECYCLE_RULE_ID = "expire-noncurrent-state-versions"
+STATE_PREFIX = ".pulumi/"
+"""Everything the DIY backend writes: state, backups, history, locks."""
 
 _BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -336,6 +338,25 @@ def _whole_bucket(rule: dict[str, Any]) -> bool:
     return (rule_filter in (None, {}, {"Prefix": ""})) and rule.get("Prefix", "") == ""
 
 
+def expires_current_state(rule: dict[str, Any]) -> bool:
+    """An enabled rule whose ``Expiration`` (of current versions) can reach ``.pulumi/``.
+
+    In a versioned bucket that puts a delete marker on the live state: the stack vanishes for
+    Pulumi. A rule reaches the state unless its prefix points elsewhere or it needs a tag (Pulumi
+    tags no object); a size condition does not protect the state, so it is ignored.
+    ``ExpiredObjectDeleteMarker`` alone only tidies markers and is harmless.
+    """
+    expiration = rule.get("Expiration", {})
+    if rule.get("Status") != "Enabled" or not ({"Days", "Date"} & expiration.keys()):
+        return False
+    rule_filter = rule.get("Filter") or {}
+    condition = rule_filter.get("And", rule_filter)
+    if "Tag" in condition or condition.get("Tags"):
+        return False
+    prefix = str(condition.get("Prefix", rule.get("Prefix", "")))
+    return STATE_PREFIX.startswith(prefix) or prefix.startswith(STATE_PREFIX)
+
+
 def bucket_settings(
     clients: AwsClients, settings: BootstrapSettings, state_key_arn: str, partition: str
 ) -> list[BucketSetting]:
@@ -397,12 +418,29 @@ def bucket_settings(
     def lifecycle() -> str | None:
         for rule in _lifecycle_rules(s3, bucket, target):
             expiry = rule.get("NoncurrentVersionExpiration", {}).get("NoncurrentDays")
-            if rule.get("Status") == "Enabled" and _whole_bucket(rule) and expiry == days:
+            if (
+                rule.get("Status") == "Enabled"
+                and _whole_bucket(rule)
+                and expiry == days
+                and not expires_current_state(rule)
+            ):
                 return None
         return f"no enabled rule expiring noncurrent versions after {days} days"
 
+    def keeps_current_state() -> str | None:
+        doomed = [r for r in _lifecycle_rules(s3, bucket, target) if expires_current_state(r)]
+        if not doomed:
+            return None
+        names = ", ".join(repr(r.get("ID", "(no ID)")) for r in doomed)
+        return f"rule(s) {names} expire current objects under {STATE_PREFIX}, the live state"
+
     def apply_lifecycle() -> None:
-        kept = [r for r in _lifecycle_rules(s3, bucket, target) if r.get("ID") != LIFECYCLE_RULE_ID]
+        """The intended configuration: our rule, plus every other rule that spares the state."""
+        kept = [
+            r
+            for r in _lifecycle_rules(s3, bucket, target)
+            if r.get("ID") != LIFECYCLE_RULE_ID and not expires_current_state(r)
+        ]
         ours: dict[str, Any] = {
             "ID": LIFECYCLE_RULE_ID,
             "Status": "Enabled",
@@ -461,6 +499,9 @@ def bucket_settings(
             ),
         ),
         BucketSetting("bucket policy denies requests without TLS", tls_only, apply_tls_only),
+        BucketSetting(
+            "no lifecycle rule expires the current state", keeps_current_state, apply_lifecycle
+        ),
         BucketSetting(
             f"lifecycle expires noncurrent versions after {days} days", lifecycle, apply_lifecycle
         ),

@@ -23,6 +23,7 @@ from state_backend.bootstrap import (
     LIFECYCLE_RULE_ID,
     ROLE_TAG,
     TLS_STATEMENT_ID,
+    expires_current_state,
     validate_bucket_name,
 )
 from state_backend.errors import AccessDenied, UsageError, iam_action, translate
@@ -292,6 +293,96 @@ def test_the_noncurrent_version_expiry_is_configurable(aws: AwsClients, run_cli:
     assert fixed.code == 0
     [rule] = bucket_config(aws)["lifecycle"]["Rules"]
     assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
+
+
+EXPIRE_30_DAYS = {"Status": "Enabled", "Expiration": {"Days": 30}}
+
+
+@pytest.mark.parametrize(
+    ("rule", "deletes_state"),
+    [
+        pytest.param({**EXPIRE_30_DAYS, "Filter": {}}, True, id="whole-bucket"),
+        pytest.param({**EXPIRE_30_DAYS, "Prefix": ""}, True, id="legacy-whole-bucket"),
+        pytest.param({**EXPIRE_30_DAYS, "Filter": {"Prefix": ".pulumi/"}}, True, id="state-prefix"),
+        pytest.param(
+            {**EXPIRE_30_DAYS, "Filter": {"Prefix": ".pulumi/stacks/"}}, True, id="stacks-only"
+        ),
+        pytest.param(
+            {**EXPIRE_30_DAYS, "Filter": {"And": {"Prefix": ".pul", "ObjectSizeGreaterThan": 1}}},
+            True,
+            id="shorter-prefix-and-size",
+        ),
+        pytest.param(
+            {"Status": "Enabled", "Filter": {}, "Expiration": {"Date": "2027-01-01T00:00:00Z"}},
+            True,
+            id="on-a-date",
+        ),
+        pytest.param({**EXPIRE_30_DAYS, "Filter": {"Prefix": "logs/"}}, False, id="other-prefix"),
+        pytest.param(
+            {**EXPIRE_30_DAYS, "Filter": {"Tag": {"Key": "scratch", "Value": "yes"}}},
+            False,
+            id="tagged-objects-only",
+        ),
+        pytest.param(
+            {
+                **EXPIRE_30_DAYS,
+                "Filter": {"And": {"Prefix": "", "Tags": [{"Key": "t", "Value": "1"}]}},
+            },
+            False,
+            id="prefix-and-tag",
+        ),
+        pytest.param({**EXPIRE_30_DAYS, "Status": "Disabled", "Filter": {}}, False, id="disabled"),
+        pytest.param(
+            {"Status": "Enabled", "Filter": {}, "Expiration": {"ExpiredObjectDeleteMarker": True}},
+            False,
+            id="delete-markers-only",
+        ),
+        pytest.param(
+            {
+                "Status": "Enabled",
+                "Filter": {},
+                "NoncurrentVersionExpiration": {"NoncurrentDays": 9},
+            },
+            False,
+            id="noncurrent-only",
+        ),
+    ],
+)
+def test_a_lifecycle_rule_deletes_state_when_it_expires_current_objects_under_pulumi(
+    rule: dict[str, Any], deletes_state: bool
+) -> None:
+    assert expires_current_state(rule) is deletes_state
+
+
+def test_a_rule_expiring_the_live_state_is_a_violation_and_fix_removes_only_it(
+    aws: AwsClients, run_cli: RunCli
+) -> None:
+    run_cli(*BOOT)
+    ours = bucket_config(aws)["lifecycle"]["Rules"][0]
+    expire_all: dict[str, Any] = {
+        "ID": "expire-after-30-days",
+        "Status": "Enabled",
+        "Filter": {},
+        "Expiration": {"Days": 30},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 90},
+    }
+    logs = {**expire_all, "ID": "expire-logs", "Filter": {"Prefix": "logs/"}}
+    rules: list[Any] = [expire_all, logs]
+    aws.s3.put_bucket_lifecycle_configuration(
+        Bucket=BUCKET, LifecycleConfiguration={"Rules": rules}
+    )
+
+    checked = run_cli(*BOOT)
+    fixed = run_cli(*BOOT, "--fix")
+
+    assert checked.code == 1
+    assert (
+        "VIOLATION  no lifecycle rule expires the current state: found rule(s) "
+        "'expire-after-30-days' expire current objects under .pulumi/, the live state"
+    ) in checked.out
+    assert "VIOLATION  lifecycle expires noncurrent versions after 90 days" in checked.out
+    assert fixed.code == 0
+    assert bucket_config(aws)["lifecycle"]["Rules"] == [logs, ours]
 
 
 def test_an_alias_held_by_someone_elses_key_stops_before_creating_anything(
