@@ -557,10 +557,21 @@ def _create_bucket(s3: S3Client, settings: BootstrapSettings, journal: Journal) 
     journal.create(f"bucket s3://{bucket} in {settings.region}")
 
 
+LEGACY_LOCATIONS = {"EU": "eu-west-1"}
+"""GetBucketLocation answers ``EU`` for buckets created with that legacy constraint."""
+
+
+def _bucket_region(location_constraint: str | None) -> str:
+    """The region a GetBucketLocation answer means: empty for us-east-1, ``EU`` for eu-west-1."""
+    if not location_constraint:
+        return "us-east-1"
+    return LEGACY_LOCATIONS.get(location_constraint, location_constraint)
+
+
 def _check_region(s3: S3Client, settings: BootstrapSettings) -> None:
     target = f"s3://{settings.bucket}"
     location = _call("s3", target, lambda: s3.get_bucket_location(Bucket=settings.bucket))
-    region = location.get("LocationConstraint") or "us-east-1"
+    region = _bucket_region(location.get("LocationConstraint"))
     if region != settings.region:
         raise UsageError(
             f"s3://{settings.bucket} already exists in {region}, not {settings.region}: rerun "

@@ -295,6 +295,12 @@ def test_the_noncurrent_version_expiry_is_configurable(aws: AwsClients, run_cli:
     assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
 
 
+@pytest.fixture
+def cli_on_aws(aws: AwsClients, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI uses the test's own clients, so hooks registered on them shape its AWS answers."""
+    monkeypatch.setattr(cli, "connect", lambda *_: aws)
+
+
 EXPIRE_30_DAYS = {"Status": "Enabled", "Expiration": {"Days": 30}}
 
 
@@ -474,6 +480,43 @@ def test_a_bucket_in_another_region_is_named(aws: AwsClients, run_cli: RunCli) -
 
     assert result.code == 2
     assert "already exists in eu-west-1, not us-east-1: rerun with --region eu-west-1" in result.err
+
+
+@pytest.mark.parametrize(
+    ("answer", "region", "refusal"),
+    [
+        pytest.param("EU", "eu-west-1", None, id="legacy-EU-is-eu-west-1"),
+        pytest.param(
+            "EU",
+            "us-east-1",
+            "already exists in eu-west-1, not us-east-1",
+            id="legacy-EU-elsewhere",
+        ),
+        pytest.param(None, "us-east-1", None, id="none-is-us-east-1"),
+        pytest.param("", "us-east-1", None, id="empty-is-us-east-1"),
+        pytest.param(
+            "", "eu-west-1", "already exists in us-east-1, not eu-west-1", id="empty-elsewhere"
+        ),
+    ],
+)
+@pytest.mark.usefixtures("cli_on_aws")
+def test_the_bucket_location_is_read_as_the_region_s3_means(
+    aws: AwsClients, run_cli: RunCli, answer: str | None, region: str, refusal: str | None
+) -> None:
+    def answer_with(parsed: dict[str, Any], **_: Any) -> None:
+        parsed["LocationConstraint"] = answer
+
+    aws.s3.create_bucket(Bucket=BUCKET)
+    aws.s3.meta.events.register("after-call.s3.GetBucketLocation", answer_with)
+
+    result = run_cli("bootstrap", "--bucket", BUCKET, "--region", region)
+
+    if refusal is None:
+        assert "already exists in" not in result.err
+        assert result.code == 1  # the bare bucket's settings are violations; its region is not
+    else:
+        assert result.code == 2
+        assert refusal in result.err
 
 
 @pytest.mark.parametrize(
