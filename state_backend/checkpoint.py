@@ -14,7 +14,8 @@ is the same in both, so the audit reads both; ``features`` is just another top-l
 
 Either may be compressed: gzip (``PULUMI_DIY_BACKEND_GZIP``) or, since CLI 3.224, zstd
 (``PULUMI_DIY_BACKEND_ZSTD``, ``<stack>.json.zst``). Like Pulumi's ``DetectCompression``, the
-format is recognised by its magic bytes, not the object's name.
+format is recognised by its magic bytes, not the object's name; only a local file named ``.zst``
+is taken for zstd on its name alone, so that a damaged one is reported as such.
 
 Memory: the decoded text of the file is held once; resources are decoded one by one with the C
 JSON scanner and handed to the visitor, so a 10,000-resource state never becomes one big Python
