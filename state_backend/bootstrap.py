@@ -49,8 +49,9 @@ SECRETS_ROLE = "secrets-provider"
 STATE_ROLE = "state-bucket"
 TLS_STATEMENT_ID = "DenyInsecureTransport"
 LIFECYCLE_RULE_ID = "expire-noncurrent-state-versions"
-STATE_PREFIX = ".pulumi/"
-"""Everything the DIY backend writes: state, backups, history, locks."""
+LIVE_STATE_KEYS = (".pulumi/stacks/", ".pulumi/meta.yaml")
+"""What the DIY backend cannot lose: each stack's state, and the file saying how they are laid
+out. Backups, history and locks under ``.pulumi/`` may expire (a history rule is a fair choice)."""
 
 _BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -339,7 +340,7 @@ def _whole_bucket(rule: dict[str, Any]) -> bool:
 
 
 def expires_current_state(rule: dict[str, Any]) -> bool:
-    """An enabled rule whose ``Expiration`` (of current versions) can reach ``.pulumi/``.
+    """An enabled rule whose ``Expiration`` (of current versions) can reach the live state.
 
     In a versioned bucket that puts a delete marker on the live state: the stack vanishes for
     Pulumi. A rule reaches the state unless its prefix points elsewhere or it needs a tag (Pulumi
@@ -354,7 +355,7 @@ def expires_current_state(rule: dict[str, Any]) -> bool:
     if "Tag" in condition or condition.get("Tags"):
         return False
     prefix = str(condition.get("Prefix", rule.get("Prefix", "")))
-    return STATE_PREFIX.startswith(prefix) or prefix.startswith(STATE_PREFIX)
+    return any(key.startswith(prefix) or prefix.startswith(key) for key in LIVE_STATE_KEYS)
 
 
 def bucket_settings(
@@ -432,7 +433,7 @@ def bucket_settings(
         if not doomed:
             return None
         names = ", ".join(repr(r.get("ID", "(no ID)")) for r in doomed)
-        return f"rule(s) {names} expire current objects under {STATE_PREFIX}, the live state"
+        return f"rule(s) {names} expire current objects under .pulumi/stacks/, the live state"
 
     def apply_lifecycle() -> None:
         """The intended configuration: our rule, plus every other rule that spares the state."""

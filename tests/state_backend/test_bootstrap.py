@@ -314,6 +314,12 @@ EXPIRE_30_DAYS = {"Status": "Enabled", "Expiration": {"Days": 30}}
             {**EXPIRE_30_DAYS, "Filter": {"Prefix": ".pulumi/stacks/"}}, True, id="stacks-only"
         ),
         pytest.param(
+            {**EXPIRE_30_DAYS, "Filter": {"Prefix": ".pulumi/meta.yaml"}}, True, id="layout-file"
+        ),
+        pytest.param(
+            {**EXPIRE_30_DAYS, "Filter": {"Prefix": ".pulumi/history/"}}, False, id="history-only"
+        ),
+        pytest.param(
             {**EXPIRE_30_DAYS, "Filter": {"And": {"Prefix": ".pul", "ObjectSizeGreaterThan": 1}}},
             True,
             id="shorter-prefix-and-size",
@@ -384,7 +390,7 @@ def test_a_rule_expiring_the_live_state_is_a_violation_and_fix_removes_only_it(
     assert checked.code == 1
     assert (
         "VIOLATION  no lifecycle rule expires the current state: found rule(s) "
-        "'expire-after-30-days' expire current objects under .pulumi/, the live state"
+        "'expire-after-30-days' expire current objects under .pulumi/stacks/, the live state"
     ) in checked.out
     assert "VIOLATION  lifecycle expires noncurrent versions after 90 days" in checked.out
     assert fixed.code == 0
