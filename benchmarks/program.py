@@ -23,7 +23,7 @@ import yaml
 from components.config import parse_stack_config
 from components.credentials_document import credentials_document
 from components.genesys_oauth_client import OauthClient, OauthClientArgs, OauthClientRoleArgs
-from tests.support.engine import PROJECT, start_engine
+from offline_plan.engine import PROJECT, start_engine
 
 SIZES = (1, 10, 100, 500)
 REPEATS = 3

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support.engine import PROJECT, ProgramRun, run_program
+from offline_plan.engine import PROJECT, ProgramRun, run_program
 from tests.support.moto_server import aws_endpoint, moto_server
 
 __all__ = ["aws_endpoint", "engine", "marker", "moto_server", "prod_config"]

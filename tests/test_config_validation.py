@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from components.config import ConfigError, parse_stack_config
-from tests.support.engine import start_engine
+from offline_plan.engine import start_engine
 
 DELETE = object()
 """Row value meaning: remove the key."""

@@ -10,8 +10,8 @@ from components.config import parse_stack_config
 from components.genesys_provider import Provider, ProviderArgs
 from components.genesys_regions import genesys_region
 from components.oauth_client_secret import OAuthClientSecret, OAuthClientSecretArgs
+from offline_plan.engine import ProgramRun, is_secret_envelope, start_engine
 from tests.conftest import RunProgram
-from tests.support.engine import ProgramRun, is_secret_envelope, start_engine
 
 OAUTH_CLIENT = "genesyscloud:index/oauthClient:OauthClient"
 PROVIDER = "pulumi:providers:genesyscloud"

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import RunProgram
-from tests.support.engine import (
+from offline_plan.engine import (
     ACCOUNT,
     AWS_REGION,
     ProgramRun,
@@ -18,6 +17,7 @@ from tests.support.engine import (
     run_program,
     secret_envelope_paths,
 )
+from tests.conftest import RunProgram
 
 COMPONENT = "genesys-oauth-secrets:index:OAuthClientSecret"
 OAUTH_CLIENT = "genesyscloud:index/oauthClient:OauthClient"

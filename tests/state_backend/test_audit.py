@@ -10,6 +10,7 @@ import pytest
 
 from components.genesys_oauth_client import OAUTH_CLIENT_TOKEN, SECRET_OUTPUTS
 from components.oauth_client_secret import COMPONENT_TYPE, secret_name
+from offline_plan.engine import ProgramRun
 from state_backend import audit as audit_module
 from state_backend.audit import KnownSecrets, audit, json_path, load_known_secrets
 from state_backend.checkpoint import StateText
@@ -22,7 +23,6 @@ from state_backend.sample_state import (
     explicit_genesys_provider,
 )
 from tests.state_backend.conftest import RunCli
-from tests.support.engine import ProgramRun
 
 
 def text_of(state: SampleState) -> StateText:

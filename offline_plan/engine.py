@@ -34,10 +34,10 @@ PROJECT = "genesys-oauth-secrets"
 STACK = "prod"
 ACCOUNT = "123456789012"
 AWS_REGION = "us-east-1"
-MAIN = Path(__file__).resolve().parents[2] / "__main__.py"
+MAIN = Path(__file__).resolve().parents[1] / "__main__.py"
 
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105 - Pulumi's public signature
+SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - likewise public
 
 
 def is_secret_envelope(value: Any) -> bool:
@@ -209,7 +209,8 @@ class ProgramRun:
 
     def one(self, type_token: str, name: str) -> Registration:
         matches = [r for r in self.of_type(type_token) if r.name == name]
-        assert len(matches) == 1, f"expected one {type_token} named {name}, got {len(matches)}"
+        if len(matches) != 1:
+            raise LookupError(f"expected one {type_token} named {name}, got {len(matches)}")
         return matches[0]
 
     @property
@@ -239,7 +240,8 @@ class ProgramRun:
         @pulumi.runtime.test  # type: ignore[untyped-decorator]
         def finish_stack() -> None:
             root = pulumi.runtime.get_root_resource()
-            assert root is not None
+            if root is None:
+                raise RuntimeError("the mocked deployment has no root stack resource")
             root.register_outputs(massage(root.outputs, []))  # type: ignore[attr-defined]
 
         evaluate()
