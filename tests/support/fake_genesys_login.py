@@ -20,10 +20,14 @@ import threading
 import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TypeVar
 
 import pytest
+
+Fake = TypeVar("Fake", bound="FakeGenesysLogin")
 
 TOKEN_PATH = "/oauth/token"
 FORM = "application/x-www-form-urlencoded"
@@ -41,6 +45,8 @@ class Scripted:
     status: int
     body: Mapping[str, object]
     headers: Mapping[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+    """Sent instead of ``body`` when set: a hostile answer (not JSON, a list, cut short)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,8 @@ class FakeGenesysLogin:
         self.expires_in = expires_in
         self.received: list[Received] = []
         self.issued: list[str] = []
+        self.token_clients: dict[str, str] = {}
+        """Which client each issued token belongs to, for an API served next to this host."""
         self._clients: dict[str, str] = {}
         self._script: list[Scripted] = []
         self._lock = threading.Lock()
@@ -105,6 +113,15 @@ class FakeGenesysLogin:
         self._server.server_close()
         self._thread.join(timeout=5)
 
+    def route(self, method: str, path: str, headers: Message, body: bytes) -> Scripted:
+        """The answer to any request: this host serves only the token endpoint. A fake that
+        serves more paths on the same port overrides this and defers here for the rest."""
+        if urllib.parse.urlsplit(path).path != TOKEN_PATH:
+            return Scripted(HTTPStatus.NOT_FOUND, {"error": "not_found"})
+        if method != "POST":
+            return Scripted(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "method_not_allowed"})
+        return self.answer(headers.get("Content-Type"), headers.get("Authorization"), body)
+
     def answer(self, content_type: str | None, authorization: str | None, body: bytes) -> Scripted:
         form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
         grant_type = form.get("grant_type", [None])[0]
@@ -136,6 +153,7 @@ class FakeGenesysLogin:
             return Scripted(HTTPStatus.UNAUTHORIZED, INVALID_CLIENT)
         token = f"fake-token-{secrets.token_hex(8)}"
         self.issued.append(token)
+        self.token_clients[token] = client_id or ""
         return Scripted(
             HTTPStatus.OK,
             {"access_token": token, "token_type": "bearer", "expires_in": self.expires_in},
@@ -158,18 +176,13 @@ def _handler_for(login: FakeGenesysLogin) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length)
-            if self.path != TOKEN_PATH:
-                self._reply(Scripted(HTTPStatus.NOT_FOUND, {"error": "not_found"}))
-                return
-            content_type = self.headers.get("Content-Type")
-            self._reply(login.answer(content_type, self.headers.get("Authorization"), body))
+            self._reply(login.route("POST", self.path, self.headers, self.rfile.read(length)))
 
         def do_GET(self) -> None:
-            self._reply(Scripted(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "method_not_allowed"}))
+            self._reply(login.route("GET", self.path, self.headers, b""))
 
         def _reply(self, reply: Scripted) -> None:
-            payload = json.dumps(reply.body).encode()
+            payload = json.dumps(reply.body).encode() if reply.raw is None else reply.raw
             self.send_response(reply.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -184,14 +197,18 @@ def _handler_for(login: FakeGenesysLogin) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def serving(fake: Fake, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fake]:
+    """Start ``fake``, bypass any proxy for loopback, yield it, stop it: a fixture's body."""
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
 @pytest.fixture
 def genesys_login(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGenesysLogin]:
     """A started fake login host on 127.0.0.1 (random port), stopped after the test."""
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.setenv(name, "127.0.0.1,localhost")
-    login = FakeGenesysLogin()
-    login.start()
-    try:
-        yield login
-    finally:
-        login.stop()
+    yield from serving(FakeGenesysLogin(), monkeypatch)
