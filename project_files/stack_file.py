@@ -32,6 +32,11 @@ NONCE_BYTES = 12
 TAG_BYTES = 16
 MAX_NODES = 10_000
 
+_AWSKMS_URL = re.compile(
+    r"awskms://[A-Za-z0-9/_:.-]{1,256}(\?[A-Za-z0-9=&_.-]{1,256})?", flags=re.ASCII
+)
+"""A provider URL safe to repeat in a message (a key alias, id or ARN and its query)."""
+
 _CREDENTIAL_NAME = re.compile(
     r".*(secret|password|passphrase|token|accesskey|secretkey|privatekey|apikey)",
     flags=re.IGNORECASE | re.ASCII,
@@ -138,6 +143,7 @@ def stack_file_problems(
             f"{name}: secretsprovider must be an awskms:// URL, so that the state's secrets are "
             "encrypted with a KMS key (awskms://alias/<alias>?region=<region>)"
         )
+    if not isinstance(provider, str) or not _AWSKMS_URL.fullmatch(provider):
         provider = f"{SECRETS_PROVIDER_SCHEME}alias/<alias>?region=<region>"
     key = document.get("encryptedkey")
     if key is None:

@@ -131,7 +131,16 @@ KEYS = st.sampled_from(
 )
 VALUES: st.SearchStrategy[Any] = st.recursive(
     st.sampled_from(
-        [SECRET, None, 0, True, "v1:AA==:AA==", kms_ciphertext(), f"awskms://{SECRET}"]
+        [
+            SECRET,
+            None,
+            0,
+            True,
+            "v1:AA==:AA==",
+            kms_ciphertext(),
+            "awskms://alias/k?region=us-east-1",
+            "awskms://x\ny",
+        ]
     ),
     lambda inner: (
         st.lists(inner, max_size=3)

@@ -39,6 +39,13 @@ def test_without_encryptedkey_the_fix_is_a_one_time_stack_init_by_an_admin() -> 
     assert "\n" not in found[0]
 
 
+@pytest.mark.parametrize("provider", ["awskms://alias/x\n$(id)", "awskms://" + "a" * 300])
+def test_a_provider_url_unsafe_to_repeat_is_replaced_by_a_placeholder(provider: str) -> None:
+    found = problems(stack_document(encryptedkey=None, secretsprovider=provider))
+
+    assert "--secrets-provider 'awskms://alias/<alias>?region=<region>'" in found[0]
+
+
 def test_the_shipped_template_may_lack_the_key_until_stack_init_has_run() -> None:
     assert problems(stack_document(encryptedkey=None), require_encryptedkey=False) == []
 
