@@ -67,10 +67,12 @@ class ProviderMocks(mocks.Mocks):
 
     def __init__(self, marker: str) -> None:
         self.marker = marker
+        self.withheld_secrets: set[str] = set()
+        """Clients whose create response carries no secret: the provider then stores ``""``."""
 
     def client_secret_for(self, name: str) -> str:
         """The secret the fake Genesys provider returns for the OAuth client ``name``."""
-        return f"{self.marker}-{name}"
+        return "" if name in self.withheld_secrets else f"{self.marker}-{name}"
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
@@ -147,6 +149,7 @@ class Registration:
     parent: str
     custom: bool
     provider: str
+    protect: bool
     inputs: dict[str, Any]
     package_ref: str
     additional_secret_outputs: list[str]
@@ -179,6 +182,7 @@ class CapturingMonitor(mocks.MockMonitor):
                 parent=request.parent,
                 custom=request.custom,
                 provider=request.provider,
+                protect=request.protect,
                 inputs=struct_to_dict(request.object),
                 package_ref=request.packageRef,
                 additional_secret_outputs=list(request.additionalSecretOutputs),
@@ -221,13 +225,18 @@ class ProgramRun:
     def stack_outputs(self) -> dict[str, Any]:
         return self.monitor.outputs[self.stack_urn]
 
-    def evaluate(self, config: Mapping[str, Any]) -> None:
+    def evaluate(self, config: Mapping[str, Any], secret_keys: Iterable[str] = ()) -> None:
         """Run ``__main__.py`` with ``config``, then register the stack's outputs.
 
+        ``secret_keys`` names the keys set with ``pulumi config set --secret``: the language
+        host hands the program their decrypted values plus this list (``PULUMI_CONFIG`` and
+        ``PULUMI_CONFIG_SECRET_KEYS``), which is what ``set_all_config`` receives here.
         The root stack is finished when mocks are set, so its outputs are registered here the
         way the language host does once a real program returns.
         """
-        pulumi.runtime.set_all_config(config_values(config))
+        pulumi.runtime.set_all_config(
+            config_values(config), [full_config_key(key) for key in secret_keys]
+        )
         self.run_function(lambda: runpy.run_path(str(MAIN), run_name="__main__"))
 
     def run_function(self, program: Callable[[], object]) -> None:
@@ -267,13 +276,17 @@ class _ListHandler(logging.Handler):
         self.sink.append(record.getMessage())
 
 
+def full_config_key(key: str) -> str:
+    """``clients`` → ``genesys-oauth-secrets:clients``; namespaced keys stay as they are."""
+    return key if ":" in key else f"{PROJECT}:{key}"
+
+
 def config_values(config: Mapping[str, Any]) -> dict[str, str]:
     """Stack config as the CLI hands it to the program: namespaced keys, JSON for objects."""
-    values: dict[str, str] = {}
-    for key, value in config.items():
-        full_key = key if ":" in key else f"{PROJECT}:{key}"
-        values[full_key] = value if isinstance(value, str) else json.dumps(value)
-    return values
+    return {
+        full_config_key(key): value if isinstance(value, str) else json.dumps(value)
+        for key, value in config.items()
+    }
 
 
 def start_engine(
