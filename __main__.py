@@ -1,12 +1,14 @@
 """genesys-oauth-secrets: a Genesys Cloud OAuth client and its AWS secret per configured client.
 
 Thin on purpose: config is validated in ``components.config``, the resources live in
-``components.oauth_client_secret``. The only stack output is ``clients`` (ids and secret ARNs).
+``components.oauth_client_secret``, every OAuth client goes through the one Genesys provider
+of ``components.genesys_provider``. The only stack output is ``clients`` (ids and secret ARNs).
 """
 
 import pulumi
 
 from components.config import load_stack_config
+from components.genesys_provider import create_genesys_provider
 from components.oauth_client_secret import OAuthClientSecret, OAuthClientSecretArgs
 from components.secrets_key import create_secrets_key
 from components.tagging import stack_tags
@@ -14,6 +16,7 @@ from components.tagging import stack_tags
 config = load_stack_config(pulumi.Config())
 tags = stack_tags(config.tags)
 kms_key_id = config.secrets_kms_key_id or create_secrets_key(tags).arn
+genesys_provider = create_genesys_provider(config.genesys_region.name, config.genesys_provider)
 
 clients = {
     client.name: OAuthClientSecret(
@@ -21,8 +24,10 @@ clients = {
         OAuthClientSecretArgs(
             client=client,
             genesys_region=config.genesys_region,
+            genesys_provider=genesys_provider,
             kms_key_id=kms_key_id,
             tags=tags,
+            protect=config.protect_resources,
         ),
     )
     for client in config.clients

@@ -23,6 +23,7 @@ import yaml
 from components.config import parse_stack_config
 from components.credentials_document import credentials_document
 from components.genesys_oauth_client import OauthClient, OauthClientArgs, OauthClientRoleArgs
+from components.genesys_provider import create_genesys_provider
 from offline_plan.engine import PROJECT, start_engine
 
 SIZES = (1, 10, 100, 500)
@@ -41,10 +42,11 @@ def config_with(count: int) -> dict[str, Any]:
 
 
 def bare_program(config: dict[str, Any]) -> Callable[[], None]:
-    """The same OAuth client, secret and version per client, registered without a component."""
-    parsed = parse_stack_config(config)
+    """The same provider, and client, secret and version per client, without a component."""
+    parsed = parse_stack_config({key: value for key, value in config.items() if ":" not in key})
 
     def program() -> None:
+        provider = create_genesys_provider(parsed.genesys_region.name, parsed.genesys_provider)
         for client in parsed.clients:
             oauth_client = OauthClient(
                 f"{client.name}-oauth-client",
@@ -53,6 +55,7 @@ def bare_program(config: dict[str, Any]) -> Callable[[], None]:
                     authorized_grant_type=client.grant_type,
                     roles=[OauthClientRoleArgs(role_id=r.role_id) for r in client.roles],
                 ),
+                pulumi.ResourceOptions(provider=provider),
             )
             secret = aws.secretsmanager.Secret(
                 f"{client.name}-secret", name=f"genesys/oauth/bench/{client.name}"

@@ -3,31 +3,40 @@
 Every rule of the Genesys provider and Platform API that can be checked before a deployment is
 checked here, before a single resource is registered, and every problem is reported at once
 with its config path and the fix (``genesys-oauth-secrets:clients[1].roles: …``). Messages
-echo a user's value only where it is an enumeration or a number: free text (descriptions,
-names of things) may hold something that should not land in a CI log.
+echo a user's value only where it is a short enumeration-like word or a small number: free text
+(descriptions, names of things) may hold something that should not land in a CI log.
+
+Validation never raises anything but ``ConfigError``, whatever JSON the config holds: lists are
+bounded before they are walked, duplicate checks use sets, patterns are ASCII full matches (no
+trailing newline, no Unicode digits), and numbers are echoed only when they are small.
 
 Inside the component the types are trusted; nothing there validates again.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import pulumi
 
-from components.genesys_package import PACKAGE_NAME
+from components.config_source import read_project_config
+from components.genesys_provider import GenesysProviderSettings, ProxySettings
 from components.genesys_regions import REGION_DOMAINS, GenesysRegion, genesys_region
+from components.redirect_uri import is_dns_name, redirect_uri_problem
 
 NAMESPACE = "genesys-oauth-secrets"
 
 CLIENT_CREDENTIALS = "CLIENT-CREDENTIALS"
-GRANT_TYPES = ("CODE", "TOKEN", "SAML2-BEARER", "SAML2BEARER", "PASSWORD", CLIENT_CREDENTIALS)
-"""Accepted by the provider's ``authorized_grant_type`` validation (both SAML spellings)."""
+GRANT_TYPES = ("CODE", "TOKEN", "SAML2-BEARER", "PASSWORD", CLIENT_CREDENTIALS)
+"""Grant types as the Platform API stores and returns them."""
+GRANT_TYPE_SPELLINGS = {"SAML2BEARER": "SAML2-BEARER"}
+"""Accepted by the provider but stored by the API under another spelling. The provider has no
+diff suppression, so the config spelling would show a diff and PUT on every run: normalised."""
 REDIRECT_GRANT_TYPES = frozenset({"CODE", "TOKEN"})
 """Browser flows: Genesys sends the user back to a registered redirect URI."""
 CLIENT_STATES = ("active", "inactive")
@@ -40,11 +49,30 @@ TOKEN_VALIDITY_NON_SCIM_MAX = 172_800
 RECOVERY_WINDOW_DEFAULT = 30
 RECOVERY_WINDOW_MIN = 7
 RECOVERY_WINDOW_MAX = 30
+TOKEN_POOL_MIN = 1
+TOKEN_POOL_MAX = 50
+"""The provider's ``token_pool_size`` range (``MinClients``/``MaxClients``, sdk_client_pool.go)."""
 
 MAX_TAGS = 50
 """Secrets Manager and KMS both allow 50 tags per resource, ours included."""
 RESERVED_TAG_KEYS = ("managed-by", "pulumi-project", "pulumi-stack", "genesys-oauth-client")
+MAX_CLIENTS = 500
+"""Our bound, the size the program benchmark covers; Genesys' per-org limit is unverified."""
+MAX_LIST_ITEMS = 100
+"""Our bound for roles, scopes and redirect URIs per client; Genesys' limits are unverified."""
+MAX_DESCRIPTION_LENGTH = 1000
+"""Our bound for a client description; Genesys' limit is unverified."""
+MAX_DURATION_LENGTH = 32
 
+STACK_KEYS = (
+    "genesysRegion",
+    "clients",
+    "secretsKmsKeyId",
+    "tags",
+    "protectResources",
+    "genesysProvider",
+)
+"""Every key of the project's config namespace; anything else is reported as unknown."""
 CLIENT_KEYS = (
     "name",
     "description",
@@ -56,19 +84,34 @@ CLIENT_KEYS = (
     "state",
     "recoveryWindowInDays",
 )
+"""Keys of one entry of ``clients``: a new per-client setting is added here and parsed below."""
 ROLE_KEYS = ("roleId", "divisionId")
+PROVIDER_KEYS = ("tokenPoolSize", "customRetryTimeout", "proxy")
+"""``genesysProvider`` keys: the provider's own (bridged, camelCase) setting names."""
+PROXY_KEYS = ("host", "port", "protocol")
+PROXY_PROTOCOLS = ("http", "https")
 
-_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", re.ASCII)
 _KMS_KEY_ID = re.compile(
-    r"^(?:[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|mrk-[0-9a-f]{32})$"
+    r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|mrk-[0-9a-f]{32}", re.ASCII
 )
-_KMS_ALIAS = re.compile(r"^alias/[A-Za-z0-9/_-]{1,250}$")
+_KMS_ALIAS = re.compile(r"alias/[A-Za-z0-9/_-]{1,250}", re.ASCII)
 _KMS_ARN = re.compile(
-    r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$"
+    r"arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(?:key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)",
+    re.ASCII,
 )
-_TAG_TEXT = re.compile(r"^[\w .:/=+\-@]*$")
-_SCOPE = re.compile(r"^\S+$")
+_TAG_TEXT = re.compile(r"[\w .:/=+\-@]*")
+"""AWS tag text is Unicode on purpose: letters, digits, spaces and ``_ . : / = + - @``."""
+_SCOPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9:_.-]{0,99}", re.ASCII)
+_GO_DURATION = re.compile(r"0|(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|ms|s|m|h))+", re.ASCII)
+_PORT = re.compile(r"[0-9]{1,5}", re.ASCII)
+_ECHOABLE_WORD = re.compile(r"[A-Za-z0-9_-]{1,32}", re.ASCII)
+_ECHOABLE_KEY = re.compile(r"[A-Za-z0-9_.:/=+@-]{1,64}", re.ASCII)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""C0/C1 controls, bidi overrides and lone surrogates: they fake or hide text in a UI or log."""
+
+MAX_LISTED_PROBLEMS = 50
 
 
 class ConfigError(pulumi.RunError):
@@ -76,7 +119,11 @@ class ConfigError(pulumi.RunError):
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
-        listing = "\n".join(f"  - {problem}" for problem in self.problems)
+        listed = self.problems[:MAX_LISTED_PROBLEMS]
+        listing = "\n".join(f"  - {problem}" for problem in listed)
+        more = len(self.problems) - len(listed)
+        if more:
+            listing += f"\n  - … and {more} more"
         super().__init__(
             f"Stack config has {len(self.problems)} problem(s); nothing was deployed:\n{listing}"
         )
@@ -98,6 +145,7 @@ class ClientConfig:
     name: str
     """Unique, ``[a-z0-9-]``: the Genesys display name and the last segment of the secret name."""
     grant_type: str
+    """As the API stores it (``SAML2-BEARER``, never ``SAML2BEARER``)."""
     description: str | None = None
     roles: tuple[RoleGrant, ...] = ()
     scopes: tuple[str, ...] = ()
@@ -117,6 +165,9 @@ class StackConfig:
     secrets_kms_key_id: str | None = None
     """An existing CMK for the secrets; None makes the program create one per stack."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    protect_resources: bool = True
+    """Protect each OAuth client and its Secrets Manager secret (the stack's key always is)."""
+    genesys_provider: GenesysProviderSettings = field(default_factory=GenesysProviderSettings)
 
 
 class _Problems:
@@ -128,53 +179,106 @@ class _Problems:
     def add(self, path: str, message: str) -> None:
         self.items.append(f"{NAMESPACE}:{path}: {message}")
 
+    def unknown_key(self, path: str, key: object, known: Sequence[str]) -> None:
+        """An unknown key, with the closest known one when there is a likely typo."""
+        close = _closest(key, known)
+        hint = f"did you mean {close}? " if close else ""
+        valid = ", ".join(known)
+        self.add(f"{path}{_key_label(key)}", f"unknown key; {hint}valid keys are: {valid}")
+
+
+def _key_label(key: object) -> str:
+    """A key as it may appear in a message: short printable ASCII, else a neutral stand-in."""
+    if isinstance(key, str) and _ECHOABLE_KEY.fullmatch(key):
+        return key
+    return "<key with an unprintable or overlong name>"
+
+
+def _closest(key: object, known: Sequence[str]) -> str | None:
+    if not isinstance(key, str) or len(key) > 64:  # noqa: PLR2004 - keeps difflib cheap
+        return None
+    for candidate in known:
+        if candidate.lower() == key.lower():
+            return candidate
+    matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _number(value: int) -> str:
+    """A number for a message, unless it is too long to be useful (or to format at all)."""
+    return str(value) if -(10**15) < value < 10**15 else "the number"
+
 
 def load_stack_config(config: pulumi.Config) -> StackConfig:
     """Read the project's config keys and validate them (raises ConfigError).
 
-    Also reads the region the default Genesys provider will use (its ``awsRegion`` config, else
-    ``GENESYSCLOUD_REGION``): the clients are created there, while the stored document's hosts
-    come from ``genesysRegion``, so the two must agree.
+    Also reads ``GENESYSCLOUD_REGION``: the program pins the provider to ``genesysRegion`` (an
+    explicit input wins over the variable), so a different value there means the deploying
+    credentials were meant for another org region.
     """
-    raw: dict[str, Any] = {
-        "genesysRegion": config.get("genesysRegion"),
-        "secretsKmsKeyId": config.get("secretsKmsKeyId"),
-        "clients": config.get_object("clients"),
-        "tags": config.get_object("tags"),
-    }
-    provider_region = pulumi.Config(PACKAGE_NAME).get("awsRegion") or os.environ.get(
-        "GENESYSCLOUD_REGION"
+    raw = read_project_config(config.name)
+    return parse_stack_config(
+        raw.values,
+        shell_region=os.environ.get("GENESYSCLOUD_REGION"),
+        unread=raw.unread,
+        provider_keys=raw.provider_keys,
     )
-    return parse_stack_config(raw, provider_region=provider_region)
 
 
 def parse_stack_config(
-    raw: Mapping[str, Any], *, provider_region: str | None = None
+    raw: Mapping[str, Any],
+    *,
+    shell_region: str | None = None,
+    unread: Mapping[str, str] | None = None,
+    provider_keys: Collection[str] = (),
 ) -> StackConfig:
-    """Validate raw config values (as ``pulumi.Config`` returns them) into a StackConfig.
+    """Validate raw config values (short keys, objects decoded) into a StackConfig.
 
-    ``provider_region`` is the region the Genesys provider was given, if any.
+    ``unread`` holds keys that were present but not read (secret, not JSON), each with its
+    problem; ``provider_keys`` the ``genesyscloud:…`` keys present in the stack config.
     """
     problems = _Problems()
-    region = _parse_region(raw.get("genesysRegion"), problems)
-    # The provider lower-cases its region before use, so EU-WEST-1 there is eu-west-1 here.
-    if region is not None and provider_region and provider_region.lower() != region.name:
-        shown = (
-            provider_region if provider_region.lower() in REGION_DOMAINS else "an unknown region"
+    unread = unread or {}
+    for key in sorted(set(raw) | set(unread), key=str):
+        if key in unread:
+            problems.add(_key_label(key), unread[key])
+        elif key not in STACK_KEYS:
+            problems.unknown_key("", key, STACK_KEYS)
+    for key in provider_keys:
+        problems.items.append(
+            f"{_key_label(key)}: ignored: only a default Genesys provider reads the "
+            "genesyscloud namespace, and this program uses its own (region from genesysRegion, "
+            "credentials from the GENESYSCLOUD_* variables, proxy and token pool from "
+            f"genesysProvider); remove it with `pulumi config rm {_key_label(key)}`"
         )
+
+    def value(key: str, default: Any = None) -> Any:
+        return default if key in unread else raw.get(key, default)
+
+    region = None if "genesysRegion" in unread else _parse_region(value("genesysRegion"), problems)
+    if region is not None and shell_region and shell_region.lower() != region.name:
+        shown = shell_region if shell_region.lower() in REGION_DOMAINS else "an unknown region"
         problems.add(
             "genesysRegion",
-            f"is {region.name} but the Genesys provider is set to {shown} (genesyscloud:awsRegion "
-            "or GENESYSCLOUD_REGION); the clients would be created in one org region and the "
-            "secret would point at the other. Set both to your org's region",
+            f"is {region.name} but GENESYSCLOUD_REGION is {shown}. The program pins the "
+            "Genesys provider to genesysRegion and ignores the variable, but deploying "
+            "credentials belong to one org region: unset GENESYSCLOUD_REGION or set both to "
+            "your org's region",
         )
-    kms_key_id = _parse_kms_key_id(raw.get("secretsKmsKeyId"), problems)
-    tags = _parse_tags(raw.get("tags"), problems)
-    clients = _parse_clients(raw.get("clients"), problems)
+    kms_key_id = _parse_kms_key_id(value("secretsKmsKeyId"), problems)
+    tags = _parse_tags(value("tags"), problems)
+    clients = () if "clients" in unread else _parse_clients(value("clients"), problems)
+    protect = _parse_bool("protectResources", value("protectResources", True), problems)
+    provider = _parse_provider_settings(value("genesysProvider"), problems)
     if problems.items or region is None:
         raise ConfigError(problems.items)
     return StackConfig(
-        genesys_region=region, clients=clients, secrets_kms_key_id=kms_key_id, tags=tags
+        genesys_region=region,
+        clients=clients,
+        secrets_kms_key_id=kms_key_id,
+        tags=tags,
+        protect_resources=protect,
+        genesys_provider=provider,
     )
 
 
@@ -199,7 +303,7 @@ def _parse_kms_key_id(value: Any, problems: _Problems) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not (
-        _KMS_KEY_ID.match(value) or _KMS_ALIAS.match(value) or _KMS_ARN.match(value)
+        _KMS_KEY_ID.fullmatch(value) or _KMS_ALIAS.fullmatch(value) or _KMS_ARN.fullmatch(value)
     ):
         problems.add(
             "secretsKmsKeyId",
@@ -217,6 +321,15 @@ def _parse_kms_key_id(value: Any, problems: _Problems) -> str | None:
     return value
 
 
+def _parse_bool(path: str, value: Any, problems: _Problems) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return bool(value == "true")
+    problems.add(path, "must be true or false")
+    return True
+
+
 def _parse_tags(value: Any, problems: _Problems) -> dict[str, str]:
     if value is None:
         return {}
@@ -229,18 +342,19 @@ def _parse_tags(value: Any, problems: _Problems) -> dict[str, str]:
             f"at most {MAX_TAGS - len(RESERVED_TAG_KEYS)} tags; "
             f"AWS allows {MAX_TAGS} and the program adds {len(RESERVED_TAG_KEYS)}",
         )
+        return {}
     tags: dict[str, str] = {}
     for key, tag_value in value.items():
-        path = f"tags.{key}"
-        if key in RESERVED_TAG_KEYS:
+        path = f"tags.{_key_label(key)}"
+        if not isinstance(key, str) or not 1 <= len(key) <= 128 or not _TAG_TEXT.fullmatch(key):  # noqa: PLR2004 - AWS limit
+            problems.add(path, "tag keys are 1-128 letters, digits, spaces or _ . : / = + - @")
+        elif key in RESERVED_TAG_KEYS:
             problems.add(path, "reserved: the program sets this tag itself; pick another key")
         elif key.lower().startswith("aws:"):
             problems.add(path, "keys starting with 'aws:' are reserved by AWS")
-        elif not 1 <= len(key) <= 128 or not _TAG_TEXT.match(key):  # noqa: PLR2004 - AWS limit
-            problems.add(path, "tag keys are 1-128 letters, digits, spaces or _ . : / = + - @")
         elif not isinstance(tag_value, str):
             problems.add(path, "tag values must be strings; quote the value")
-        elif len(tag_value) > 256 or not _TAG_TEXT.match(tag_value):  # noqa: PLR2004 - AWS limit
+        elif len(tag_value) > 256 or not _TAG_TEXT.fullmatch(tag_value):  # noqa: PLR2004 - AWS limit
             problems.add(path, "tag values are 0-256 letters, digits, spaces or _ . : / = + - @")
         else:
             tags[key] = tag_value
@@ -258,6 +372,11 @@ def _parse_clients(value: Any, problems: _Problems) -> tuple[ClientConfig, ...]:
         return ()
     if not value:
         problems.add("clients", "is empty: declare at least one OAuth client")
+        return ()
+    if len(value) > MAX_CLIENTS:
+        problems.add(
+            "clients", f"at most {MAX_CLIENTS} clients per stack; split them across stacks"
+        )
         return ()
     clients: list[ClientConfig] = []
     seen: set[str] = set()
@@ -283,7 +402,7 @@ def _parse_client(path: str, item: Any, problems: _Problems) -> ClientConfig | N
     before = len(problems.items)
     for key in item:
         if key not in CLIENT_KEYS:
-            problems.add(f"{path}.{key}", f"unknown key; valid keys are: {', '.join(CLIENT_KEYS)}")
+            problems.unknown_key(f"{path}.", key, CLIENT_KEYS)
     name = _parse_name(f"{path}.name", item.get("name"), problems)
     grant_type = _parse_grant_type(f"{path}.grantType", item.get("grantType"), problems)
     description = _parse_description(f"{path}.description", item.get("description"), problems)
@@ -324,7 +443,7 @@ def _parse_name(path: str, value: Any, problems: _Problems) -> str | None:
     if value in (None, ""):
         problems.add(path, "required: a unique name such as ivr-integration")
         return None
-    if not isinstance(value, str) or not _NAME.match(value):
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
         problems.add(
             path,
             "use 1-63 lowercase letters, digits and hyphens, not starting or ending "
@@ -338,8 +457,11 @@ def _parse_grant_type(path: str, value: Any, problems: _Problems) -> str | None:
     if value in (None, ""):
         problems.add(path, f"required: one of {', '.join(GRANT_TYPES)}")
         return None
+    if isinstance(value, str) and value in GRANT_TYPE_SPELLINGS:
+        return GRANT_TYPE_SPELLINGS[value]
     if value not in GRANT_TYPES:
-        shown = f"'{value}' " if isinstance(value, str) and len(value) <= 32 else ""  # noqa: PLR2004
+        echoable = isinstance(value, str) and _ECHOABLE_WORD.fullmatch(value)
+        shown = f"'{value}' " if echoable else ""
         problems.add(path, f"{shown}is not a grant type; use one of {', '.join(GRANT_TYPES)}")
         return None
     return str(value)
@@ -350,6 +472,23 @@ def _parse_description(path: str, value: Any, problems: _Problems) -> str | None
         return None
     if not isinstance(value, str):
         problems.add(path, "must be text; quote it in YAML")
+        return None
+    if len(value) > MAX_DESCRIPTION_LENGTH:
+        problems.add(path, f"at most {MAX_DESCRIPTION_LENGTH} characters")
+        return None
+    if _CONTROL.search(value):
+        problems.add(path, "no control characters (newlines, tabs, escapes); use one line")
+        return None
+    return value
+
+
+def _bounded_list(path: str, value: Any, what: str, problems: _Problems) -> list[Any] | None:
+    """``value`` if it is a list of at most MAX_LIST_ITEMS items; else a problem and None."""
+    if not isinstance(value, list):
+        problems.add(path, f"must be a list, each item {what}")
+        return None
+    if len(value) > MAX_LIST_ITEMS:
+        problems.add(path, f"at most {MAX_LIST_ITEMS} items")
         return None
     return value
 
@@ -369,17 +508,18 @@ def _parse_roles(
     if grant_type is not None and not client_credentials:
         problems.add(path, "roles only apply to CLIENT-CREDENTIALS clients; remove them")
         return ()
-    if not isinstance(value, list):
-        problems.add(path, "must be a list of {roleId, divisionId} maps")
-        return ()
+    items = _bounded_list(path, value, "a {roleId, divisionId} map", problems)
     roles: list[RoleGrant] = []
-    for index, item in enumerate(value):
+    seen: set[tuple[str, str | None]] = set()
+    for index, item in enumerate(items or ()):
         role = _parse_role(f"{path}[{index}]", item, problems)
         if role is None:
             continue
-        if role in roles:
+        identity = (role.role_id, role.division_id and role.division_id.lower())
+        if identity in seen:
             problems.add(f"{path}[{index}]", "duplicate role grant; list each role/division once")
             continue
+        seen.add(identity)
         roles.append(role)
     return tuple(roles)
 
@@ -390,9 +530,9 @@ def _parse_role(path: str, item: Any, problems: _Problems) -> RoleGrant | None:
         return None
     unknown = [key for key in item if key not in ROLE_KEYS]
     for key in unknown:
-        problems.add(f"{path}.{key}", f"unknown key; valid keys are: {', '.join(ROLE_KEYS)}")
+        problems.unknown_key(f"{path}.", key, ROLE_KEYS)
     role_id = item.get("roleId")
-    if not isinstance(role_id, str) or not _UUID.match(role_id):
+    if not isinstance(role_id, str) or not _UUID.fullmatch(role_id):
         problems.add(
             f"{path}.roleId",
             "required: the role's id, a UUID (Admin > Roles, or GET /api/v2/authorization/roles)",
@@ -400,7 +540,7 @@ def _parse_role(path: str, item: Any, problems: _Problems) -> RoleGrant | None:
         return None
     division_id = item.get("divisionId")
     if division_id is not None and (
-        not isinstance(division_id, str) or not (division_id == "*" or _UUID.match(division_id))
+        not isinstance(division_id, str) or not (division_id == "*" or _UUID.fullmatch(division_id))
     ):
         problems.add(
             f"{path}.divisionId",
@@ -430,7 +570,8 @@ def _parse_scopes(
             "remove them",
         )
         return ()
-    return _parse_unique_strings(path, value, _SCOPE, "a scope name without spaces", problems)
+    what = "a scope name (up to 100 ASCII letters, digits and : _ . -)"
+    return _parse_unique_strings(path, value, _SCOPE, what, problems)
 
 
 def _parse_redirect_uris(
@@ -448,38 +589,29 @@ def _parse_redirect_uris(
     if grant_type is not None and not needs_redirect:
         problems.add(path, "redirect URIs only apply to CODE and TOKEN clients; remove them")
         return ()
-    uris = _parse_unique_strings(path, value, None, "an absolute URI", problems)
+    uris = _parse_unique_strings(path, value, None, "an absolute https:// URI", problems)
+    valid = []
     for index, uri in enumerate(uris):
-        if not _is_acceptable_redirect(uri):
-            problems.add(
-                f"{path}[{index}]",
-                "use an absolute https:// URI (http:// only for localhost), without a fragment",
-            )
-    return uris
-
-
-def _is_acceptable_redirect(uri: str) -> bool:
-    parts = urlsplit(uri)
-    if not parts.netloc or parts.fragment:
-        return False
-    if parts.scheme == "https":
-        return True
-    return parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
+        problem = redirect_uri_problem(uri)
+        if problem:
+            problems.add(f"{path}[{index}]", problem)
+        else:
+            valid.append(uri)
+    return tuple(valid)
 
 
 def _parse_unique_strings(
     path: str, value: Any, pattern: re.Pattern[str] | None, what: str, problems: _Problems
 ) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        problems.add(path, f"must be a list, each item {what}")
-        return ()
     items: list[str] = []
-    for index, item in enumerate(value):
-        if not isinstance(item, str) or not item or (pattern and not pattern.match(item)):
+    seen: set[str] = set()
+    for index, item in enumerate(_bounded_list(path, value, what, problems) or ()):
+        if not isinstance(item, str) or not item or (pattern and not pattern.fullmatch(item)):
             problems.add(f"{path}[{index}]", f"must be {what}")
-        elif item in items:
+        elif item in seen:
             problems.add(f"{path}[{index}]", "duplicate; list each value once")
         else:
+            seen.add(item)
             items.append(item)
     return tuple(items)
 
@@ -489,7 +621,7 @@ def _parse_int_in_range(path: str, value: Any, low: int, high: int, problems: _P
         problems.add(path, f"must be a whole number from {low} to {high}")
         return low
     if not low <= value <= high:
-        problems.add(path, f"{value} is out of range; use {low} to {high}")
+        problems.add(path, f"{_number(value)} is out of range; use {low} to {high}")
     return value
 
 
@@ -507,7 +639,69 @@ def _parse_recovery_window(path: str, value: Any, problems: _Problems) -> int:
     if value != 0 and not RECOVERY_WINDOW_MIN <= value <= RECOVERY_WINDOW_MAX:
         problems.add(
             path,
-            f"{value} is out of range; Secrets Manager accepts 7 to 30 days, "
+            f"{_number(value)} is out of range; Secrets Manager accepts 7 to 30 days, "
             "or 0 to delete immediately (no recovery)",
         )
+    return value
+
+
+def _parse_provider_settings(value: Any, problems: _Problems) -> GenesysProviderSettings:
+    path = "genesysProvider"
+    if value is None:
+        return GenesysProviderSettings()
+    if not isinstance(value, Mapping):
+        problems.add(path, "must be a map, e.g. {tokenPoolSize: 5, proxy: {host: …}}")
+        return GenesysProviderSettings()
+    for key in value:
+        if key not in PROVIDER_KEYS:
+            problems.unknown_key(f"{path}.", key, PROVIDER_KEYS)
+    pool = value.get("tokenPoolSize")
+    if pool is not None:
+        pool = _parse_int_in_range(
+            f"{path}.tokenPoolSize", pool, TOKEN_POOL_MIN, TOKEN_POOL_MAX, problems
+        )
+    timeout = value.get("customRetryTimeout")
+    if timeout is not None and not (
+        isinstance(timeout, str)
+        and len(timeout) <= MAX_DURATION_LENGTH
+        and _GO_DURATION.fullmatch(timeout)
+    ):
+        problems.add(
+            f"{path}.customRetryTimeout", "must be a Go duration such as 90s, 5m or 1h30m, or 0"
+        )
+        timeout = None
+    proxy = _parse_proxy(f"{path}.proxy", value.get("proxy"), problems)
+    return GenesysProviderSettings(token_pool_size=pool, custom_retry_timeout=timeout, proxy=proxy)
+
+
+def _parse_proxy(path: str, value: Any, problems: _Problems) -> ProxySettings | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        problems.add(path, "must be a map: {host: proxy.example.com, port: 3128, protocol: http}")
+        return None
+    before = len(problems.items)
+    for key in value:
+        if key not in PROXY_KEYS:
+            problems.unknown_key(f"{path}.", key, PROXY_KEYS)
+    host = value.get("host")
+    if not isinstance(host, str) or not is_dns_name(host.lower()):
+        problems.add(f"{path}.host", "required: the proxy's DNS name or IPv4 address")
+    port = _parse_port(value.get("port"))
+    if port is None:
+        problems.add(f"{path}.port", "required: the proxy's port, 1 to 65535")
+    protocol = value.get("protocol")
+    if protocol not in PROXY_PROTOCOLS:
+        problems.add(f"{path}.protocol", f"required: one of {', '.join(PROXY_PROTOCOLS)}")
+    if len(problems.items) > before or port is None:
+        return None
+    return ProxySettings(host=str(host).lower(), port=port, protocol=str(protocol))
+
+
+def _parse_port(value: Any) -> int | None:
+    """A TCP port given as a number or as digits (the provider's schema types it as a string)."""
+    if isinstance(value, str) and _PORT.fullmatch(value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:  # noqa: PLR2004 - TCP
+        return None
     return value

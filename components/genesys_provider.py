@@ -1,72 +1,113 @@
-"""Explicit ``pulumi:providers:genesyscloud`` provider, for deploying to a second Genesys org.
+"""The program's own ``pulumi:providers:genesyscloud`` provider, pinned to ``genesysRegion``.
 
-Without it the engine creates a default provider that reads the provider's own environment
-variables (``GENESYSCLOUD_OAUTHCLIENT_ID``, ``GENESYSCLOUD_OAUTHCLIENT_SECRET``,
-``GENESYSCLOUD_REGION``), which is what the program uses. An explicit provider is for a stack
-that must reach a different org with credentials of its own; its credentials are wrapped as
-secrets on the way in so the engine stores them encrypted.
+Every OAuth client is created through this one explicit provider, never through a default one
+(``Pulumi.prod.yaml`` sets ``pulumi:disable-default-providers: [genesyscloud]`` so the engine
+refuses a resource that forgets it). Why explicit:
+
+- The region is an input. The provider's ``aws_region`` falls back to ``GENESYSCLOUD_REGION``
+  only when the input is unset (``EnvDefaultFunc`` in ``provider_schema.go``, tag v1.84.1), so
+  the clients are always created in the org region the stored document names.
+- ``sdkDebug`` is pinned to false for the same reason: ``GENESYSCLOUD_SDK_DEBUG=true`` would
+  otherwise make the provider write every response body, new client secrets included, to
+  ``sdk_debug.log`` on the machine that deploys.
+
+Credentials are deliberately *not* inputs: the provider process reads
+``GENESYSCLOUD_OAUTHCLIENT_ID``/``_SECRET`` (or ``GENESYSCLOUD_ACCESS_TOKEN``) from its own
+environment, so no credential is ever stored in the provider's state.
+
+Like a generated SDK, every non-string input travels as its JSON text
+(``pulumi.Output.from_input(x).apply(pulumi.runtime.to_json)`` in pulumi's Python codegen).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import cast
 
 import pulumi
 
 from components.genesys_package import PACKAGE_NAME, package_ref
 
-SECRET_INPUTS = ["oauthclientSecret", "accessToken"]
+PROVIDER_NAME = "genesyscloud"
+"""Resource name of the program's provider; its URN must never change once deployed."""
+
+
+@dataclass(frozen=True)
+class ProxySettings:
+    """An HTTP(S) proxy between the provider and Genesys Cloud (the provider's ``proxy`` block)."""
+
+    host: str
+    port: int
+    protocol: str
+    """``http`` or ``https``: how the provider talks to the proxy."""
+
+
+@dataclass(frozen=True)
+class GenesysProviderSettings:
+    """Optional provider settings for corporate networks; None keeps the provider's default."""
+
+    token_pool_size: int | None = None
+    """``tokenPoolSize``: OAuth tokens the provider mints at start-up (1-50, default 10)."""
+    custom_retry_timeout: str | None = None
+    """``customRetryTimeout``: Go duration the provider retries reads after a create ("5m")."""
+    proxy: ProxySettings | None = None
 
 
 @pulumi.input_type
 class ProviderArgs:
-    """Provider inputs (provider 1.84.1 schema); unset ones fall back to the env vars."""
+    """Inputs of the Genesys provider (provider 1.84.1 schema, bridged names)."""
 
-    def __init__(
-        self,
-        *,
-        aws_region: pulumi.Input[str] | None = None,
-        oauthclient_id: pulumi.Input[str] | None = None,
-        oauthclient_secret: pulumi.Input[str] | None = None,
-        access_token: pulumi.Input[str] | None = None,
-    ) -> None:
+    def __init__(self, *, aws_region: str, settings: GenesysProviderSettings) -> None:
         """``aws_region`` is the Genesys region name (``us-east-1``, ``eu-west-1`` …)."""
-        if aws_region is not None:
-            pulumi.set(self, "aws_region", aws_region)
-        if oauthclient_id is not None:
-            pulumi.set(self, "oauthclient_id", oauthclient_id)
-        if oauthclient_secret is not None:
-            pulumi.set(self, "oauthclient_secret", pulumi.Output.secret(oauthclient_secret))
-        if access_token is not None:
-            pulumi.set(self, "access_token", pulumi.Output.secret(access_token))
+        pulumi.set(self, "aws_region", aws_region)
+        pulumi.set(self, "sdk_debug", json.dumps(False))
+        if settings.token_pool_size is not None:
+            pulumi.set(self, "token_pool_size", json.dumps(settings.token_pool_size))
+        if settings.custom_retry_timeout is not None:
+            pulumi.set(self, "custom_retry_timeout", settings.custom_retry_timeout)
+        if settings.proxy is not None:
+            pulumi.set(self, "proxy", json.dumps(proxy_block(settings.proxy)))
 
     @property
     @pulumi.getter(name="awsRegion")
-    def aws_region(self) -> pulumi.Input[str] | None:
-        """Genesys region (``GENESYSCLOUD_REGION``)."""
-        return cast("pulumi.Input[str] | None", pulumi.get(self, "aws_region"))
+    def aws_region(self) -> str:
+        """Genesys region; as an input it takes precedence over ``GENESYSCLOUD_REGION``."""
+        return cast(str, pulumi.get(self, "aws_region"))
 
     @property
-    @pulumi.getter(name="oauthclientId")
-    def oauthclient_id(self) -> pulumi.Input[str] | None:
-        """Id of the deploying OAuth client (``GENESYSCLOUD_OAUTHCLIENT_ID``)."""
-        return cast("pulumi.Input[str] | None", pulumi.get(self, "oauthclient_id"))
+    @pulumi.getter(name="sdkDebug")
+    def sdk_debug(self) -> str:
+        """Always ``false``: SDK debug logging writes client secrets to a file."""
+        return cast(str, pulumi.get(self, "sdk_debug"))
 
     @property
-    @pulumi.getter(name="oauthclientSecret")
-    def oauthclient_secret(self) -> pulumi.Input[str] | None:
-        """Secret of the deploying client (``GENESYSCLOUD_OAUTHCLIENT_SECRET``); a secret."""
-        return cast("pulumi.Input[str] | None", pulumi.get(self, "oauthclient_secret"))
+    @pulumi.getter(name="tokenPoolSize")
+    def token_pool_size(self) -> str | None:
+        """Token pool size, as JSON text."""
+        return cast("str | None", pulumi.get(self, "token_pool_size"))
 
     @property
-    @pulumi.getter(name="accessToken")
-    def access_token(self) -> pulumi.Input[str] | None:
-        """A ready access token instead of id and secret (``GENESYSCLOUD_ACCESS_TOKEN``)."""
-        return cast("pulumi.Input[str] | None", pulumi.get(self, "access_token"))
+    @pulumi.getter(name="customRetryTimeout")
+    def custom_retry_timeout(self) -> str | None:
+        """Retry timeout after create, a Go duration."""
+        return cast("str | None", pulumi.get(self, "custom_retry_timeout"))
+
+    @property
+    @pulumi.getter
+    def proxy(self) -> str | None:
+        """The proxy block (one object: the schema's ``MaxItems: 1`` set), as JSON text."""
+        return cast("str | None", pulumi.get(self, "proxy"))
+
+
+def proxy_block(proxy: ProxySettings) -> Mapping[str, str]:
+    """The ``proxy`` object as the schema types it: every field a string, the port included."""
+    return {"host": proxy.host, "port": str(proxy.port), "protocol": proxy.protocol}
 
 
 class Provider(pulumi.ProviderResource):
-    """A Genesys Cloud provider instance; pass it to a component with ``providers=[…]``."""
+    """A Genesys Cloud provider instance; children get it with ``ResourceOptions(provider=…)``."""
 
     def __init__(
         self,
@@ -74,11 +115,15 @@ class Provider(pulumi.ProviderResource):
         args: ProviderArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=SECRET_INPUTS)
         super().__init__(
             PACKAGE_NAME,
             resource_name,
             args,  # type: ignore[arg-type]  # input types are accepted, as in generated SDKs
-            pulumi.ResourceOptions.merge(opts, secret_opts),
+            opts,
             package_ref=package_ref(),
         )
+
+
+def create_genesys_provider(region: str, settings: GenesysProviderSettings) -> Provider:
+    """The stack's one Genesys provider, at stack level, pinned to ``region``."""
+    return Provider(PROVIDER_NAME, ProviderArgs(aws_region=region, settings=settings))

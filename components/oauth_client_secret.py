@@ -8,6 +8,11 @@ the secret's ARN; the secret value never becomes one.
 The secret's name is ``genesys/oauth/<stack>/<client name>``: it does not contain the client id,
 so when Genesys replaces the client (a new id), the same secret gets a new version and its ARN,
 which consumers hold, stays valid.
+
+The OAuth client goes through the Genesys provider the component is given (the stack's explicit
+one, pinned to the org region). ``protect`` guards the client and the secret, whose loss breaks
+every consumer; never the secret version, which is replaced on every change of the document
+(``secret_string`` is ForceNew in the AWS provider) and would make any such change fail.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.client_secret_check import require_client_secret
 from components.config import TOKEN_VALIDITY_NON_SCIM_MAX, ClientConfig
 from components.credentials_document import credentials_document
 from components.genesys_oauth_client import OauthClient, OauthClientArgs, OauthClientRoleArgs
+from components.genesys_provider import Provider
 from components.genesys_regions import GenesysRegion
 
 COMPONENT_TYPE = "genesys-oauth-secrets:index:OAuthClientSecret"
@@ -39,10 +46,14 @@ class OAuthClientSecretArgs:
     """The client as declared in stack config."""
     genesys_region: GenesysRegion
     """Region of the Genesys org; its hosts go into the stored document."""
+    genesys_provider: Provider
+    """The stack's Genesys provider, pinned to ``genesys_region``; the OAuth client uses it."""
     kms_key_id: pulumi.Input[str]
     """Customer-managed KMS key (id, ARN or alias) that encrypts the secret."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags for the AWS resources; the component adds ``genesys-oauth-client``."""
+    protect: bool = True
+    """Protect the OAuth client and the secret from deletion (``protectResources``)."""
 
 
 class OAuthClientSecret(pulumi.ComponentResource):
@@ -62,6 +73,7 @@ class OAuthClientSecret(pulumi.ComponentResource):
         super().__init__(COMPONENT_TYPE, name, None, opts)
         client = args.client
         child = pulumi.ResourceOptions(parent=self)
+        guarded = pulumi.ResourceOptions(parent=self, protect=args.protect)
         stack = pulumi.get_stack()
 
         oauth_client = OauthClient(
@@ -80,7 +92,9 @@ class OAuthClientSecret(pulumi.ComponentResource):
                 or None,
                 state=client.state,
             ),
-            child,
+            pulumi.ResourceOptions.merge(
+                guarded, pulumi.ResourceOptions(provider=args.genesys_provider)
+            ),
         )
 
         if client.access_token_validity_seconds > TOKEN_VALIDITY_NON_SCIM_MAX:
@@ -105,7 +119,7 @@ class OAuthClientSecret(pulumi.ComponentResource):
             kms_key_id=args.kms_key_id,
             recovery_window_in_days=client.recovery_window_in_days,
             tags={**args.tags, "genesys-oauth-client": client.name},
-            opts=child,
+            opts=guarded,
         )
 
         aws.secretsmanager.SecretVersion(
@@ -113,7 +127,9 @@ class OAuthClientSecret(pulumi.ComponentResource):
             secret_id=secret.id,
             secret_string=credentials_document(
                 client_id=oauth_client.client_id,
-                client_secret=pulumi.Output.secret(oauth_client.client_secret),
+                client_secret=require_client_secret(
+                    client.name, oauth_client.urn, oauth_client.client_secret
+                ),
                 region=args.genesys_region,
                 grant_type=client.grant_type,
             ),

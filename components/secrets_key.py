@@ -6,6 +6,10 @@ stack config names an existing one. Rotation is on; the alias makes the key find
 keeps AWS's default key policy (the account decides through IAM), so readers must be in this
 account; a cross-account reader needs a key policy and a secret resource policy this program
 does not write.
+
+The key is registered with ``protect=True``, always: deleting it (or a ``pulumi destroy``) would
+make every stored secret unreadable once the deletion window ends. Removing it takes a deliberate
+``pulumi state unprotect``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ def create_secrets_key(tags: Mapping[str, str]) -> aws.kms.Key:
         enable_key_rotation=True,
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
         tags=dict(tags),
+        opts=pulumi.ResourceOptions(protect=True),
     )
     aws.kms.Alias("secrets-key-alias", name=alias_name(stack), target_key_id=key.key_id)
     return key

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-import pulumi
+import pytest
+import yaml
 
-from components.config import parse_stack_config
-from components.genesys_provider import Provider, ProviderArgs
-from components.genesys_regions import genesys_region
-from components.oauth_client_secret import OAuthClientSecret, OAuthClientSecretArgs
-from offline_plan.engine import ProgramRun, is_secret_envelope, start_engine
-from tests.conftest import RunProgram
+from components.config import ConfigError
+from offline_plan.engine import start_engine
+from tests.conftest import REPO, RunProgram
 
 OAUTH_CLIENT = "genesyscloud:index/oauthClient:OauthClient"
 PROVIDER = "pulumi:providers:genesyscloud"
@@ -96,49 +95,98 @@ def test_role_without_division_is_sent_without_division_id(
     assert roles == [{"roleId": "5f0c2e1a-8d3b-4c7e-9a61-2b4d6f8e0a13"}]
 
 
-def _second_org_program(marker: str, prod_config: dict[str, Any]) -> ProgramRun:
-    """A component deployed through an explicit provider whose secret is the marker."""
-    client = parse_stack_config(prod_config).clients[0]
+def test_one_explicit_provider_pinned_to_genesys_region_with_sdk_debug_off(
+    engine: RunProgram, prod_config: dict[str, Any]
+) -> None:
+    prod_config["genesysRegion"] = "eu-west-1"
+
+    run = engine(prod_config)
+
+    [provider] = run.of_type(PROVIDER)
+    assert provider.name == "genesyscloud"
+    assert provider.parent == run.stack_urn
+    assert provider.package_ref == MOCK_PACKAGE_REF
+    assert provider.inputs == {"awsRegion": "eu-west-1", "sdkDebug": "false"}
+
+
+def test_every_oauth_client_uses_the_explicit_provider(
+    engine: RunProgram, prod_config: dict[str, Any]
+) -> None:
+    run = engine(prod_config)
+
+    provider = run.one(PROVIDER, "genesyscloud")
+    provider_id = run.monitor.resources[provider.urn].id
+    clients = run.of_type(OAUTH_CLIENT)
+    assert len(clients) == len(prod_config["clients"])
+    for client in clients:
+        assert client.provider == f"{provider.urn}::{provider_id}"
+
+
+def test_no_credential_reaches_the_provider_inputs(
+    engine: RunProgram,
+    prod_config: dict[str, Any],
+    marker: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The provider process reads its credentials from its own environment; the program never
+    # copies them into inputs, so they never reach the provider's state.
+    monkeypatch.setenv("GENESYSCLOUD_OAUTHCLIENT_ID", f"{marker}-id")
+    monkeypatch.setenv("GENESYSCLOUD_OAUTHCLIENT_SECRET", f"{marker}-secret")
+    monkeypatch.setenv("GENESYSCLOUD_ACCESS_TOKEN", f"{marker}-token")
+
+    run = engine(prod_config)
+
+    provider = run.one(PROVIDER, "genesyscloud")
+    assert set(provider.inputs) <= {
+        "awsRegion",
+        "sdkDebug",
+        "tokenPoolSize",
+        "customRetryTimeout",
+        "proxy",
+    }
+    for label, text in run.wire_texts():
+        assert f"{marker}-" not in text, f"a deploying credential in {label}"
+
+
+def test_corporate_settings_reach_the_provider_as_a_generated_sdk_sends_them(
+    engine: RunProgram, prod_config: dict[str, Any]
+) -> None:
+    prod_config["genesysProvider"] = {
+        "tokenPoolSize": 5,
+        "customRetryTimeout": "2m",
+        "proxy": {"host": "proxy.corp.example", "port": 3128, "protocol": "http"},
+    }
+
+    run = engine(prod_config)
+
+    inputs = run.one(PROVIDER, "genesyscloud").inputs
+    assert inputs["tokenPoolSize"] == "5"
+    assert inputs["customRetryTimeout"] == "2m"
+    assert json.loads(inputs["proxy"]) == {
+        "host": "proxy.corp.example",
+        "port": "3128",
+        "protocol": "http",
+    }
+
+
+def test_provider_namespace_config_is_refused_because_the_explicit_provider_ignores_it(
+    prod_config: dict[str, Any], marker: str
+) -> None:
+    prod_config["genesyscloud:awsRegion"] = "eu-west-1"
     run = start_engine(marker)
 
-    def program() -> None:
-        provider = Provider(
-            "second-org",
-            ProviderArgs(
-                aws_region="eu-west-1", oauthclient_id="deployer", oauthclient_secret=marker
-            ),
-        )
-        OAuthClientSecret(
-            client.name,
-            OAuthClientSecretArgs(
-                client=client, genesys_region=genesys_region("eu-west-1"), kms_key_id="alias/k"
-            ),
-            pulumi.ResourceOptions(providers=[provider]),
-        )
+    with pytest.raises(ConfigError) as raised:
+        run.evaluate(prod_config)
 
-    run.run_function(program)
-    return run
+    [problem] = raised.value.problems
+    assert problem.startswith("genesyscloud:awsRegion: ignored: only a default Genesys provider")
+    assert "`pulumi config rm genesyscloud:awsRegion`" in problem
+    assert [r.type for r in run.registrations] == ["pulumi:pulumi:Stack"]
 
 
-def test_explicit_provider_is_genesyscloud_with_its_secret_encrypted(
-    marker: str, prod_config: dict[str, Any]
-) -> None:
-    run = _second_org_program(marker, prod_config)
+def test_the_stack_file_forbids_default_genesys_providers() -> None:
+    # The engine then refuses any Genesys resource registered without an explicit provider
+    # (pkg/resource/deploy/default_providers.go: shouldDenyRequest, by package name).
+    stack_file = yaml.safe_load((REPO / "Pulumi.prod.yaml").read_text())
 
-    provider = run.one(PROVIDER, "second-org")
-    assert provider.package_ref == MOCK_PACKAGE_REF
-    assert provider.inputs["awsRegion"] == "eu-west-1"
-    assert provider.inputs["oauthclientId"] == "deployer"
-    assert is_secret_envelope(provider.inputs["oauthclientSecret"])
-    assert provider.inputs["oauthclientSecret"]["value"] == marker
-    assert "oauthclientSecret" in provider.additional_secret_outputs
-
-
-def test_component_children_use_the_provider_given_to_the_component(
-    marker: str, prod_config: dict[str, Any]
-) -> None:
-    run = _second_org_program(marker, prod_config)
-
-    provider = run.one(PROVIDER, "second-org")
-    client = run.one(OAUTH_CLIENT, "ivr-integration-oauth-client")
-    assert client.provider.startswith(provider.urn + "::")
+    assert stack_file["config"]["pulumi:disable-default-providers"] == ["genesyscloud"]

@@ -26,6 +26,7 @@ SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 KMS_KEY = "aws:kms/key:Key"
 KMS_ALIAS = "aws:kms/alias:Alias"
 STACK = "pulumi:pulumi:Stack"
+GENESYS_PROVIDER = "pulumi:providers:genesyscloud"
 
 
 def client_id_of(run: ProgramRun, name: str) -> str:
@@ -146,12 +147,17 @@ def test_every_child_is_parented_to_its_component(
             (SECRET, f"{name}-secret"),
             (SECRET_VERSION, f"{name}-secret-version"),
         }
-    for stack_level in (*run.of_type(KMS_KEY), *run.of_type(KMS_ALIAS), *run.of_type(COMPONENT)):
+    for stack_level in (
+        *run.of_type(KMS_KEY),
+        *run.of_type(KMS_ALIAS),
+        *run.of_type(GENESYS_PROVIDER),
+        *run.of_type(COMPONENT),
+    ):
         assert stack_level.parent == run.stack_urn
 
 
 @pytest.mark.parametrize("count", [1, 4, 25])
-def test_n_clients_give_3n_resources_plus_one_stack_key(
+def test_n_clients_give_3n_resources_plus_the_stack_key_and_genesys_provider(
     engine: RunProgram, prod_config: dict[str, Any], count: int
 ) -> None:
     run = engine(many_clients(prod_config, count))
@@ -159,7 +165,8 @@ def test_n_clients_give_3n_resources_plus_one_stack_key(
     custom = [r for r in run.registrations if r.custom]
     in_components = [r for r in custom if r.parent != run.stack_urn]
     assert len(in_components) == 3 * count
-    assert [r.type for r in custom if r.parent == run.stack_urn] == [KMS_KEY, KMS_ALIAS]
+    stack_level = [r.type for r in custom if r.parent == run.stack_urn]
+    assert sorted(stack_level) == sorted([KMS_KEY, KMS_ALIAS, GENESYS_PROVIDER])
     assert len(run.of_type(COMPONENT)) == count
     assert len(run.of_type(STACK)) == 1
 
@@ -265,3 +272,19 @@ def test_preview_sends_the_same_sealed_requests(
     assert len(run.of_type(SECRET_VERSION)) == len(prod_config["clients"])
     for label, text in run.wire_texts():
         assert marker not in text, f"client secret in plaintext in {label} during preview"
+
+
+def test_saml2bearer_reaches_the_engine_as_the_api_stores_it(
+    engine: RunProgram, prod_config: dict[str, Any]
+) -> None:
+    prod_config["clients"][1]["grantType"] = "SAML2BEARER"
+    del prod_config["clients"][1]["redirectUris"]
+
+    run = engine(prod_config)
+
+    client = run.one(OAUTH_CLIENT, "agent-desktop-oauth-client")
+    assert client.inputs["authorizedGrantType"] == "SAML2-BEARER"
+    document = json.loads(
+        run.one(SECRET_VERSION, "agent-desktop-secret-version").inputs["secretString"]["value"]
+    )
+    assert document["grant_type"] == "SAML2-BEARER"
