@@ -32,5 +32,6 @@ unit:
 
 bench:
 	$(BIN)/python -m benchmarks.program
+	$(BIN)/python -m benchmarks.config_validation
 	$(BIN)/python -m benchmarks.audit_state
 	$(BIN)/python -m benchmarks.credentials_cache
