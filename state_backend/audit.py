@@ -7,12 +7,18 @@ The rules follow how this program's secrets travel (see README "Threat model"):
 - values that carry a credential must be ciphertext envelopes, in inputs and outputs: the OAuth
   client's ``clientSecret``, the secret version's ``secretString`` and an explicit Genesys
   provider's ``oauthclientSecret``/``accessToken``;
+- every property a resource names in ``additionalSecretOutputs`` must be a ciphertext envelope
+  in its outputs, whatever the resource type: Pulumi was told it is secret;
 - no envelope anywhere may hold ``plaintext`` (what ``pulumi stack export --show-secrets`` writes);
 - the stack exports only ``clients -> {client_id, secret_arn}`` (and each component registers only
   those two outputs), so nothing else can be echoed to consumers;
 - no string anywhere contains a known secret: one supplied with ``--known-secret-file`` after an
   incident, or one this audit found in clear at a credential property (then echoed in a tag, a
   description, another resource).
+
+The checkpoint is read as Pulumi reads it (``pulumi_json``): the provider is the one of the
+deployment Pulumi loads, keys match Go's way, and a key Pulumi would read otherwise than it looks
+(``Latest``, a repeated ``outputs``) is itself a finding, so such a file is never OK.
 
 A finding names the JSON path and what is wrong; it never repeats a value, because the value may
 be the secret. Resource type tokens are copied here rather than imported from ``components/``:
@@ -27,10 +33,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from state_backend.checkpoint import JsonPath, StateText, walk
+from state_backend.checkpoint import StateSource, open_regular, open_stream, text_encoding
 from state_backend.errors import BackendError
+from state_backend.pulumi_json import (
+    SECRETS_PROVIDERS,
+    SIG_KEY,
+    Found,
+    JsonPath,
+    Resource,
+    Shape,
+    Struct,
+    json_path,
+    walk,
+)
 
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105 - Pulumi's envelope marker
+SECRET_SIG_KEY = SIG_KEY
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - Pulumi's envelope marker
 COMPUTED = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """What Pulumi stores for a value unknown at preview time; not a value, so not a leak."""
@@ -54,20 +71,12 @@ SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secre
 MIN_SECRET_LENGTH = 8
 """Shorter known secrets would match ordinary words and ids: refuse them rather than cry wolf."""
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_KNOWN_SECRET_BYTES = 1024 * 1024
+CLOUD_STATE = Struct("cloudSecretManagerState", ("url", "encryptedkey"))
+"""``pkg/secrets/cloud/manager.go``: the ``state`` of a ``cloud`` secrets provider."""
 
-
-def json_path(path: JsonPath) -> str:
-    """``$.checkpoint.latest.resources[3].outputs['genesys-oauth-client']``."""
-    parts = ["$"]
-    for part in path:
-        if isinstance(part, int):
-            parts.append(f"[{part}]")
-        elif _IDENTIFIER.match(part):
-            parts.append(f".{part}")
-        else:
-            parts.append("['" + part.replace("\\", "\\\\").replace("'", "\\'") + "']")
-    return "".join(parts)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]{0,20}://")
+_PROVIDER_TYPE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
 
 def is_envelope(value: object) -> bool:
@@ -95,6 +104,8 @@ class AuditReport:
     secrets_provider: str | None
     ciphertexts: int
     verified: dict[str, int]
+    stack_clients: int | None
+    """Client entries in the stack's ``clients`` output, each allow-listed (None: no stack)."""
     findings: list[Finding]
 
     @property
@@ -112,11 +123,24 @@ class AuditReport:
             "secrets_provider": self.secrets_provider,
             "ciphertext_envelopes": self.ciphertexts,
             "verified_ciphertext": dict(sorted(self.verified.items())),
+            "checked": self.checked(),
             "findings": [
                 {"path": f.path, "rule": f.rule, "message": f.message, "urn": f.urn}
                 for f in self.findings
             ],
         }
+
+    def checked(self) -> list[str]:
+        """What a clean result rests on, one phrase per rule that had something to check."""
+        secrets = sum(self.verified.values())
+        done = [
+            f"secrets provider {self.secrets_provider or 'none'}",
+            f"{secrets} secret value(s) verified as ciphertext",
+            f"{self.ciphertexts} envelope(s) in all hold ciphertext",
+        ]
+        if self.stack_clients is not None:
+            done.append(f"stack outputs allow-listed ({self.stack_clients} client(s))")
+        return done
 
     def to_text(self) -> str:
         """Human-readable report: a verdict line, then one block per finding."""
@@ -129,7 +153,7 @@ class AuditReport:
         if verified:
             lines.append(f"verified as ciphertext: {verified}")
         if self.clean:
-            lines.append("OK: no plaintext secret found")
+            lines.append(f"OK: no plaintext secret found; checked: {'; '.join(self.checked())}")
             return "\n".join(lines)
         lines.append(f"FAIL: {len(self.findings)} finding(s)")
         for finding in self.findings:
@@ -166,13 +190,26 @@ class KnownSecrets:
 
 
 def load_known_secrets(path: Path) -> KnownSecrets:
-    """One secret per line; blank lines ignored. Too-short lines are refused, by line number."""
+    """One secret per line; blank lines ignored. Too-short lines are refused, by line number.
+
+    Accepts what Windows tools save: UTF-8 with or without a BOM (Notepad, PowerShell 7),
+    UTF-16 with a BOM (Windows PowerShell 5.1 ``>``), and CRLF line ends.
+    """
+    with open_regular(path, "known-secret file") as file:
+        raw = file.read(MAX_KNOWN_SECRET_BYTES + 1)
+    if len(raw) > MAX_KNOWN_SECRET_BYTES:
+        raise BackendError(
+            f"the known-secret file {path} is larger than {MAX_KNOWN_SECRET_BYTES // 1024} KiB: "
+            "list only the secrets to look for, one per line"
+        )
+    codec, bom = text_encoding(raw)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise BackendError(f"cannot read the known-secret file {path}: {error.strerror}") from error
+        lines = raw[bom:].decode(codec).splitlines()
     except UnicodeDecodeError as error:
-        raise BackendError(f"the known-secret file {path} is not UTF-8 text") from error
+        raise BackendError(
+            f"the known-secret file {path} is not UTF-8 text (nor UTF-16 with a byte-order "
+            f"mark): {error.reason} at byte {error.start}; save it as UTF-8"
+        ) from None
     known = KnownSecrets()
     for number, line in enumerate(lines, start=1):
         secret = line.strip()
@@ -187,8 +224,22 @@ def load_known_secrets(path: Path) -> KnownSecrets:
     return known
 
 
+def describe_provider(kind: object, url: object) -> str:
+    """A secrets provider as a reviewer knows it, without repeating arbitrary file content."""
+    if kind == "service":
+        return "service (Pulumi Cloud)"
+    if kind == "passphrase":
+        return "passphrase"
+    if kind == "cloud" and isinstance(url, str):
+        scheme = _SCHEME.match(url)
+        return f"cloud ({scheme.group(0)})" if scheme else "cloud (no key URL)"
+    if isinstance(kind, str) and _PROVIDER_TYPE.match(kind):
+        return kind
+    return "missing" if kind in (None, "") else "of an unknown type"
+
+
 class _Auditor:
-    """Receives the checkpoint piece by piece from ``checkpoint.walk`` and collects findings."""
+    """The ``pulumi_json.Visitor`` that applies the rules and collects findings."""
 
     def __init__(self, known: KnownSecrets) -> None:
         self.known = known
@@ -197,92 +248,89 @@ class _Auditor:
         self.resources = 0
         self.ciphertexts = 0
         self.verified: dict[str, int] = {}
-        self.secrets_provider: str | None = None
-        self.provider_seen = False
+        self.providers: list[tuple[JsonPath, object]] = []
+        self.stack_clients: int | None = None
 
     def add(self, path: JsonPath, rule: str, message: str, urn: str | None = None) -> None:
         """Record a finding; the first one at a path wins (the most specific rule runs first)."""
         key = json_path(path)
         self.findings.setdefault(key, Finding(key, rule, message, urn))
 
-    def visit(self, path: JsonPath, value: object) -> None:
-        """Dispatch one streamed part of the checkpoint to the rules that concern it."""
-        container = path[-2] if len(path) >= 2 else None  # noqa: PLR2004 - parent of the leaf
-        if container == "resources" and isinstance(path[-1], int):
+    def ambiguous(self, path: JsonPath, message: str) -> None:
+        """A key Pulumi reads otherwise than it looks: never OK, whatever the values."""
+        self.add(path, "ambiguous-key", message)
+
+    def part(self, path: JsonPath, name: str | None, value: object, found: Found) -> None:
+        """Outside the resources: note the secrets provider, then the generic rules."""
+        if name == "secrets_providers":
+            self.providers.append((path, value))
+        self.noticed(found, None)
+        self.scan(value, path, None)
+
+    def resource(self, resource: Resource) -> None:
+        """All rules for one resource: credentials first, then outputs, then the generic ones."""
+        if not resource.operation:
             self.resources += 1
-            self.resource(path, value)
-        elif container == "pending_operations" and isinstance(path[-1], int):
-            inner = value.get("resource") if isinstance(value, dict) else None
-            if isinstance(inner, dict):
-                self.resource((*path, "resource"), inner)
-            else:
-                self.scan(value, path, None)
-        elif path[-1:] == ("secrets_providers",):
-            self.provider(path, value)
-        else:
-            self.scan(value, path, None)
+        urn_value = resource.last("urn")
+        urn = urn_value if isinstance(urn_value, str) else None
+        kind = str(resource.last("type"))
+        self.secret_properties(resource, kind, urn)
+        for where, outputs in resource.fields.get("outputs", []):
+            if kind == STACK_TYPE and outputs is not None:
+                self.stack_outputs(outputs, where, urn)
+            if kind == COMPONENT_TYPE and isinstance(outputs, dict):
+                self.component_outputs(outputs, where, urn)
+        self.noticed(resource.found, urn)
+        for occurrences in resource.fields.values():
+            for where, value in occurrences:
+                self.scan(value, where, urn)
+        for where, value in resource.ignored:
+            self.scan(value, where, urn)
 
-    def provider(self, path: JsonPath, value: object) -> None:
-        """The secrets provider must be awskms, with its wrapped data key present."""
-        self.provider_seen = True
-        kind = value.get("type") if isinstance(value, dict) else None
-        state = value.get("state") if isinstance(value, dict) else None
-        url = state.get("url") if isinstance(state, dict) else None
-        if kind == "cloud" and isinstance(url, str) and url.startswith("awskms://"):
-            self.secrets_provider = url
-            if not (isinstance(state, dict) and state.get("encryptedkey")):
-                self.add(
-                    (*path, "state", "encryptedkey"),
-                    "secrets-provider",
-                    "the awskms secrets provider has no encryptedkey: the state cannot have been "
-                    "encrypted with it; re-run `pulumi stack change-secrets-provider`",
-                )
-            return
-        scheme = f" ({url.split('://')[0]}://)" if isinstance(url, str) and "://" in url else ""
-        described = f"{kind}{scheme}" if isinstance(kind, str) and kind else None
-        self.secrets_provider = described
-        self.add(
-            path,
-            "secrets-provider",
-            f"the secrets provider is {described or 'missing'}, not awskms: run `pulumi stack "
-            "change-secrets-provider 'awskms://alias/pulumi-genesys-oauth-secrets?region=<region>'`"
-            " so secrets are only as readable as the KMS key",
-        )
+    def secret_properties(self, resource: Resource, kind: str, urn: str | None) -> None:
+        """Credentials (inputs and outputs) and every ``additionalSecretOutputs`` name.
 
-    def resource(self, path: JsonPath, resource: object) -> None:
-        """All rules for one resource; credential properties first, then the generic scan."""
-        if not isinstance(resource, dict):
-            self.scan(resource, path, None)
-            return
-        urn = resource.get("urn") if isinstance(resource.get("urn"), str) else None
-        kind = resource.get("type")
-        for section in ("inputs", "outputs"):
-            properties = resource.get(section)
-            if not isinstance(properties, dict):
-                continue
-            for name in MUST_BE_SECRET.get(str(kind), ()):
-                if name in properties:
-                    label = f"{section}.{name}"
-                    self.credential(properties[name], (*path, section, name), str(kind), label, urn)
-        outputs = resource.get("outputs")
-        if kind == STACK_TYPE and outputs is not None:
-            self.stack_outputs(outputs, (*path, "outputs"), urn)
-        if kind == COMPONENT_TYPE and isinstance(outputs, dict):
-            for name in outputs:
-                if name not in CLIENT_OUTPUTS:
-                    self.add(
-                        (*path, "outputs", name),
-                        "component-output",
-                        "the OAuthClientSecret component registers an output outside its "
-                        "contract (client_id, secret_arn)",
-                        urn,
-                    )
-        self.scan(resource, path, urn)
+        Every occurrence counts, and so does a value a repeated key hid: all are in the file.
+        """
+        declared = {
+            name
+            for _, names in resource.fields.get("additionalSecretOutputs", [])
+            if isinstance(names, list)
+            for name in names
+        }
+        credentials = frozenset(MUST_BE_SECRET.get(kind, ()))
+        wanted = {"inputs": credentials, "outputs": credentials | declared}
+        sections: dict[JsonPath, frozenset[str]] = {}
+        for section, names in wanted.items():
+            for where, properties in resource.fields.get(section, []):
+                sections[where] = names
+                if isinstance(properties, dict):
+                    for name in sorted(names & properties.keys()):
+                        label = f"{section}.{name}"
+                        self.credential(properties[name], (*where, name), kind, label, urn)
+        for where, shadowed in resource.found.duplicates:
+            if str(where[-1]) in sections.get(where[:-1], frozenset()):
+                self.credential(shadowed, where, kind, f"{where[-2]}.{where[-1]}", urn)
+
+    def noticed(self, found: Found, urn: str | None) -> None:
+        """Envelopes anywhere, and what a repeated key hid (still in the file for all to read)."""
+        for where, envelope in found.envelopes:
+            if envelope.get(SECRET_SIG_KEY) == SECRET_SIG:
+                self.envelope(envelope, where, urn)
+        for where, shadowed in found.duplicates:
+            self.add(
+                where,
+                "ambiguous-key",
+                "this key is given more than once in one object; Pulumi keeps the last value, "
+                "but the earlier one is still in the file: keep one",
+                urn,
+            )
+            self.scan(shadowed, where, urn)
 
     def credential(
         self, value: object, path: JsonPath, kind: str, label: str, urn: str | None
     ) -> None:
-        """A credential property must be a ciphertext envelope (or empty/unknown)."""
+        """A secret property must be a ciphertext envelope (or empty/unknown)."""
         if value is None or value in ("", COMPUTED):
             return
         if is_envelope(value):
@@ -297,7 +345,7 @@ class _Auditor:
             path,
             "plaintext-secret",
             f"{path[-1]} of {kind} is stored in plaintext; it must be a ciphertext envelope "
-            f"({_remedy(kind)})",
+            f"({_remedy(kind, str(path[-1]))})",
             urn,
         )
 
@@ -305,15 +353,31 @@ class _Auditor:
         """Remember a credential seen in clear, to find it echoed anywhere else in the file."""
         if kind == SECRET_VERSION_TYPE and isinstance(value, str):
             document = _json_or_none(value)
-            value = document.get("client_secret") if isinstance(document, dict) else None
+            if isinstance(document, dict) and "client_secret" in document:
+                value = document["client_secret"]
         if isinstance(value, str) and len(value) >= MIN_SECRET_LENGTH:
             self.derived.setdefault(value, f"the credential found in clear at {origin}")
+
+    def component_outputs(
+        self, outputs: dict[str, object], path: JsonPath, urn: str | None
+    ) -> None:
+        """The component registers exactly its contract, nothing that could echo a secret."""
+        for name in outputs:
+            if name not in CLIENT_OUTPUTS:
+                self.add(
+                    (*path, name),
+                    "component-output",
+                    "the OAuthClientSecret component registers an output outside its "
+                    "contract (client_id, secret_arn)",
+                    urn,
+                )
 
     def stack_outputs(self, outputs: object, path: JsonPath, urn: str | None) -> None:
         """Only ``clients -> {name: {client_id, secret_arn}}`` may leave the stack."""
         if not isinstance(outputs, dict):
             self.add(path, "stack-output", "stack outputs are not a map", urn)
             return
+        self.stack_clients = self.stack_clients or 0
         for name, value in outputs.items():
             if name not in STACK_OUTPUTS:
                 self.add(
@@ -330,6 +394,7 @@ class _Auditor:
             if not isinstance(clients, dict):
                 self.add((*path, name), "stack-output", "`clients` is not a map", urn)
                 continue
+            self.stack_clients = (self.stack_clients or 0) + len(clients)
             for client, entry in clients.items():
                 where = (*path, name, client)
                 self.client_entry(self.readable(entry, where, urn), where, urn)
@@ -367,33 +432,43 @@ class _Auditor:
         return None
 
     def scan(self, value: object, path: JsonPath, urn: str | None) -> None:
-        """Everywhere: no plaintext envelope, and no string containing a known secret."""
+        """No string anywhere may contain a known secret (envelopes come from ``Found``).
+
+        Walks only when there is something to look for: without known secrets, the rules above
+        have already read every value they need.
+        """
+        if not self.known.origins:
+            return
+        search = self.known.search
         stack: list[tuple[object, JsonPath]] = [(value, path)]
-        search = self.known.search if self.known.origins else None
         while stack:
             item, where = stack.pop()
             if isinstance(item, dict):
                 if item.get(SECRET_SIG_KEY) == SECRET_SIG:
-                    self.envelope(item, where, urn)
-                    continue
+                    continue  # an envelope: its own finding (revealed/malformed) says it all
                 for key, child in item.items():
-                    if search and search(key):
+                    if search(key):
                         self.add(
-                            (*where, key),
+                            (*where, "<a key holding a known secret>"),
                             "known-secret",
                             "a property name contains a known secret",
                             urn,
                         )
+                        continue
                     stack.append((child, (*where, key)))
             elif isinstance(item, list):
                 stack.extend((child, (*where, index)) for index, child in enumerate(item))
-            elif search and isinstance(item, str):
+            elif isinstance(item, str):
                 origin = search(item)
                 if origin:
                     self.add(where, "known-secret", f"this value contains {origin}", urn)
 
     def envelope(self, envelope: dict[str, object], path: JsonPath, urn: str | None) -> None:
-        """Count ciphertext; flag plaintext (``--show-secrets``) and malformed envelopes."""
+        """Count ciphertext; flag plaintext (``--show-secrets``) and malformed envelopes.
+
+        Pulumi loads an envelope only with exactly one of ``ciphertext``/``plaintext`` as a
+        string (``DeserializePropertyValue``); any plaintext key in the file is a leak.
+        """
         if "plaintext" in envelope:
             self.add(
                 path,
@@ -404,34 +479,107 @@ class _Auditor:
             )
         elif isinstance(envelope.get("ciphertext"), str) and envelope["ciphertext"]:
             self.ciphertexts += 1
+        elif "ciphertext" in envelope:
+            self.add(path, "malformed-secret", "a secret envelope with an empty ciphertext", urn)
         else:
             self.add(path, "malformed-secret", "a secret envelope without ciphertext", urn)
+
+    def resolve_provider(self, shape: Shape) -> str | None:
+        """The loaded deployment's provider, as Go ends with it; a finding unless it is awskms.
+
+        A repeated ``secrets_providers`` (or ``latest``) is decoded into the same struct, so the
+        fields merge in document order and ``null`` resets it; the repetition itself is already
+        an ``ambiguous-key`` finding.
+        """
+        merged: dict[str, object] | None = None
+        for _, value in self.providers:
+            merged = (
+                None
+                if not isinstance(value, dict)
+                else {**(merged or {}), **_fields(SECRETS_PROVIDERS, value)}
+            )
+        where: JsonPath = (
+            self.providers[-1][0]
+            if self.providers
+            else (
+                ("checkpoint", "latest", "secrets_providers")
+                if shape.root == "checkpoint"
+                else ("deployment", "secrets_providers")
+            )
+        )
+        if merged is None:
+            if self.resources:
+                self.add(
+                    where,
+                    "secrets-provider",
+                    "the deployment Pulumi loads holds resources but names no secrets provider, "
+                    "so nothing in it can be proven encrypted (a `secrets_providers` elsewhere "
+                    "in the file does not count)",
+                )
+            return None
+        kind = merged.get("type")
+        state = merged.get("state")
+        cloud = _fields(CLOUD_STATE, state) if isinstance(state, dict) else {}
+        url = cloud.get("url")
+        described = describe_provider(kind, url)
+        if kind == "cloud" and isinstance(url, str) and url.startswith("awskms://"):
+            key = cloud.get("encryptedkey")
+            if not (isinstance(key, str) and key):
+                self.add(
+                    (*where, "state", "encryptedkey"),
+                    "secrets-provider",
+                    "the awskms secrets provider has no encryptedkey: the state cannot have been "
+                    "encrypted with it; re-run `pulumi stack change-secrets-provider`",
+                )
+            return url
+        self.add(
+            where,
+            "secrets-provider",
+            f"the secrets provider is {described}, not awskms: run `pulumi stack "
+            "change-secrets-provider 'awskms://alias/pulumi-genesys-oauth-secrets?region=<region>'`"
+            " so secrets are only as readable as the KMS key",
+        )
+        return described
+
+
+def _fields(schema: Struct, value: dict[str, object]) -> dict[str, object]:
+    """An object's keys as Go assigns them to ``schema``'s fields (later keys win)."""
+    resolved: dict[str, object] = {}
+    for key, item in value.items():
+        name = schema.match(key)
+        if name is not None:
+            resolved[name] = item
+    return resolved
 
 
 def _json_or_none(text: str) -> object:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
-def _remedy(kind: str) -> str:
+def _remedy(kind: str, name: str) -> str:
     if kind == OAUTH_CLIENT_TYPE:
         return "register the resource with additional_secret_outputs=['clientSecret']"
     if kind == SECRET_VERSION_TYPE:
         return "wrap the document with pulumi.Output.secret(...)"
-    return "pass it as pulumi.Output.secret(...) or set it with `pulumi config set --secret`"
+    if kind in MUST_BE_SECRET:
+        return "pass it as pulumi.Output.secret(...) or set it with `pulumi config set --secret`"
+    return (
+        f"the resource lists {name} in additionalSecretOutputs, yet the value is in clear: "
+        "refresh with a current CLI, or replace the resource"
+    )
 
 
-def audit(state: StateText, known: KnownSecrets | None = None) -> AuditReport:
+def audit(source: StateSource, known: KnownSecrets | None = None) -> AuditReport:
     """Audit one checkpoint; a second pass runs only if credentials were found in clear.
 
     The second pass looks for those credentials everywhere else (a tag, a description, another
     resource that came before them in the file), which one streaming pass cannot do.
     """
     supplied = known or KnownSecrets()
-    auditor = _Auditor(supplied)
-    shape = walk(state, auditor.visit)
+    auditor, shape = _pass(source, supplied)
     new = {
         value: origin for value, origin in auditor.derived.items() if value not in supplied.origins
     }
@@ -439,27 +587,25 @@ def audit(state: StateText, known: KnownSecrets | None = None) -> AuditReport:
         extended = KnownSecrets(dict(supplied.origins))
         for value, origin in new.items():
             extended.add(value, origin)
-        auditor = _Auditor(extended)
-        walk(state, auditor.visit)
-    if not auditor.provider_seen and auditor.resources:
-        where: JsonPath = (
-            ("checkpoint", "latest") if shape.root == "checkpoint" else ("deployment",)
-        )
-        auditor.add(
-            (*where, "secrets_providers"),
-            "secrets-provider",
-            "the checkpoint holds resources but names no secrets provider, so nothing in it can "
-            "be proven encrypted",
-        )
+        auditor, shape = _pass(source, extended)
+    provider = auditor.resolve_provider(shape)
     return AuditReport(
-        source=state.source,
+        source=source.label,
         kind=shape.kind,
         resources=auditor.resources,
-        secrets_provider=auditor.secrets_provider,
+        secrets_provider=provider,
         ciphertexts=auditor.ciphertexts,
         verified=auditor.verified,
+        stack_clients=auditor.stack_clients,
         findings=list(auditor.findings.values()),
     )
+
+
+def _pass(source: StateSource, known: KnownSecrets) -> tuple[_Auditor, Shape]:
+    auditor = _Auditor(known)
+    with open_regular(source.path, "state file") as file:
+        shape = walk(open_stream(source, file), auditor)
+    return auditor, shape
 
 
 def merge_known(sources: Iterable[KnownSecrets]) -> KnownSecrets:

@@ -1,38 +1,33 @@
-"""Read a Pulumi checkpoint from a file or the DIY bucket, and walk it one resource at a time.
+"""Find a Pulumi checkpoint (a local file or the DIY bucket) and stream its bytes as UTF-8 JSON.
 
-Two shapes exist (see ``pulumi/pulumi`` ``sdk/go/common/apitype/core.go``):
+The audit never holds the whole state: this module hands ``pulumi_json`` a file-like object
+that yields the checkpoint a chunk at a time, already decompressed and transcoded, and stops
+early on anything that is not a state file:
 
-- the DIY backend's state file ``{"version": 3, "checkpoint": {"stack", "config", "latest":
-  {"manifest", "secrets_providers", "resources", "pending_operations"}}}``;
-- ``pulumi stack export``: ``{"version": 3, "deployment": {"manifest", "secrets_providers",
-  "resources", ...}}``.
+- only regular files are read (a FIFO would block forever, ``/dev/zero`` never ends, a
+  directory has no content); the check is made on the opened descriptor, so a file swapped for
+  a FIFO between the check and the read cannot slip through;
+- at most ``max_bytes`` are read, counted *after* decompression, so a small gzip or zstd bomb
+  stops at the cap instead of filling memory; ``--max-state-mib`` raises the cap;
+- gzip (``PULUMI_DIY_BACKEND_GZIP``) and zstd (``PULUMI_DIY_BACKEND_ZSTD``, CLI 3.224+) are
+  recognised by their magic bytes like Pulumi's ``encoding.DetectCompression``; a local file
+  named ``.zst`` is taken for zstd on its name alone, so a damaged one says so;
+- a byte-order mark is honoured: PowerShell 5.1's ``pulumi stack export > file`` writes UTF-16
+  LE with a BOM, some editors add a UTF-8 BOM. Pulumi itself writes plain UTF-8.
 
-Either may be version 4 instead: Pulumi writes 4, with a top-level ``"features": [...]`` beside
-the version, as soon as one resource uses a feature older CLIs cannot read (taint, hooks,
-refreshBeforeUpdate, replaceWith, ...; ``pkg/resource/stack/deployment.go``). The secret envelope
-is the same in both, so the audit reads both; ``features`` is just another top-level part.
-
-Either may be compressed: gzip (``PULUMI_DIY_BACKEND_GZIP``) or, since CLI 3.224, zstd
-(``PULUMI_DIY_BACKEND_ZSTD``, ``<stack>.json.zst``). Like Pulumi's ``DetectCompression``, the
-format is recognised by its magic bytes, not the object's name; only a local file named ``.zst``
-is taken for zstd on its name alone, so that a damaged one is reported as such.
-
-Memory: the decoded text of the file is held once; resources are decoded one by one with the C
-JSON scanner and handed to the visitor, so a 10,000-resource state never becomes one big Python
-object tree. That keeps the audit's footprint at "the file plus one resource". zstd is inflated
-chunk by chunk into one buffer (a local ``.zst`` file is never held compressed in memory), so it
-costs no more than an uncompressed file.
+A bucket object is first copied to a temporary file (within the same cap), so that the audit can
+read it twice without asking S3 twice, which could return a newer state the second time.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
-import io
-import json
-import re
+import os
+import stat
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,144 +36,240 @@ from typing import IO, TYPE_CHECKING
 import zstandard
 from botocore.exceptions import BotoCoreError, ClientError
 
-from state_backend.errors import CheckpointUnreadable, translate
+from state_backend.errors import CheckpointUnreadable, UsageError, translate
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-SUPPORTED_VERSIONS = (3, 4)
-"""Every Pulumi 3 CLI writes 3; newer ones write 4 when the state uses a version-4 feature."""
+MIB = 1024 * 1024
+DEFAULT_MAX_MIB = 512
+"""A 100,000-resource state of this program is ~290 MiB; real stacks are far smaller."""
+MAX_VALUE_BYTES = 64 * MIB
+"""One resource (or other top-level part) is built in memory; more JSON text than this is not a
+resource a provider returned but an attempt to fill memory."""
+
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 ZSTD_SUFFIX = ".zst"
-_ZSTD_CHUNK = 256 * 1024
-"""Compressed bytes fed to the zstd decoder per step: JSON inflates ~10-20x, so a few MiB out."""
-
-JsonPath = tuple[str | int, ...]
-Visitor = Callable[[JsonPath, object], None]
-"""Called with the path and decoded value of every part of the document not walked into."""
-
-ITEMS = "items"
-"""Plan marker: decode this array's elements one at a time instead of the whole array."""
-
-Plan = Mapping[str, "Plan | str"]
-
-_DEPLOYMENT_PLAN: Plan = {"resources": ITEMS, "pending_operations": ITEMS}
-_ROOT_PLAN: Plan = {"checkpoint": {"latest": _DEPLOYMENT_PLAN}, "deployment": _DEPLOYMENT_PLAN}
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+CHUNK = 64 * 1024
+_ZSTD_STEP = 256
+"""Compressed bytes per zstd call: zstd has no output limit per call and one RLE block of 3
+bytes inflates to 128 KiB, so small steps keep a bomb's single answer at a few MiB."""
 
 
 @dataclass(frozen=True)
-class StateText:
-    """A checkpoint's JSON text and where it came from (for messages, never its content)."""
+class StateSource:
+    """A checkpoint on local disk, the name to report it by, and the read cap."""
 
-    text: str
-    source: str
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What the walk found at the top: which format, and the schema version."""
-
-    kind: str
-    """``diy-checkpoint`` or ``stack-export``."""
-    root: str
-    """``checkpoint`` or ``deployment``: the key holding the deployment."""
+    path: Path
+    label: str
+    max_bytes: int
 
 
-def decode_bytes(raw: bytes, source: str) -> StateText:
-    """Decompress if the magic bytes say gzip or zstd, then decode the text."""
-    if raw[:2] == GZIP_MAGIC:
-        raw = _gunzip(raw, source)
-    elif raw[:4] == ZSTD_MAGIC:
-        raw = _unzstd(io.BytesIO(raw), source)
-    return _text(raw, source)
+def open_regular(path: Path, what: str) -> IO[bytes]:
+    """Open ``path`` for reading only if it is a regular file; never block on a FIFO.
 
-
-def _gunzip(raw: bytes, source: str) -> bytes:
+    ``O_NONBLOCK`` makes opening a FIFO return at once instead of waiting for a writer; the
+    type is then checked on the descriptor itself.
+    """
     try:
-        return gzip.decompress(raw)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except FileNotFoundError as error:
+        raise CheckpointUnreadable(f"{what} not found: {path}") from error
+    except PermissionError as error:
+        raise CheckpointUnreadable(f"no permission to read {what} {path}") from error
+    except OSError as error:
+        reason = error.strerror or errno.errorcode.get(error.errno or 0, "error")
+        raise CheckpointUnreadable(f"cannot open {what} {path}: {reason}") from error
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = _describe_mode(mode)
+        raise CheckpointUnreadable(
+            f"{path} is {kind}, not a regular file: pass the {what} itself (download or "
+            "export it to a file first)"
+        )
+    return os.fdopen(fd, "rb")
+
+
+def _describe_mode(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def local_source(path: Path, max_bytes: int) -> StateSource:
+    """A state file given on the command line: a regular file no larger than the cap."""
+    with open_regular(path, "state file") as file:
+        size = os.fstat(file.fileno()).st_size
+    if size > max_bytes:
+        raise CheckpointUnreadable(_too_large(str(path), max_bytes))
+    return StateSource(path, str(path), max_bytes)
+
+
+def _too_large(label: str, max_bytes: int) -> str:
+    return (
+        f"{label}: the state is larger than {max_bytes // MIB} MiB (after decompression); if it "
+        "really is that large, raise the cap with --max-state-mib"
+    )
+
+
+class ChunkReader:
+    """The file-like object ijson reads: ``read(n)`` over a generator of byte chunks.
+
+    Counts what it hands out, so the walker can ask that one resource stay under
+    ``MAX_VALUE_BYTES`` (``mark``) without touching every event.
+    """
+
+    def __init__(self, chunks: Iterator[bytes], label: str) -> None:
+        self._chunks = chunks
+        self._pending = b""
+        self.label = label
+        self.position = 0
+        self._mark = 0
+
+    def mark(self) -> None:
+        """A new resource (or top-level part) starts here."""
+        self._mark = self.position
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes; ``b""`` only at the end."""
+        if self.position - self._mark > MAX_VALUE_BYTES:
+            raise CheckpointUnreadable(
+                f"{self.label}: one part of the state (near byte {self._mark}) is larger than "
+                f"{MAX_VALUE_BYTES // MIB} MiB of JSON, which no resource is: not a state file"
+            )
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return b""
+            self._pending = chunk
+        if size < 0 or size >= len(self._pending):
+            data, self._pending = self._pending, b""
+        else:
+            data, self._pending = self._pending[:size], self._pending[size:]
+        self.position += len(data)
+        return data
+
+
+def open_stream(source: StateSource, file: IO[bytes]) -> ChunkReader:
+    """The checkpoint in ``file`` as UTF-8 JSON chunks: decompressed, capped, transcoded."""
+    head = file.read(len(ZSTD_MAGIC))
+    file.seek(0)
+    chunks: Iterator[bytes]
+    if source.path.suffix == ZSTD_SUFFIX or head == ZSTD_MAGIC:
+        chunks = _unzstd(file, source.label)
+    elif head.startswith(GZIP_MAGIC):
+        chunks = _gunzip(file, source.label)
+    else:
+        chunks = _plain(file)
+    capped = _capped(chunks, source.max_bytes, source.label)
+    return ChunkReader(_as_utf8(capped, source.label), source.label)
+
+
+def _plain(file: IO[bytes]) -> Iterator[bytes]:
+    while chunk := file.read(CHUNK):
+        yield chunk
+
+
+def _gunzip(file: IO[bytes], label: str) -> Iterator[bytes]:
+    """Every gzip member, like Go's multistream gzip reader; a cut-off stream says so."""
+    try:
+        with gzip.GzipFile(fileobj=file, mode="rb") as inflated:
+            while chunk := inflated.read(CHUNK):
+                yield chunk
     except EOFError as error:
         raise CheckpointUnreadable(
-            f"{source}: the gzip stream is truncated (the upload or download was cut "
-            "short); fetch the object again or restore a previous version"
+            f"{label}: the gzip stream is truncated (the upload or download was cut short); "
+            "fetch the object again or restore a previous version"
         ) from error
     except (gzip.BadGzipFile, zlib.error) as error:
-        raise CheckpointUnreadable(f"{source}: corrupt gzip data ({error})") from error
+        raise CheckpointUnreadable(f"{label}: corrupt gzip data ({error})") from error
 
 
-def _unzstd(stream: IO[bytes], source: str) -> bytes:
-    """Inflate every zstd frame in ``stream`` into one buffer, reading it a chunk at a time.
+def _unzstd(file: IO[bytes], label: str) -> Iterator[bytes]:
+    """Every zstd frame back to back; input that stops inside a frame is a cut-off transfer.
 
     One decompressor per frame, because only a per-frame decompressor reports where a frame
-    ends: input that stops inside a frame is a cut-off transfer, not a short state. zstd allows
-    frames back to back (Pulumi writes one; other tools may write several).
+    ends (``eof``); Pulumi writes one frame, other tools may write several.
     """
-    inflated = io.BytesIO()
     decompressor = zstandard.ZstdDecompressor()
     frame = decompressor.decompressobj()
     inside_frame = False
     try:
-        data = stream.read(_ZSTD_CHUNK)
-        while data:
-            inflated.write(frame.decompress(data))
-            inside_frame = not frame.eof
-            leftover = b""
-            if frame.eof:
-                leftover, frame = frame.unused_data, decompressor.decompressobj()
-            data = leftover or stream.read(_ZSTD_CHUNK)
+        while block := file.read(CHUNK):
+            view = memoryview(block)
+            while view:
+                step, view = view[:_ZSTD_STEP], view[_ZSTD_STEP:]
+                out = frame.decompress(step.tobytes())
+                inside_frame = not frame.eof
+                if frame.eof:
+                    leftover = frame.unused_data
+                    frame = decompressor.decompressobj()
+                    if leftover:
+                        out += frame.decompress(leftover)
+                        inside_frame = not frame.eof
+                if out:
+                    yield out
     except zstandard.ZstdError as error:
-        raise CheckpointUnreadable(f"{source}: corrupt zstd data ({error})") from error
+        raise CheckpointUnreadable(f"{label}: corrupt zstd data ({error})") from error
     if inside_frame:
         raise CheckpointUnreadable(
-            f"{source}: the zstd stream is truncated (the upload or download was cut short); "
+            f"{label}: the zstd stream is truncated (the upload or download was cut short); "
             "fetch the object again or restore a previous version"
         )
-    return inflated.getvalue()
 
 
-def _text(raw: bytes, source: str) -> StateText:
-    """Decode as UTF-8, or as what a byte-order mark says.
+def _capped(chunks: Iterator[bytes], max_bytes: int, label: str) -> Iterator[bytes]:
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > max_bytes:
+            raise CheckpointUnreadable(_too_large(label, max_bytes))
+        yield chunk
 
-    Windows PowerShell 5.1 writes UTF-16 LE with a BOM for ``pulumi stack export > file``, and
-    some editors save UTF-8 with a BOM; Pulumi itself writes plain UTF-8. The BOM is dropped.
-    """
-    encoding, label = "utf-8", "UTF-8"
-    if raw.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding, label = "utf-16", "UTF-16"
+
+def text_encoding(head: bytes) -> tuple[str, int]:
+    """``(codec, BOM length)`` for text starting with ``head``: UTF-8 unless a BOM says UTF-16."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8", len(codecs.BOM_UTF8)
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", len(codecs.BOM_UTF16_LE)
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", len(codecs.BOM_UTF16_BE)
+    return "utf-8", 0
+
+
+def _as_utf8(chunks: Iterator[bytes], label: str) -> Iterator[bytes]:
+    """Drop a BOM; transcode UTF-16 to UTF-8 incrementally. UTF-8 itself is checked by ijson."""
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= len(codecs.BOM_UTF8):
+            break
+    codec, bom = text_encoding(head)
+    if codec == "utf-8":
+        if head[bom:]:
+            yield head[bom:]
+        yield from chunks
+        return
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
     try:
-        return StateText(raw.decode(encoding), source)
+        yield decoder.decode(head[bom:]).encode()
+        for chunk in chunks:
+            yield decoder.decode(chunk).encode()
+        yield decoder.decode(b"", final=True).encode()
     except UnicodeDecodeError as error:
         raise CheckpointUnreadable(
-            f"{source}: not {label} text, so not a Pulumi checkpoint ({error.reason} at byte "
-            f"{error.start})"
+            f"{label}: starts with a UTF-16 byte-order mark but is not UTF-16 text "
+            f"({error.reason}), so not a Pulumi checkpoint"
         ) from error
-
-
-def read_file(path: Path) -> StateText:
-    """A ``pulumi stack export`` output or a copied DIY state file, plain, gzip or zstd.
-
-    A file named ``.zst`` is read as zstd even without the magic bytes, so a mislabelled or
-    damaged one fails as "corrupt zstd data" rather than as puzzling JSON.
-    """
-    source = str(path)
-    try:
-        with path.open("rb") as file:
-            if path.suffix == ZSTD_SUFFIX or file.read(len(ZSTD_MAGIC)) == ZSTD_MAGIC:
-                file.seek(0)
-                return _text(_unzstd(file, source), source)
-            file.seek(0)
-            raw = file.read()
-    except FileNotFoundError as error:
-        raise CheckpointUnreadable(f"state file not found: {path}") from error
-    except IsADirectoryError as error:
-        raise CheckpointUnreadable(f"{path} is a directory, not a state file") from error
-    except PermissionError as error:
-        raise CheckpointUnreadable(f"no permission to read {path}") from error
-    return decode_bytes(raw, source)
 
 
 def stack_key(project: str, stack: str) -> str:
@@ -206,8 +297,16 @@ def choose_state_key(found: Mapping[str, datetime], plain: str) -> str | None:
     return best
 
 
-def read_bucket(s3: S3Client, bucket: str, project: str, stack: str) -> StateText:
-    """The current checkpoint of ``project/stack`` in a DIY backend bucket.
+def download_state(
+    s3: S3Client,
+    bucket: str,
+    project: str,
+    stack: str,
+    *,
+    directory: Path,
+    max_bytes: int,
+) -> StateSource:
+    """Copy the current checkpoint of ``project/stack`` into ``directory``, within the cap.
 
     Each candidate key is asked for by name (HeadObject) rather than found by listing the
     prefix: with ``PULUMI_RETAIN_CHECKPOINTS`` every update also writes ``<stack>.json.<unixnano>``
@@ -230,10 +329,21 @@ def read_bucket(s3: S3Client, bucket: str, project: str, stack: str) -> StateTex
                 f"{plain}.gz and {plain}{ZSTD_SUFFIX}): check --project/--stack, or run "
                 "`pulumi up` once"
             )
-        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        label = f"s3://{bucket}/{key}"
+        response = s3.get_object(Bucket=bucket, Key=key)
+        if response.get("ContentLength", 0) > max_bytes:
+            raise CheckpointUnreadable(_too_large(label, max_bytes))
+        copy = directory / Path(key).name
+        written = 0
+        with copy.open("wb") as out:
+            for chunk in response["Body"].iter_chunks(CHUNK):
+                written += len(chunk)
+                if written > max_bytes:
+                    raise CheckpointUnreadable(_too_large(label, max_bytes))
+                out.write(chunk)
     except (ClientError, BotoCoreError) as error:
         raise translate(error, service="s3", target=target) from error
-    return decode_bytes(body, f"s3://{bucket}/{key}")
+    return StateSource(copy, label, max_bytes)
 
 
 def _last_modified(s3: S3Client, bucket: str, key: str) -> datetime | None:
@@ -246,103 +356,8 @@ def _last_modified(s3: S3Client, bucket: str, key: str) -> datetime | None:
         raise
 
 
-def _skip(text: str, pos: int) -> int:
-    return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]  # always matches
-
-
-def _expect(text: str, pos: int, char: str) -> int:
-    if text[pos : pos + 1] != char:
-        raise ValueError(f"expected {char!r} at character {pos}")
-    return pos + 1
-
-
-def _decode(text: str, pos: int) -> tuple[object, int]:
-    value, end = _DECODER.raw_decode(text, pos)
-    return value, end
-
-
-def _walk_array(text: str, pos: int, path: JsonPath, visit: Visitor) -> int:
-    pos = _skip(text, _expect(text, pos, "["))
-    if text[pos : pos + 1] == "]":
-        return pos + 1
-    index = 0
-    while True:
-        value, pos = _decode(text, pos)
-        visit((*path, index), value)
-        index += 1
-        pos = _skip(text, pos)
-        if text[pos : pos + 1] == "]":
-            return pos + 1
-        pos = _skip(text, _expect(text, pos, ","))
-
-
-def _walk_object(
-    text: str, pos: int, path: JsonPath, plan: Plan, *, visit: Visitor, entered: set[JsonPath]
-) -> int:
-    entered.add(path)
-    pos = _skip(text, _expect(text, pos, "{"))
-    if text[pos : pos + 1] == "}":
-        return pos + 1
-    while True:
-        if text[pos : pos + 1] != '"':
-            raise ValueError(f"expected a property name at character {pos}")
-        key, pos = _decode(text, pos)
-        assert isinstance(key, str)  # noqa: S101 - a JSON string always decodes to str
-        pos = _skip(text, _expect(text, _skip(text, pos), ":"))
-        sub_plan = plan.get(key)
-        opener = text[pos : pos + 1]
-        if isinstance(sub_plan, Mapping) and opener == "{":
-            pos = _walk_object(text, pos, (*path, key), sub_plan, visit=visit, entered=entered)
-        elif sub_plan == ITEMS and opener == "[":
-            pos = _walk_array(text, pos, (*path, key), visit)
-        else:
-            value, pos = _decode(text, pos)
-            visit((*path, key), value)
-        pos = _skip(text, pos)
-        if text[pos : pos + 1] == "}":
-            return pos + 1
-        pos = _skip(text, _expect(text, pos, ","))
-
-
-def walk(state: StateText, visit: Visitor) -> Shape:
-    """Stream the checkpoint to ``visit``: one call per resource, one per other top-level part.
-
-    Resources arrive with paths like ``("checkpoint", "latest", "resources", 4)``; anything else
-    (the manifest, ``secrets_providers``, the version) arrives decoded at its own path.
-    Raises ``CheckpointUnreadable`` for text that is not JSON or not a version 3 or 4 checkpoint.
-    """
-    version: list[object] = []
-    entered: set[JsonPath] = set()
-
-    def record(path: JsonPath, value: object) -> None:
-        if path == ("version",):
-            version.append(value)
-        visit(path, value)
-
-    text = state.text
-    try:
-        start = _skip(text, 0)
-        if text[start : start + 1] != "{":
-            raise CheckpointUnreadable(
-                f"{state.source}: not a Pulumi checkpoint (expected a JSON object)"
-            )
-        end = _skip(text, _walk_object(text, start, (), _ROOT_PLAN, visit=record, entered=entered))
-        if end != len(text):
-            raise ValueError(f"unexpected data after the document at character {end}")
-    except (ValueError, IndexError) as error:
-        raise CheckpointUnreadable(f"{state.source}: not valid JSON ({error})") from error
-
-    roots = [key for key in ("checkpoint", "deployment") if (key,) in entered]
-    if not version or len(roots) != 1:
-        raise CheckpointUnreadable(
-            f"{state.source}: not a Pulumi checkpoint: expected a `version` and either a "
-            "`checkpoint` (DIY state file) or a `deployment` (`pulumi stack export`) object"
-        )
-    if version[0] not in SUPPORTED_VERSIONS:
-        raise CheckpointUnreadable(
-            f"{state.source}: checkpoint version {version[0]!r} is not supported (only 3, written "
-            "by every Pulumi 3 CLI, and 4, written when the state uses newer features); run "
-            "`pulumi stack export` with a current CLI"
-        )
-    root = roots[0]
-    return Shape(kind="diy-checkpoint" if root == "checkpoint" else "stack-export", root=root)
+def max_bytes_from_mib(mib: int) -> int:
+    """``--max-state-mib`` as bytes; a clear usage error for values that make no sense."""
+    if not 1 <= mib <= 1024 * 1024:
+        raise UsageError("--max-state-mib must be between 1 and 1048576 (1 TiB)")
+    return mib * MIB

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -102,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="file with one known secret per line: fail if any appears in clear (repeatable)",
     )
     aud.add_argument("--json", action="store_true", help="print a JSON report for CI")
+    aud.add_argument(
+        "--max-state-mib",
+        default=str(checkpoint.DEFAULT_MAX_MIB),
+        metavar="MIB",
+        help="refuse states larger than this after decompression (default: %(default)s)",
+    )
     _aws_options(aud)
 
     lck = commands.add_parser(
@@ -172,17 +179,30 @@ def run_bootstrap(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    """Read, audit, report; with --json even a read failure is reported as JSON."""
+    """Read, audit, report; with --json even a read failure is reported as JSON.
+
+    A bucket's state is copied to a temporary directory first (within the size cap), so both
+    passes of the audit read the same bytes.
+    """
     try:
         if (args.file is None) == (args.bucket is None):
             raise UsageError("give either a state FILE or --bucket (with --project/--stack)")
+        max_bytes = checkpoint.max_bytes_from_mib(_whole_number(args.max_state_mib))
         known = audit.merge_known(audit.load_known_secrets(p) for p in args.known_secret_file)
-        if args.file is not None:
-            state = checkpoint.read_file(args.file)
-        else:
-            clients = connect(args.region, args.endpoint_url)
-            state = checkpoint.read_bucket(clients.s3, args.bucket, args.project, args.stack)
-        report = audit.audit(state, known)
+        with tempfile.TemporaryDirectory(prefix="state-audit-") as scratch:
+            if args.file is not None:
+                source = checkpoint.local_source(args.file, max_bytes)
+            else:
+                clients = connect(args.region, args.endpoint_url)
+                source = checkpoint.download_state(
+                    clients.s3,
+                    args.bucket,
+                    args.project,
+                    args.stack,
+                    directory=Path(scratch),
+                    max_bytes=max_bytes,
+                )
+            report = audit.audit(source, known)
     except BackendError as error:
         if args.json:
             print(json.dumps({"clean": False, "error": str(error)}, indent=2))
@@ -192,6 +212,13 @@ def run_audit(args: argparse.Namespace) -> int:
     else:
         print(report.to_text())
     return EXIT_CLEAN if report.clean else EXIT_ATTENTION
+
+
+def _whole_number(text: str) -> int:
+    """``--max-state-mib`` parsed here, not by argparse, so --json can report a bad value."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 7):  # noqa: PLR2004 - ≤ 1 TiB
+        raise UsageError("--max-state-mib must be a whole number of MiB, e.g. 1024")
+    return int(text)
 
 
 def _confirm(args: argparse.Namespace, count: int) -> bool:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from state_backend import cli
+from state_backend.audit import AuditReport, KnownSecrets, audit
 from state_backend.aws import AwsClients, connect
+from state_backend.checkpoint import MIB, local_source
 from state_backend.sample_state import SampleState, build_state
 
 REGION = "us-east-1"
@@ -28,6 +31,7 @@ class CliResult:
 
 
 RunCli = Callable[..., CliResult]
+AuditBytes = Callable[..., AuditReport]
 
 
 @pytest.fixture
@@ -65,3 +69,15 @@ def plain_bucket(aws: AwsClients) -> str:
     name = "pulumi-state-under-test"
     aws.s3.create_bucket(Bucket=name)
     return name
+
+
+@pytest.fixture
+def audit_bytes(tmp_path: Path) -> AuditBytes:
+    """``audit_bytes(raw, known=None, name="state.json")``: write a state file and audit it."""
+
+    def run(raw: bytes, known: KnownSecrets | None = None, name: str = "state.json") -> AuditReport:
+        path = tmp_path / name
+        path.write_bytes(raw)
+        return audit(local_source(path, 512 * MIB), known)
+
+    return run

@@ -12,9 +12,9 @@ from components.genesys_oauth_client import OAUTH_CLIENT_TOKEN, SECRET_OUTPUTS
 from components.oauth_client_secret import COMPONENT_TYPE, secret_name
 from offline_plan.engine import ProgramRun
 from state_backend import audit as audit_module
-from state_backend.audit import KnownSecrets, audit, json_path, load_known_secrets
-from state_backend.checkpoint import StateText
+from state_backend.audit import KnownSecrets, load_known_secrets
 from state_backend.errors import BackendError
+from state_backend.pulumi_json import json_path
 from state_backend.sample_state import (
     DEFAULT_CLIENTS,
     STACK,
@@ -22,11 +22,7 @@ from state_backend.sample_state import (
     build_state,
     explicit_genesys_provider,
 )
-from tests.state_backend.conftest import RunCli
-
-
-def text_of(state: SampleState) -> StateText:
-    return StateText(state.to_bytes().decode(), "state.json")
+from tests.state_backend.conftest import AuditBytes, RunCli
 
 
 def all_known(state: SampleState) -> KnownSecrets:
@@ -45,63 +41,70 @@ def all_known(state: SampleState) -> KnownSecrets:
         pytest.param(lambda: build_state(tainted=True), id="version-4-with-features"),
     ],
 )
-def test_an_honest_state_passes_even_with_every_secret_known(variant: Any) -> None:
+def test_an_honest_state_passes_even_with_every_secret_known(
+    audit_bytes: AuditBytes, variant: Any
+) -> None:
     state: SampleState = variant()
 
-    report = audit(text_of(state), all_known(state))
+    report = audit_bytes(state.to_bytes(), all_known(state))
 
     assert report.clean, report.to_text()
     assert report.resources == len(state.resources)
     assert report.secrets_provider == "awskms://alias/pulumi-genesys-oauth-secrets?region=us-east-1"
 
 
-def test_an_encrypted_explicit_provider_secret_passes(sample: SampleState) -> None:
+def test_an_encrypted_explicit_provider_secret_passes(
+    audit_bytes: AuditBytes, sample: SampleState
+) -> None:
     explicit_genesys_provider(sample, secret="deployer-client-secret-value")
 
-    report = audit(text_of(sample))
+    report = audit_bytes(sample.to_bytes())
 
     assert report.clean, report.to_text()
     assert report.verified["inputs.oauthclientSecret"] == 1
 
 
-def test_pending_operations_are_audited_but_not_counted_as_resources(sample: SampleState) -> None:
+def test_pending_operations_are_audited_but_not_counted_as_resources(
+    audit_bytes: AuditBytes, sample: SampleState
+) -> None:
     latest = sample.document["checkpoint"]["latest"]
     latest["pending_operations"] = [{"resource": sample.resources[6], "type": "updating"}]
 
-    report = audit(text_of(sample))
+    report = audit_bytes(sample.to_bytes())
 
     assert report.clean
     assert report.resources == len(sample.resources)
     assert report.verified["outputs.clientSecret"] == len(DEFAULT_CLIENTS) + 1
 
 
-def test_a_passphrase_provider_is_named_in_the_finding(sample: SampleState) -> None:
+def test_a_passphrase_provider_is_named_in_the_finding(
+    audit_bytes: AuditBytes, sample: SampleState
+) -> None:
     sample.document["checkpoint"]["latest"]["secrets_providers"] = {
         "type": "passphrase",
         "state": {"salt": "v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy"},
     }
 
-    [finding] = audit(text_of(sample)).findings
+    [finding] = audit_bytes(sample.to_bytes()).findings
 
     assert finding.message.startswith("the secrets provider is passphrase, not awskms")
 
 
-def test_a_stack_that_was_never_deployed_has_nothing_to_prove() -> None:
-    empty = StateText(
-        json.dumps(
-            {"version": 3, "checkpoint": {"stack": "organization/genesys-oauth-secrets/prod"}}
-        ),
-        "never-deployed.json",
+def test_a_stack_that_was_never_deployed_has_nothing_to_prove(audit_bytes: AuditBytes) -> None:
+    empty = json.dumps(
+        {"version": 3, "checkpoint": {"stack": "organization/genesys-oauth-secrets/prod"}}
     )
 
-    report = audit(empty)
+    report = audit_bytes(empty.encode())
 
     assert report.clean
     assert report.resources == 0
 
 
-def test_the_report_says_what_was_verified_as_ciphertext(sample: SampleState) -> None:
-    report = audit(text_of(sample))
+def test_the_report_says_what_was_verified_as_ciphertext(
+    audit_bytes: AuditBytes, sample: SampleState
+) -> None:
+    report = audit_bytes(sample.to_bytes())
     clients = len(DEFAULT_CLIENTS)
 
     assert report.verified == {
@@ -113,10 +116,10 @@ def test_the_report_says_what_was_verified_as_ciphertext(sample: SampleState) ->
     assert "OK: no plaintext secret found" in report.to_text()
 
 
-def test_a_show_secrets_export_fails_at_every_secret() -> None:
+def test_a_show_secrets_export_fails_at_every_secret(audit_bytes: AuditBytes) -> None:
     revealed = build_state(export=True, show_secrets=True)
 
-    report = audit(text_of(revealed))
+    report = audit_bytes(revealed.to_bytes())
 
     revealed_paths = [f.path for f in report.findings if f.rule == "revealed-secret"]
     assert len(revealed_paths) == 3 * len(DEFAULT_CLIENTS)
@@ -141,6 +144,7 @@ def test_the_json_report_has_stable_keys_and_no_values(tmp_path: Path, run_cli: 
         "secrets_provider",
         "ciphertext_envelopes",
         "verified_ciphertext",
+        "checked",
         "findings",
     }
     assert set(report["findings"][0]) == {"path", "rule", "message", "urn"}
@@ -190,16 +194,18 @@ def test_a_missing_known_secret_file_is_a_read_failure(tmp_path: Path, run_cli: 
     result = run_cli("audit", str(state), "--known-secret-file", str(tmp_path / "none.txt"))
 
     assert result.code == 2
-    assert "cannot read the known-secret file" in result.err
+    assert "known-secret file not found" in result.err
 
 
-def test_a_known_secret_is_found_json_escaped_inside_a_document(sample: SampleState) -> None:
+def test_a_known_secret_is_found_json_escaped_inside_a_document(
+    audit_bytes: AuditBytes, sample: SampleState
+) -> None:
     secret = 'quote"and\\backslash-secret'
     sample.resources[7]["inputs"]["description"] = json.dumps({"note": secret})
     known = KnownSecrets()
     known.add(secret, "a secret from --known-secret-file")
 
-    report = audit(text_of(sample), known)
+    report = audit_bytes(sample.to_bytes(), known)
 
     assert [f.path for f in report.findings] == [
         "$.checkpoint.latest.resources[7].inputs.description"

@@ -1,11 +1,16 @@
-"""Reading checkpoints: both shapes, gzip by magic bytes, the bucket layout, and clear failures."""
+"""Reading checkpoints: compression by magic bytes, encodings, caps, only regular files, the bucket.
+
+These tests read the byte stream ``open_stream`` hands the JSON parser; how that stream is read
+as a checkpoint is in test_pulumi_json.py, and what the audit concludes in test_audit.py.
+"""
 
 from __future__ import annotations
 
 import codecs
 import gzip
 import json
-import tracemalloc
+import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -16,15 +21,17 @@ import zstandard
 
 from state_backend import checkpoint
 from state_backend.aws import AwsClients
-from state_backend.checkpoint import JsonPath, StateText, choose_state_key, read_bucket, walk
-from state_backend.errors import BackendError, CheckpointUnreadable
-from state_backend.sample_state import (
-    PROJECT,
-    STACK,
-    SampleState,
-    build_state,
-    generated_clients,
+from state_backend.checkpoint import (
+    MIB,
+    StateSource,
+    choose_state_key,
+    download_state,
+    local_source,
+    open_regular,
+    open_stream,
 )
+from state_backend.errors import BackendError, CheckpointUnreadable
+from state_backend.sample_state import PROJECT, STACK, SampleState, build_state
 
 PLAIN = checkpoint.stack_key(PROJECT, STACK)
 ZSTD = f"{PLAIN}.zst"
@@ -35,59 +42,52 @@ def zstd(raw: bytes) -> bytes:
     return zstandard.ZstdCompressor().compress(raw)
 
 
-def collect(state: StateText) -> tuple[checkpoint.Shape, list[JsonPath]]:
-    paths: list[JsonPath] = []
-    shape = walk(state, lambda path, _value: paths.append(path))
-    return shape, paths
+def streamed(source: StateSource) -> bytes:
+    """Everything the JSON parser would be handed, read the way ijson reads it."""
+    with open_regular(source.path, "state file") as file:
+        reader = open_stream(source, file)
+        return b"".join(iter(lambda: reader.read(64 * 1024), b""))
 
 
-def test_diy_file_streams_each_resource_at_its_path(sample: SampleState) -> None:
-    shape, paths = collect(StateText(sample.to_bytes().decode(), "state.json"))
-
-    resource_paths = [p for p in paths if p[:3] == ("checkpoint", "latest", "resources")]
-    assert shape.kind == "diy-checkpoint"
-    assert resource_paths == [
-        ("checkpoint", "latest", "resources", i) for i in range(len(sample.resources))
-    ]
-    assert ("checkpoint", "latest", "secrets_providers") in paths
-    assert ("checkpoint", "stack") in paths
+def stream_of(path: Path, max_bytes: int = 512 * MIB) -> bytes:
+    return streamed(local_source(path, max_bytes))
 
 
-def test_stack_export_streams_each_resource_under_deployment() -> None:
-    exported = build_state(export=True)
-    shape, paths = collect(StateText(exported.to_bytes().decode(), "export.json"))
+def test_a_plain_file_is_streamed_unchanged(tmp_path: Path, sample: SampleState) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(sample.to_bytes())
 
-    assert shape.kind == "stack-export"
-    assert ("deployment", "resources", len(exported.resources) - 1) in paths
-
-
-@pytest.mark.parametrize("export", [False, True], ids=["diy-checkpoint", "stack-export"])
-def test_version_4_with_features_is_read_like_version_3(export: bool) -> None:
-    state = build_state(export=export, tainted=True)
-    parts: dict[JsonPath, object] = {}
-
-    shape = walk(StateText(state.to_bytes().decode(), "v4.json"), parts.__setitem__)
-
-    assert shape.kind == ("stack-export" if export else "diy-checkpoint")
-    assert parts[("version",)] == 4
-    assert parts[("features",)] == ["taint"]
-    assert sum("resources" in path for path in parts) == len(state.resources)
-
-
-def test_compact_and_indented_json_walk_the_same(sample: SampleState) -> None:
-    compact = StateText(json.dumps(sample.document, separators=(",", ":")), "compact")
-    indented = StateText(json.dumps(sample.document, indent=4), "indented")
-
-    assert collect(compact)[1] == collect(indented)[1]
+    assert stream_of(path) == sample.to_bytes()
 
 
 def test_gzip_is_recognised_by_magic_bytes_not_name(tmp_path: Path, sample: SampleState) -> None:
     misnamed = tmp_path / "state.json"
     misnamed.write_bytes(sample.to_bytes(compress=True))
 
-    state = checkpoint.read_file(misnamed)
+    assert stream_of(misnamed) == sample.to_bytes()
 
-    assert json.loads(state.text) == sample.document
+
+def test_gzip_members_back_to_back_are_one_document(tmp_path: Path, sample: SampleState) -> None:
+    raw = sample.to_bytes()
+    path = tmp_path / "state.json.gz"
+    path.write_bytes(gzip.compress(raw[:1000]) + gzip.compress(raw[1000:]))
+
+    assert stream_of(path) == raw
+
+
+def test_zstd_is_recognised_by_magic_bytes_not_name(tmp_path: Path, sample: SampleState) -> None:
+    misnamed = tmp_path / "state.json"
+    misnamed.write_bytes(zstd(sample.to_bytes()))
+
+    assert stream_of(misnamed) == sample.to_bytes()
+
+
+def test_zstd_frames_back_to_back_are_one_document(tmp_path: Path, sample: SampleState) -> None:
+    raw = sample.to_bytes()
+    path = tmp_path / "state.json.zst"
+    path.write_bytes(zstd(raw[:1000]) + zstd(raw[1000:]))
+
+    assert stream_of(path) == raw
 
 
 @pytest.mark.parametrize(
@@ -101,51 +101,14 @@ def test_gzip_is_recognised_by_magic_bytes_not_name(tmp_path: Path, sample: Samp
         pytest.param(lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"), id="utf-16-be"),
     ],
 )
-def test_an_export_with_a_byte_order_mark_reads_like_plain_utf8(
+def test_an_export_with_a_byte_order_mark_streams_as_plain_utf8(
     tmp_path: Path, sample: SampleState, encode: Callable[[str], bytes]
 ) -> None:
+    text = sample.to_bytes().decode() + "\u00e9\u4e2d\U0001f600"
     path = tmp_path / "prod.json"
-    path.write_bytes(encode(sample.to_bytes().decode()))
+    path.write_bytes(encode(text))
 
-    state = checkpoint.read_file(path)
-
-    assert json.loads(state.text) == sample.document
-    assert walk(state, lambda _path, _value: None).kind == "diy-checkpoint"
-
-
-def test_zstd_is_recognised_by_magic_bytes_not_name(tmp_path: Path, sample: SampleState) -> None:
-    misnamed = tmp_path / "state.json"
-    misnamed.write_bytes(zstd(sample.to_bytes()))
-
-    state = checkpoint.read_file(misnamed)
-
-    assert json.loads(state.text) == sample.document
-
-
-def test_zstd_frames_back_to_back_are_one_document(tmp_path: Path, sample: SampleState) -> None:
-    raw = sample.to_bytes()
-    path = tmp_path / "state.json.zst"
-    path.write_bytes(zstd(raw[:1000]) + zstd(raw[1000:]))
-
-    assert json.loads(checkpoint.read_file(path).text) == sample.document
-
-
-def test_a_zstd_file_costs_no_more_memory_than_the_plain_file(tmp_path: Path) -> None:
-    raw = build_state(generated_clients(500)).to_bytes()
-    plain, compressed = tmp_path / "state.json", tmp_path / "state.json.zst"
-    plain.write_bytes(raw)
-    with compressed.open("wb") as file, zstandard.ZstdCompressor().stream_writer(file) as writer:
-        writer.write(raw)  # streamed, so the frame does not declare its size up front
-
-    def peak_while_reading(path: Path) -> int:
-        tracemalloc.start()
-        try:
-            checkpoint.read_file(path)
-            return tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-
-    assert peak_while_reading(compressed) < peak_while_reading(plain) * 1.02
+    assert stream_of(path).decode().replace("\r\n", "\n") == text
 
 
 @pytest.mark.parametrize(
@@ -163,47 +126,17 @@ def test_a_zstd_file_costs_no_more_memory_than_the_plain_file(tmp_path: Path) ->
             "corrupt gzip",
             id="corrupt-gzip",
         ),
-        pytest.param(lambda s: b"\xc3\x28 not text", "not UTF-8 text", id="binary"),
         pytest.param(lambda s: b"\xff\xfe{\x00 ", "not UTF-16 text", id="cut-utf-16"),
-        pytest.param(lambda s: b"{not json", "not valid JSON", id="not-json"),
-        pytest.param(lambda s: b"[1, 2]", "expected a JSON object", id="json-array"),
-        pytest.param(
-            lambda s: json.dumps({"name": "genesys-oauth-secrets"}).encode(),
-            "not a Pulumi checkpoint",
-            id="other-json-object",
-        ),
-        pytest.param(
-            lambda s: json.dumps({"version": 1, "checkpoint": {"stack": "x"}}).encode(),
-            "version 1 is not supported",
-            id="old-version",
-        ),
-        pytest.param(
-            lambda s: json.dumps({"version": 5, "checkpoint": {"stack": "x"}}).encode(),
-            "version 5 is not supported",
-            id="future-version",
-        ),
-        pytest.param(
-            lambda s: json.dumps({"version": 3, "checkpoint": {}, "deployment": {}}).encode(),
-            "not a Pulumi checkpoint",
-            id="both-shapes",
-        ),
-        pytest.param(
-            lambda s: s.to_bytes() + b"\n{}", "unexpected data after the document", id="trailing"
-        ),
     ],
 )
-def test_unreadable_input_fails_with_a_reason(
-    tmp_path: Path,
-    sample: SampleState,
-    content: object,
-    expected: str,
+def test_a_damaged_stream_fails_with_a_reason(
+    tmp_path: Path, sample: SampleState, content: Callable[[SampleState], bytes], expected: str
 ) -> None:
     path = tmp_path / "state.json.gz"
-    assert callable(content)
     path.write_bytes(content(sample))
 
     with pytest.raises(CheckpointUnreadable, match=expected):
-        walk(checkpoint.read_file(path), lambda _p, _v: None)
+        stream_of(path)
 
 
 def test_a_zst_file_without_zstd_content_is_corrupt(tmp_path: Path) -> None:
@@ -211,17 +144,83 @@ def test_a_zst_file_without_zstd_content_is_corrupt(tmp_path: Path) -> None:
     path.write_bytes(b'{"version": 3, "checkpoint": {}}')
 
     with pytest.raises(CheckpointUnreadable, match="corrupt zstd data"):
-        checkpoint.read_file(path)
+        stream_of(path)
 
 
-def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(CheckpointUnreadable, match=r"state file not found: .*nope\.json"):
-        checkpoint.read_file(tmp_path / "nope.json")
+def test_a_file_over_the_cap_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(b" " * (MIB + 1))
+
+    with pytest.raises(CheckpointUnreadable, match=r"larger than 1 MiB.*--max-state-mib"):
+        local_source(path, MIB)
 
 
-def test_directory_is_not_a_state_file(tmp_path: Path) -> None:
-    with pytest.raises(CheckpointUnreadable, match="is a directory"):
-        checkpoint.read_file(tmp_path)
+@pytest.mark.parametrize("compress", [gzip.compress, zstd], ids=["gzip-bomb", "zstd-bomb"])
+def test_a_compression_bomb_stops_at_the_cap_on_inflated_bytes(
+    tmp_path: Path, compress: Callable[[bytes], bytes]
+) -> None:
+    path = tmp_path / "state.json.gz"
+    path.write_bytes(compress(b" " * (8 * MIB)))
+
+    assert path.stat().st_size < MIB // 16
+    with pytest.raises(CheckpointUnreadable, match="larger than 2 MiB"):
+        stream_of(path, 2 * MIB)
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(BackendError, match=r"state file not found: .*nope\.json"):
+        local_source(tmp_path / "nope.json", MIB)
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        pytest.param(lambda p: p, "a directory", id="directory"),
+        pytest.param(lambda p: Path("/dev/zero"), "a device", id="dev-zero"),
+        pytest.param(lambda p: Path("/dev/null"), "a device", id="dev-null"),
+    ],
+)
+def test_only_regular_files_are_read(
+    tmp_path: Path, make: Callable[[Path], Path], kind: str
+) -> None:
+    with pytest.raises(BackendError, match=f"is {kind}, not a regular file"):
+        local_source(make(tmp_path), MIB)
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "state.json"
+    os.mkfifo(fifo)
+    outcome: list[str] = []
+
+    def attempt() -> None:
+        try:
+            local_source(fifo, MIB)
+        except BackendError as error:
+            outcome.append(str(error))
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+
+    assert not worker.is_alive(), "opening the FIFO blocked"
+    assert len(outcome) == 1
+    assert "a FIFO (named pipe), not a regular file" in outcome[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("x", 0, id="none"),
+        pytest.param("1", 1, id="one"),
+        pytest.param("1048576", 1024**2, id="one-tebibyte"),
+    ],
+)
+def test_max_state_mib_bounds(text: str, expected: int) -> None:
+    if expected:
+        assert checkpoint.max_bytes_from_mib(int(text)) == expected * MIB
+    else:
+        with pytest.raises(BackendError, match="--max-state-mib"):
+            checkpoint.max_bytes_from_mib(0)
 
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -259,31 +258,31 @@ def test_bucket_state_object_is_chosen_like_pulumi_does(
 
 
 def test_bucket_state_is_read_from_the_project_scoped_key(
-    aws: AwsClients, plain_bucket: str, sample: SampleState
+    tmp_path: Path, aws: AwsClients, plain_bucket: str, sample: SampleState
 ) -> None:
     aws.s3.put_object(Bucket=plain_bucket, Key=f"{PLAIN}.gz", Body=sample.to_bytes(compress=True))
 
-    state = read_bucket(aws.s3, plain_bucket, PROJECT, STACK)
+    state = download_state(aws.s3, plain_bucket, PROJECT, STACK, directory=tmp_path, max_bytes=MIB)
 
-    assert state.source == f"s3://{plain_bucket}/{PLAIN}.gz"
-    assert json.loads(state.text) == sample.document
+    assert state.label == f"s3://{plain_bucket}/{PLAIN}.gz"
+    assert json.loads(streamed(state)) == sample.document
 
 
 def test_zstd_bucket_state_wins_over_an_older_gzip_one(
-    aws: AwsClients, plain_bucket: str, sample: SampleState
+    tmp_path: Path, aws: AwsClients, plain_bucket: str, sample: SampleState
 ) -> None:
     stale = build_state(seed=99)
     aws.s3.put_object(Bucket=plain_bucket, Key=f"{PLAIN}.gz", Body=stale.to_bytes(compress=True))
     aws.s3.put_object(Bucket=plain_bucket, Key=ZSTD, Body=zstd(sample.to_bytes()))
 
-    state = read_bucket(aws.s3, plain_bucket, PROJECT, STACK)
+    state = download_state(aws.s3, plain_bucket, PROJECT, STACK, directory=tmp_path, max_bytes=MIB)
 
-    assert state.source == f"s3://{plain_bucket}/{ZSTD}"
-    assert json.loads(state.text) == sample.document
+    assert state.label == f"s3://{plain_bucket}/{ZSTD}"
+    assert json.loads(streamed(state)) == sample.document
 
 
 def test_the_state_is_found_behind_a_thousand_retained_checkpoints(
-    aws: AwsClients, plain_bucket: str, sample: SampleState
+    tmp_path: Path, aws: AwsClients, plain_bucket: str, sample: SampleState
 ) -> None:
     """``PULUMI_RETAIN_CHECKPOINTS`` keys sort between ``.json`` and ``.json.gz``."""
     aws.s3.put_object(Bucket=plain_bucket, Key=PLAIN, Body=build_state(seed=99).to_bytes())
@@ -292,28 +291,42 @@ def test_the_state_is_found_behind_a_thousand_retained_checkpoints(
         list(pool.map(lambda key: aws.s3.put_object(Bucket=plain_bucket, Key=key), retained))
     aws.s3.put_object(Bucket=plain_bucket, Key=f"{PLAIN}.gz", Body=sample.to_bytes(compress=True))
 
-    state = read_bucket(aws.s3, plain_bucket, PROJECT, STACK)
+    state = download_state(aws.s3, plain_bucket, PROJECT, STACK, directory=tmp_path, max_bytes=MIB)
 
-    assert state.source == f"s3://{plain_bucket}/{PLAIN}.gz"
+    assert state.label == f"s3://{plain_bucket}/{PLAIN}.gz"
 
 
 def test_bucket_without_the_stack_says_what_it_looked_for(
-    aws: AwsClients, plain_bucket: str
+    tmp_path: Path, aws: AwsClients, plain_bucket: str
 ) -> None:
     with pytest.raises(CheckpointUnreadable, match=r"no state for stack genesys-oauth-secrets/dev"):
-        read_bucket(aws.s3, plain_bucket, PROJECT, "dev")
+        download_state(aws.s3, plain_bucket, PROJECT, "dev", directory=tmp_path, max_bytes=MIB)
 
 
-def test_missing_bucket_points_at_bootstrap(aws: AwsClients) -> None:
+def test_missing_bucket_points_at_bootstrap(tmp_path: Path, aws: AwsClients) -> None:
     with pytest.raises(BackendError, match=r"does not exist.*bootstrap"):
-        read_bucket(aws.s3, "no-such-state-bucket", PROJECT, STACK)
+        download_state(
+            aws.s3, "no-such-state-bucket", PROJECT, STACK, directory=tmp_path, max_bytes=MIB
+        )
 
 
 def test_truncated_gzip_in_the_bucket_is_unreadable(
-    aws: AwsClients, plain_bucket: str, sample: SampleState
+    tmp_path: Path, aws: AwsClients, plain_bucket: str, sample: SampleState
 ) -> None:
     body = gzip.compress(sample.to_bytes())[:100]
     aws.s3.put_object(Bucket=plain_bucket, Key=f"{PLAIN}.gz", Body=body)
 
+    state = download_state(aws.s3, plain_bucket, PROJECT, STACK, directory=tmp_path, max_bytes=MIB)
+
     with pytest.raises(CheckpointUnreadable, match="truncated"):
-        read_bucket(aws.s3, plain_bucket, PROJECT, STACK)
+        streamed(state)
+
+
+def test_a_bucket_object_over_the_cap_is_not_downloaded(
+    tmp_path: Path, aws: AwsClients, plain_bucket: str
+) -> None:
+    aws.s3.put_object(Bucket=plain_bucket, Key=PLAIN, Body=b" " * (MIB + 1))
+
+    with pytest.raises(CheckpointUnreadable, match="larger than 1 MiB"):
+        download_state(aws.s3, plain_bucket, PROJECT, STACK, directory=tmp_path, max_bytes=MIB)
+    assert not list(tmp_path.iterdir())

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from state_backend.audit import SECRET_SIG, SECRET_SIG_KEY, KnownSecrets, audit
-from state_backend.checkpoint import read_file
+from state_backend.checkpoint import MIB, local_source
 from state_backend.sample_state import SampleState, build_state, explicit_genesys_provider
 from tests.state_backend.conftest import RunCli
 
@@ -233,7 +233,7 @@ def test_each_seeded_leak_is_caught_at_its_path(tmp_path: Path, leak: Leak) -> N
     path = tmp_path / ("state.json.gz" if leak.gzip else "state.json")
     path.write_bytes(state.to_bytes(compress=leak.gzip))
 
-    report = audit(read_file(path), known_from(state) if leak.known else None)
+    report = audit(local_source(path, 512 * MIB), known_from(state) if leak.known else None)
 
     found = {finding.path: finding.rule for finding in report.findings}
     assert found.get(leak.path) == leak.rule, f"findings: {found}"
