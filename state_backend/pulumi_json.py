@@ -85,6 +85,10 @@ class Struct:
         """The field ``key`` decodes into, or None if Go ignores the key."""
         if key in self.fields:
             return key
+        return self.folded(key)
+
+    def folded(self, key: str) -> str | None:
+        """The field ``key`` matches only case-insensitively (Go's second lookup), if any."""
         folded = fold(key)
         return next((f for f in self.fields if f.lower() == folded), None)
 
@@ -309,27 +313,28 @@ class _Walker:
         if len(path) >= MAX_DEPTH:
             raise self.fail(path, "is nested deeper than 10,000 levels")
         seen: set[str] = set()
-        for event, key in self.events:
+        exact = frozenset(schema.fields)
+        events = self.events
+        for event, key in events:
             if event == "end_map":
                 return
-            assert isinstance(key, str)  # noqa: S101 - yajl: only keys or end_map inside an object
-            name = schema.match(key)
             where = (*path, key)
-            if name is not None and name != key:
-                self.visitor.ambiguous(
-                    where,
-                    f"`{key}` is not `{name}`, yet Pulumi reads it as `{name}` (Go matches "
-                    f"{schema.name} fields case-insensitively): write it as `{name}`",
-                )
-            if name is not None and name in seen:
-                self.visitor.ambiguous(
-                    where,
-                    f"`{name}` is given more than once here; Pulumi decodes each into the same "
-                    "field (the later wins or merges into the earlier): keep one",
-                )
+            name = key if key in exact else schema.folded(key)
             if name is not None:
+                if name != key:
+                    self.visitor.ambiguous(
+                        where,
+                        f"`{key}` is not `{name}`, yet Pulumi reads it as `{name}` (Go matches "
+                        f"{schema.name} fields case-insensitively): write it as `{name}`",
+                    )
+                if name in seen:
+                    self.visitor.ambiguous(
+                        where,
+                        f"`{name}` is given more than once here; Pulumi decodes each into the "
+                        "same field (the later wins or merges into the earlier): keep one",
+                    )
                 seen.add(name)
-            value_event, value = next(self.events)
+            value_event, value = next(events)
             handle(name, where, value_event, value)
 
     def root_field(self, name: str | None, path: JsonPath, event: str, value: object) -> None:
@@ -402,16 +407,22 @@ class _Walker:
             if name is None:
                 ignored.append((where, built))
                 return
-            expected = _RESOURCE_TYPES.get(name)
-            if expected is not None and built is not None and type(built) is not expected:
-                raise self.fail(where, f"is {_kind(event)}, which Go cannot decode into `{name}`")
-            listed = built if name == "additionalSecretOutputs" and isinstance(built, list) else []
-            if not all(isinstance(item, str) for item in listed):
-                raise self.fail(where, "holds something other than property names")
-            fields.setdefault(name, []).append((where, built))
+            if name in _RESOURCE_TYPES and built is not None:
+                self.check_type(name, where, event, built)
+            if name in fields:
+                fields[name].append((where, built))
+            else:
+                fields[name] = [(where, built)]
 
         self.struct(RESOURCE, path, collect)
         self.visitor.resource(Resource(path, fields, ignored, self.take_found(), operation))
+
+    def check_type(self, name: str, where: JsonPath, event: str, built: object) -> None:
+        """A field the audit reads must have the JSON type Go decodes into it."""
+        if type(built) is not _RESOURCE_TYPES[name]:
+            raise self.fail(where, f"is {_kind(event)}, which Go cannot decode into `{name}`")
+        if isinstance(built, list) and not all(isinstance(item, str) for item in built):
+            raise self.fail(where, "holds something other than property names")
 
     def take_found(self) -> Found:
         found, self.found = self.found, Found()

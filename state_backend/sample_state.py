@@ -18,8 +18,9 @@ import hashlib
 import json
 import random
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from state_backend.audit import (
     COMPONENT_TYPE,
@@ -78,10 +79,17 @@ DEFAULT_CLIENTS = (
 )
 
 
-def generated_clients(count: int) -> tuple[SampleClient, ...]:
-    """``count`` CLIENT-CREDENTIALS clients, for large states."""
+NON_ASCII_NOTE = "Intégration données — 数据同步 — Синхронизация 😀"
+"""Descriptions are free text: accents, CJK, Cyrillic and emoji all occur in real states."""
+
+
+def generated_clients(count: int, *, non_ascii: bool = False) -> tuple[SampleClient, ...]:
+    """``count`` CLIENT-CREDENTIALS clients, for large states (optionally non-ASCII text)."""
+    note = f" {NON_ASCII_NOTE}" if non_ascii else ""
     return tuple(
-        SampleClient(f"client-{i:05d}", "CLIENT-CREDENTIALS", f"Generated client {i}", ("role",))
+        SampleClient(
+            f"client-{i:05d}", "CLIENT-CREDENTIALS", f"Generated client {i}{note}", ("role",)
+        )
         for i in range(count)
     )
 
@@ -279,6 +287,110 @@ def _client_resources(
     return [_stamps(r) for r in (component, oauth, secret_resource, version)], public
 
 
+class _Layout:
+    """The resources of one state in the order Pulumi writes them, drawn from one seeded RNG.
+
+    Two layouts with the same seed produce the same resources, which lets ``write_state`` learn
+    the stack's outputs in a first pass and write them first in a second, never holding more
+    than one client's resources.
+    """
+
+    def __init__(self, seed: int, show_secrets: bool) -> None:
+        self.builder = builder = _Builder(seed, show_secrets)
+        self.stack_urn = _urn(STACK_TYPE, f"{PROJECT}-{STACK}")
+        aws = _provider(
+            builder,
+            "aws",
+            "default_7_10_0",
+            {
+                "region": REGION,
+                "skipCredentialsValidation": "false",
+                "version": AWS_PROVIDER_VERSION,
+            },
+        )
+        genesys = _provider(
+            builder, "genesyscloud", "default_1_84_1", {"version": GENESYS_PROVIDER_VERSION}
+        )
+        self.providers = (f"{aws['urn']}::{aws['id']}", f"{genesys['urn']}::{genesys['id']}")
+        key_id = builder.uuid()
+        key_arn = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}"
+        key_inputs = {
+            "deletionWindowInDays": 30,
+            "description": f"Encrypts the Genesys Cloud OAuth client secrets of stack {STACK}",
+            "enableKeyRotation": True,
+            "tags": {**TAGS, "managed-by": "pulumi"},
+        }
+        self.key = {
+            "urn": _urn("aws:kms/key:Key", "secrets-key"),
+            "custom": True,
+            "id": key_id,
+            "type": "aws:kms/key:Key",
+            "inputs": key_inputs,
+            "outputs": {**key_inputs, "arn": key_arn, "keyId": key_id, "id": key_id},
+            "parent": self.stack_urn,
+            "provider": self.providers[0],
+        }
+        alias_name = f"alias/genesys-oauth-secrets-{STACK}"
+        alias = {
+            "urn": _urn("aws:kms/alias:Alias", "secrets-key-alias"),
+            "custom": True,
+            "id": alias_name,
+            "type": "aws:kms/alias:Alias",
+            "inputs": {"name": alias_name, "targetKeyId": key_id},
+            "outputs": {
+                "arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:{alias_name}",
+                "id": alias_name,
+                "name": alias_name,
+                "targetKeyArn": key_arn,
+                "targetKeyId": key_id,
+            },
+            "parent": self.stack_urn,
+            "dependencies": [self.key["urn"]],
+            "provider": self.providers[0],
+        }
+        self.fixed = [aws, genesys, _stamps(self.key), _stamps(alias)]
+
+    def clients(
+        self, clients: tuple[SampleClient, ...]
+    ) -> Iterator[tuple[str, str, list[dict[str, Any]], dict[str, str]]]:
+        """Per client: name, plaintext secret, its four resources, its stack output entry."""
+        for client in clients:
+            secret = self.builder.client_secret()
+            children, public = _client_resources(
+                self.builder,
+                client,
+                secret=secret,
+                key=self.key,
+                providers=self.providers,
+                stack_urn=self.stack_urn,
+            )
+            yield client.name, secret, children, public
+
+    def stack(self, exported: dict[str, dict[str, str]]) -> dict[str, Any]:
+        return _stamps(
+            {
+                "urn": self.stack_urn,
+                "custom": False,
+                "type": STACK_TYPE,
+                "outputs": {"clients": exported},
+            }
+        )
+
+    def head(self) -> dict[str, Any]:
+        """The deployment without its resources: manifest and secrets provider."""
+        return {
+            "manifest": {
+                "time": TIME,
+                "magic": hashlib.sha256(CLI_VERSION.encode()).hexdigest(),
+                "version": CLI_VERSION,
+            },
+            "secrets_providers": {
+                "type": "cloud",
+                "state": {"url": SECRETS_PROVIDER_URL, "encryptedkey": self.builder.b64(184)},
+            },
+        }
+
+
 def build_state(
     clients: tuple[SampleClient, ...] = DEFAULT_CLIENTS,
     *,
@@ -292,87 +404,15 @@ def build_state(
     ``tainted`` marks the first OAuth client for replacement (``pulumi state taint``), which makes
     Pulumi write a version-4 checkpoint with ``"features": ["taint"]``.
     """
-    builder = _Builder(seed, show_secrets)
-    stack_urn = _urn(STACK_TYPE, f"{PROJECT}-{STACK}")
-    aws = _provider(
-        builder,
-        "aws",
-        "default_7_10_0",
-        {"region": REGION, "skipCredentialsValidation": "false", "version": AWS_PROVIDER_VERSION},
-    )
-    genesys = _provider(
-        builder, "genesyscloud", "default_1_84_1", {"version": GENESYS_PROVIDER_VERSION}
-    )
-    providers = (f"{aws['urn']}::{aws['id']}", f"{genesys['urn']}::{genesys['id']}")
-    key_id = builder.uuid()
-    key_arn = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}"
-    key_inputs = {
-        "deletionWindowInDays": 30,
-        "description": f"Encrypts the Genesys Cloud OAuth client secrets of stack {STACK}",
-        "enableKeyRotation": True,
-        "tags": {**TAGS, "managed-by": "pulumi"},
-    }
-    key = {
-        "urn": _urn("aws:kms/key:Key", "secrets-key"),
-        "custom": True,
-        "id": key_id,
-        "type": "aws:kms/key:Key",
-        "inputs": key_inputs,
-        "outputs": {**key_inputs, "arn": key_arn, "keyId": key_id, "id": key_id},
-        "parent": stack_urn,
-        "provider": providers[0],
-    }
-    alias_name = f"alias/genesys-oauth-secrets-{STACK}"
-    alias = {
-        "urn": _urn("aws:kms/alias:Alias", "secrets-key-alias"),
-        "custom": True,
-        "id": alias_name,
-        "type": "aws:kms/alias:Alias",
-        "inputs": {"name": alias_name, "targetKeyId": key_id},
-        "outputs": {
-            "arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:{alias_name}",
-            "id": alias_name,
-            "name": alias_name,
-            "targetKeyArn": key_arn,
-            "targetKeyId": key_id,
-        },
-        "parent": stack_urn,
-        "dependencies": [key["urn"]],
-        "provider": providers[0],
-    }
+    layout = _Layout(seed, show_secrets)
     resources: list[dict[str, Any]] = []
     exported: dict[str, dict[str, str]] = {}
     secrets: dict[str, str] = {}
-    for client in clients:
-        secrets[client.name] = builder.client_secret()
-        children, public = _client_resources(
-            builder,
-            client,
-            secret=secrets[client.name],
-            key=key,
-            providers=providers,
-            stack_urn=stack_urn,
-        )
+    for name, secret, children, public in layout.clients(clients):
+        secrets[name] = secret
         resources += children
-        exported[client.name] = public
-    stack = {
-        "urn": stack_urn,
-        "custom": False,
-        "type": STACK_TYPE,
-        "outputs": {"clients": exported},
-    }
-    deployment = {
-        "manifest": {
-            "time": TIME,
-            "magic": hashlib.sha256(CLI_VERSION.encode()).hexdigest(),
-            "version": CLI_VERSION,
-        },
-        "secrets_providers": {
-            "type": "cloud",
-            "state": {"url": SECRETS_PROVIDER_URL, "encryptedkey": builder.b64(184)},
-        },
-        "resources": [_stamps(stack), aws, genesys, _stamps(key), _stamps(alias), *resources],
-    }
+        exported[name] = public
+    deployment = {**layout.head(), "resources": [layout.stack(exported), *layout.fixed, *resources]}
     document: dict[str, Any] = {"version": 3}
     if tainted:
         next(r for r in resources if r["type"] == OAUTH_CLIENT_TYPE)["taint"] = True
@@ -383,6 +423,30 @@ def build_state(
         document["checkpoint"] = {"stack": f"organization/{PROJECT}/{STACK}", "latest": deployment}
     # A JSON round trip gives each resource its own copies, as in a file read back from disk.
     return SampleState(json.loads(json.dumps(document)), secrets)
+
+
+def write_state(out: IO[bytes], clients: tuple[SampleClient, ...], *, seed: int = 7) -> None:
+    """A DIY state file for many clients, written one resource at a time (for the benchmark).
+
+    The same resources as ``build_state(clients, seed=seed)``, each 4-space indented on its own;
+    memory stays at one client whatever the count. A first pass learns what comes before the
+    resources (the stack's outputs, the provider's data key); a second writes them.
+    """
+    first = _Layout(seed, False)
+    exported = {name: public for name, _, _, public in first.clients(clients)}
+    head = json.dumps(first.head())[:-1]
+    stack = json.dumps(f"organization/{PROJECT}/{STACK}")
+    out.write(f'{{"version": 3, "checkpoint": {{"stack": {stack}, "latest": {head}, '.encode())
+    out.write(b'"resources": [')
+    second = _Layout(seed, False)
+    separator = b"\n"
+    for resource in (second.stack(exported), *second.fixed):
+        out.write(separator + json.dumps(resource, indent=4).encode())
+        separator = b",\n"
+    for _, _, children, _ in second.clients(clients):
+        for resource in children:
+            out.write(separator + json.dumps(resource, indent=4, ensure_ascii=False).encode())
+    out.write(b"\n]}}}\n")
 
 
 def explicit_genesys_provider(state: SampleState, *, secret: str, seed: int = 11) -> dict[str, Any]:
