@@ -349,7 +349,7 @@ class _Walker:
             if event != "null":
                 raise self.fail(path, f"is {_kind(event)}, not an object")
             return
-        if name is None and fold(str(path[-1])) in ("latest", "stack"):
+        if name is None and fold(str(path[-1])) in ("latest", "stack", "target"):
             self.legacy = True
         built = self.leaf(path, event, value)
         if name == "version":
