@@ -1,7 +1,12 @@
 """The leak corpus: one mutation of an honest checkpoint per row, the finding's JSON path beside it.
 
-Each row starts from the realistic three-client state, applies one mistake a real program or
-operator could make, and expects the audit to fail with that exact path and rule. Rows marked
+Each row starts from the realistic three-client state (shaped like ``pulumi/pulumi``
+``pkg/resource/stack/testdata/checkpoint-*.json``: ``version``, ``checkpoint.latest`` with
+``manifest``, ``secrets_providers``, ``resources``), applies one mistake a real program, operator
+or attacker could make, and expects the audit to fail with that exact path and rule. Rows with
+``render`` write text a dict cannot hold (a repeated key); rows with ``ambiguous`` also expect the
+key Pulumi reads otherwise than it looks to be reported. ``UNREADABLE`` lists files that are not a
+checkpoint Pulumi can load: exit 2, one line, never OK. Rows marked
 ``known`` model a post-incident check: the secret is supplied with --known-secret-file, because
 a secret copied into a tag cannot be recognised otherwise. Every row also proves the report
 never repeats the secret.
@@ -13,7 +18,9 @@ secret and secret version: ivr-integration 5-8, agent-desktop 9-12, wfm-sync 13-
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +35,7 @@ from tests.state_backend.conftest import RunCli
 
 LATEST = "$.checkpoint.latest"
 Mutation = Callable[[SampleState], None]
+Render = Callable[[SampleState], bytes]
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class Leak:
     known: bool = False
     export: bool = False
     gzip: bool = False
+    render: Render | None = None
+    ambiguous: str | None = None
 
 
 def res(state: SampleState, index: int) -> dict[str, Any]:
@@ -122,6 +132,107 @@ def pending_operation(state: SampleState) -> None:
 
 def no_ciphertext(state: SampleState) -> None:
     del res(state, 12)["outputs"]["secretString"]["ciphertext"]
+
+
+def clear_client_secret(state: SampleState, index: int = 6) -> None:
+    res(state, index)["outputs"]["clientSecret"] = secret_of(state, "ivr-integration")
+
+
+def rename(container: dict[str, Any], old: str, new: str) -> None:
+    """Rename a key in place, keeping its position (as an editor or a script would)."""
+    items = [(new if key == old else key, value) for key, value in container.items()]
+    container.clear()
+    container.update(items)
+
+
+def case_variant(where: Callable[[SampleState], dict[str, Any]], old: str, new: str) -> Mutation:
+    def mutate(state: SampleState) -> None:
+        clear_client_secret(state)
+        rename(where(state), old, new)
+
+    return mutate
+
+
+def latest_of(state: SampleState) -> dict[str, Any]:
+    latest: dict[str, Any] = state.document["checkpoint"]["latest"]
+    return latest
+
+
+def clean_then_leaky(second_key: str) -> Render:
+    """``"latest": <honest>`` followed by ``"<second_key>": <same with a clear secret>``."""
+
+    def render(state: SampleState) -> bytes:
+        honest = json.dumps(latest_of(state), indent=4)
+        clear_client_secret(state)
+        leaky = json.dumps(latest_of(state), indent=4)
+        stack = json.dumps(state.document["checkpoint"]["stack"])
+        return (
+            f'{{"version": 3, "checkpoint": {{"stack": {stack}, "latest": {honest}, '
+            f'"{second_key}": {leaky}}}}}'
+        ).encode()
+
+    return render
+
+
+def repeated_property(state: SampleState) -> bytes:
+    """``"clientSecret": "<clear>", "clientSecret": <envelope>``: Go keeps the envelope."""
+    outputs = res(state, 6)["outputs"]
+    envelope = json.dumps(outputs["clientSecret"])
+    outputs["clientSecret"] = "REPLACED-BELOW"
+    clear = json.dumps(secret_of(state, "ivr-integration"))
+    return (
+        json.dumps(state.document, indent=4)
+        .replace(
+            '"clientSecret": "REPLACED-BELOW"',
+            f'"clientSecret": {clear}, "clientSecret": {envelope}',
+        )
+        .encode()
+    )
+
+
+def random_password(state: SampleState) -> None:
+    """A resource of any other type that declares its output secret, stored in clear anyway."""
+    urn = "urn:pulumi:prod::genesys-oauth-secrets::random:index/randomPassword:RandomPassword::pw"
+    state.resources.append(
+        {
+            "urn": urn,
+            "custom": True,
+            "id": "none",
+            "type": "random:index/randomPassword:RandomPassword",
+            "inputs": {"length": 32, "special": True},
+            "outputs": {"id": "none", "length": 32, "result": "Zq8!vT2#pL9@wX4$mN7&kR1*"},
+            "additionalSecretOutputs": ["result"],
+        }
+    )
+
+
+def secret_policy_in_clear(state: SampleState) -> None:
+    secret = res(state, 7)
+    secret["additionalSecretOutputs"] = ["policy"]
+    secret["outputs"]["policy"] = '{"Version": "2012-10-17", "Statement": []}'
+
+
+def decoy_provider(holder: Callable[[SampleState], dict[str, Any]]) -> Mutation:
+    def mutate(state: SampleState) -> None:
+        provider = latest_of(state).pop("secrets_providers")
+        holder(state)["secrets_providers"] = provider
+
+    return mutate
+
+
+def long_s_resources(state: SampleState) -> None:
+    clear_client_secret(state)
+    rename(latest_of(state), "resources", "re\u017fources")
+
+
+def deep_secret(state: SampleState) -> bytes:
+    """A known secret 1,000 levels down a tag value: Go reads it, so must the audit.
+
+    Written as text: Python's own json module cannot nest that deep.
+    """
+    res(state, 11)["inputs"]["tags"]["history"] = "NESTED-BELOW"
+    nested = "[" * 1000 + json.dumps(secret_of(state, "agent-desktop")) + "]" * 1000
+    return json.dumps(state.document).replace('"NESTED-BELOW"', nested).encode()
 
 
 CORPUS = {
@@ -216,6 +327,78 @@ CORPUS = {
         "plaintext-secret",
         export=True,
     ),
+    "Latest-case-variant-with-clear-clientSecret": Leak(
+        case_variant(lambda s: s.document["checkpoint"], "latest", "Latest"),
+        "$.checkpoint.Latest.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        ambiguous="$.checkpoint.Latest",
+    ),
+    "Resources-case-variant-with-clear-clientSecret": Leak(
+        case_variant(latest_of, "resources", "Resources"),
+        f"{LATEST}.Resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        ambiguous=f"{LATEST}.Resources",
+    ),
+    "Type-case-variant-on-the-oauth-client": Leak(
+        case_variant(lambda s: res(s, 6), "type", "Type"),
+        f"{LATEST}.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        ambiguous=f"{LATEST}.resources[6].Type",
+    ),
+    "Outputs-case-variant-with-clear-clientSecret": Leak(
+        case_variant(lambda s: res(s, 6), "outputs", "Outputs"),
+        f"{LATEST}.resources[6].Outputs.clientSecret",
+        "plaintext-secret",
+        ambiguous=f"{LATEST}.resources[6].Outputs",
+    ),
+    "long-s-spelling-of-resources": Leak(
+        long_s_resources,
+        f"{LATEST}['re\\u017fources'][6].outputs.clientSecret",
+        "plaintext-secret",
+        ambiguous=f"{LATEST}['re\\u017fources']",
+    ),
+    "clean-latest-then-leaky-Latest": Leak(
+        lambda s: None,
+        "$.checkpoint.Latest.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        render=clean_then_leaky("Latest"),
+        ambiguous="$.checkpoint.Latest",
+    ),
+    "clean-latest-then-leaky-latest-repeated": Leak(
+        lambda s: None,
+        f"{LATEST}.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        render=clean_then_leaky("latest"),
+    ),
+    "repeated-property-hides-a-clear-secret": Leak(
+        lambda s: None,
+        f"{LATEST}.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        render=repeated_property,
+    ),
+    "additionalSecretOutputs-on-another-type": Leak(
+        random_password, f"{LATEST}.resources[17].outputs.result", "plaintext-secret"
+    ),
+    "additionalSecretOutputs-on-a-secrets-manager-secret": Leak(
+        secret_policy_in_clear, f"{LATEST}.resources[7].outputs.policy", "plaintext-secret"
+    ),
+    "decoy-secrets_providers-at-the-top": Leak(
+        decoy_provider(lambda s: s.document),
+        f"{LATEST}.secrets_providers",
+        "secrets-provider",
+    ),
+    "decoy-secrets_providers-beside-latest": Leak(
+        decoy_provider(lambda s: s.document["checkpoint"]),
+        f"{LATEST}.secrets_providers",
+        "secrets-provider",
+    ),
+    "known-secret-1000-levels-deep": Leak(
+        lambda s: None,
+        f"{LATEST}.resources[11].inputs.tags.history" + "[0]" * 1000,
+        "known-secret",
+        known=True,
+        render=deep_secret,
+    ),
 }
 
 
@@ -231,12 +414,14 @@ def test_each_seeded_leak_is_caught_at_its_path(tmp_path: Path, leak: Leak) -> N
     state = build_state(export=leak.export)
     leak.mutate(state)
     path = tmp_path / ("state.json.gz" if leak.gzip else "state.json")
-    path.write_bytes(state.to_bytes(compress=leak.gzip))
+    path.write_bytes(leak.render(state) if leak.render else state.to_bytes(compress=leak.gzip))
 
     report = audit(local_source(path, 512 * MIB), known_from(state) if leak.known else None)
 
     found = {finding.path: finding.rule for finding in report.findings}
     assert found.get(leak.path) == leak.rule, f"findings: {found}"
+    if leak.ambiguous:
+        assert found.get(leak.ambiguous) == "ambiguous-key", f"findings: {found}"
     rendered = report.to_text() + json.dumps(report.to_json())
     for secret in [*state.client_secrets.values(), "deployer-client-secret-value"]:
         assert secret not in rendered
@@ -248,7 +433,7 @@ def test_the_corpus_is_large_enough_and_each_row_is_a_real_mutation() -> None:
         state = build_state(export=leak.export)
         honest = state.to_bytes()
         leak.mutate(state)
-        assert state.to_bytes() != honest, name
+        assert (leak.render(state) if leak.render else state.to_bytes()) != honest, name
 
 
 def test_the_cli_fails_each_leak_with_exit_1_and_the_path(tmp_path: Path, run_cli: RunCli) -> None:
@@ -269,3 +454,108 @@ def test_the_cli_fails_each_leak_with_exit_1_and_the_path(tmp_path: Path, run_cl
         f"{LATEST}.resources[7].inputs.tags['rotation-note']"
     ]
     assert all(secret not in result.out + result.err for secret in state.client_secrets.values())
+
+
+def write(name: str, content: Callable[[SampleState], bytes]) -> Callable[[Path], Path]:
+    def make(directory: Path) -> Path:
+        path = directory / name
+        path.write_bytes(content(build_state()))
+        return path
+
+    return make
+
+
+def fifo(directory: Path) -> Path:
+    path = directory / "state.json"
+    os.mkfifo(path)
+    return path
+
+
+def replace_resources(text: str) -> Callable[[SampleState], bytes]:
+    """The honest state with its resource list replaced by ``text``."""
+
+    def content(state: SampleState) -> bytes:
+        latest_of(state)["resources"] = "RESOURCES"
+        return json.dumps(state.document).replace('"RESOURCES"', text).encode()
+
+    return content
+
+
+UNREADABLE: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "resources-as-object": (
+        write("state.json", replace_resources('{"0": {"type": "x"}}')),
+        "is an object, not a list",
+    ),
+    "list-in-list": (
+        write("state.json", replace_resources('[[{"type": "x"}]]')),
+        "is a list, not a resource object",
+    ),
+    "resource-not-an-object": (write("state.json", replace_resources('["x"]')), "not a resource"),
+    "nesting-deeper-than-go-allows": (
+        write(
+            "state.json",
+            replace_resources("[{" + '"outputs": [' * 1 + "[" * 20_000 + "]" * 20_000 + "]}]"),
+        ),
+        "nested deeper than 10,000 levels",
+    ),
+    "nan": (write("state.json", replace_resources('[{"outputs": {"x": NaN}}]')), "not valid JSON"),
+    "trailing-garbage": (write("state.json", lambda s: s.to_bytes() + b"\n{}"), "not valid JSON"),
+    "invalid-utf-8": (
+        write("state.json", lambda s: s.to_bytes()[:-9] + b'"\xff"}}}'),
+        "not valid JSON",
+    ),
+    "dev-zero": (lambda _: Path("/dev/zero"), "a device, not a regular file"),
+    "fifo": (fifo, "a FIFO (named pipe), not a regular file"),
+    "directory": (lambda directory: directory, "a directory, not a regular file"),
+}
+"""Files the audit cannot prove anything about: exit 2 with one line (or one JSON document)."""
+
+
+@pytest.mark.parametrize(("make", "reason"), UNREADABLE.values(), ids=UNREADABLE.keys())
+def test_what_is_not_a_loadable_checkpoint_exits_2_in_one_line(
+    tmp_path: Path, run_cli: RunCli, make: Callable[[Path], Path], reason: str
+) -> None:
+    path = make(tmp_path)
+
+    plain = run_cli("audit", str(path))
+    as_json = run_cli("audit", str(path), "--json")
+
+    assert plain.code == as_json.code == 2
+    assert plain.out == ""
+    assert plain.err.count("\n") == 1
+    assert plain.err.startswith("error: ")
+    assert reason in plain.err
+    report = json.loads(as_json.out)
+    assert report["clean"] is False
+    assert reason in report["error"]
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda text: text.encode(), id="utf-8"),
+        pytest.param(lambda text: codecs.BOM_UTF8 + text.encode(), id="utf-8-bom-notepad"),
+        pytest.param(lambda text: text.replace("\n", "\r\n").encode(), id="crlf"),
+        pytest.param(
+            lambda text: codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le"),
+            id="utf-16-le-bom-powershell",
+        ),
+        pytest.param(lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"), id="utf-16-be"),
+    ],
+)
+def test_a_known_secret_file_from_any_windows_tool_still_matches(
+    tmp_path: Path, run_cli: RunCli, encode: Callable[[str], bytes]
+) -> None:
+    state = build_state()
+    CORPUS["secret-echoed-in-a-tag"].mutate(state)
+    path = tmp_path / "state.json"
+    path.write_bytes(state.to_bytes())
+    known = tmp_path / "known.txt"
+    known.write_bytes(encode("\n".join(state.client_secrets.values()) + "\n"))
+
+    result = run_cli("audit", str(path), "--known-secret-file", str(known), "--json")
+
+    assert result.code == 1
+    assert [f["path"] for f in json.loads(result.out)["findings"]] == [
+        f"{LATEST}.resources[7].inputs.tags['rotation-note']"
+    ]
