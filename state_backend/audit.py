@@ -492,7 +492,10 @@ class _Auditor:
         an ``ambiguous-key`` finding.
         """
         merged: dict[str, object] | None = None
-        for _, value in self.providers:
+        for path, value in self.providers:
+            self.case_variants(SECRETS_PROVIDERS, value, path)
+            state = value.get("state") if isinstance(value, dict) else None
+            self.case_variants(CLOUD_STATE, state, (*path, "state"))
             merged = (
                 None
                 if not isinstance(value, dict)
@@ -540,6 +543,15 @@ class _Auditor:
             " so secrets are only as readable as the KMS key",
         )
         return described
+
+    def case_variants(self, schema: Struct, value: object, path: JsonPath) -> None:
+        """Keys of a small struct Pulumi reads case-insensitively, like ``pulumi_json`` does."""
+        for key in value if isinstance(value, dict) else ():
+            name = schema.match(key)
+            if name not in (None, key):
+                self.ambiguous(
+                    (*path, key), f"`{key}` is not `{name}`, yet Pulumi reads it as `{name}`"
+                )
 
 
 def _fields(schema: Struct, value: dict[str, object]) -> dict[str, object]:

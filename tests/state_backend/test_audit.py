@@ -77,17 +77,58 @@ def test_pending_operations_are_audited_but_not_counted_as_resources(
     assert report.verified["outputs.clientSecret"] == len(DEFAULT_CLIENTS) + 1
 
 
-def test_a_passphrase_provider_is_named_in_the_finding(
-    audit_bytes: AuditBytes, sample: SampleState
+@pytest.mark.parametrize(
+    ("provider", "named"),
+    [
+        pytest.param(
+            {"type": "passphrase", "state": {"salt": "v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy"}},
+            "passphrase",
+            id="passphrase",
+        ),
+        pytest.param(
+            {"type": "service", "state": {"url": "https://api.pulumi.com", "owner": "acme"}},
+            "service (Pulumi Cloud)",
+            id="service-is-not-https",
+        ),
+        pytest.param(
+            {"type": "cloud", "state": {"url": "gcpkms://projects/p/locations/l/keyRings/r"}},
+            "cloud (gcpkms://)",
+            id="gcpkms",
+        ),
+        pytest.param({"type": "b64", "state": {}}, "b64", id="pulumi-testdata-b64"),
+        pytest.param({"type": "x\ny secret?"}, "of an unknown type", id="odd-type-not-echoed"),
+    ],
+)
+def test_the_provider_is_named_as_a_reviewer_knows_it(
+    audit_bytes: AuditBytes, sample: SampleState, provider: dict[str, Any], named: str
 ) -> None:
-    sample.document["checkpoint"]["latest"]["secrets_providers"] = {
-        "type": "passphrase",
-        "state": {"salt": "v1:c2FsdA==:v1:bm9uY2U=:Y2lwaGVy"},
-    }
+    sample.document["checkpoint"]["latest"]["secrets_providers"] = provider
 
     [finding] = audit_bytes(sample.to_bytes()).findings
 
-    assert finding.message.startswith("the secrets provider is passphrase, not awskms")
+    assert finding.message.startswith(f"the secrets provider is {named}, not awskms")
+
+
+def test_the_provider_fields_match_like_go_and_repeat_in_order(
+    audit_bytes: AuditBytes, sample: SampleState
+) -> None:
+    latest = sample.document["checkpoint"]["latest"]
+    latest["secrets_providers"] = {"TYPE": "cloud", "State": latest["secrets_providers"]["state"]}
+
+    report = audit_bytes(sample.to_bytes())
+
+    assert report.secrets_provider == "awskms://alias/pulumi-genesys-oauth-secrets?region=us-east-1"
+    assert {f.rule for f in report.findings} == {"ambiguous-key"}
+
+
+def test_an_awskms_provider_without_its_data_key_is_a_finding(
+    audit_bytes: AuditBytes, sample: SampleState
+) -> None:
+    del sample.document["checkpoint"]["latest"]["secrets_providers"]["state"]["encryptedkey"]
+
+    [finding] = audit_bytes(sample.to_bytes()).findings
+
+    assert finding.path == "$.checkpoint.latest.secrets_providers.state.encryptedkey"
 
 
 def test_a_stack_that_was_never_deployed_has_nothing_to_prove(audit_bytes: AuditBytes) -> None:
@@ -113,7 +154,12 @@ def test_the_report_says_what_was_verified_as_ciphertext(
         "outputs.secretString": clients,
     }
     assert report.ciphertexts == 3 * clients
-    assert "OK: no plaintext secret found" in report.to_text()
+    assert report.to_text().splitlines()[-1] == (
+        "OK: no plaintext secret found; checked: secrets provider "
+        "awskms://alias/pulumi-genesys-oauth-secrets?region=us-east-1; 9 secret value(s) verified "
+        "as ciphertext; 9 envelope(s) in all hold ciphertext; stack outputs allow-listed "
+        "(3 client(s))"
+    )
 
 
 def test_a_show_secrets_export_fails_at_every_secret(audit_bytes: AuditBytes) -> None:
