@@ -36,7 +36,7 @@ from typing import IO, TYPE_CHECKING
 import zstandard
 from botocore.exceptions import BotoCoreError, ClientError
 
-from state_backend.errors import CheckpointUnreadable, UsageError, translate
+from state_backend.errors import BackendError, CheckpointUnreadable, UsageError, translate
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -75,17 +75,17 @@ def open_regular(path: Path, what: str) -> IO[bytes]:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except FileNotFoundError as error:
-        raise CheckpointUnreadable(f"{what} not found: {path}") from error
+        raise BackendError(f"{what} not found: {path}") from error
     except PermissionError as error:
-        raise CheckpointUnreadable(f"no permission to read {what} {path}") from error
+        raise BackendError(f"no permission to read {what} {path}") from error
     except OSError as error:
         reason = error.strerror or errno.errorcode.get(error.errno or 0, "error")
-        raise CheckpointUnreadable(f"cannot open {what} {path}: {reason}") from error
+        raise BackendError(f"cannot open {what} {path}: {reason}") from error
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
         kind = _describe_mode(mode)
-        raise CheckpointUnreadable(
+        raise BackendError(
             f"{path} is {kind}, not a regular file: pass the {what} itself (download or "
             "export it to a file first)"
         )

@@ -377,7 +377,10 @@ class _Layout:
         )
 
     def head(self) -> dict[str, Any]:
-        """The deployment without its resources: manifest and secrets provider."""
+        """The deployment without its resources: manifest and secrets provider.
+
+        Call it after ``clients``: its data key comes from the same RNG, after theirs.
+        """
         return {
             "manifest": {
                 "time": TIME,
