@@ -308,3 +308,19 @@ def test_the_sample_state_has_the_resources_and_inputs_the_program_registers(
         ), urn
     secrets = [r for r in in_state.values() if r["type"] == "aws:secretsmanager/secret:Secret"]
     assert {r["inputs"]["name"] for r in secrets} == {secret_name(STACK, n) for n in configured}
+
+
+def test_a_revealed_secret_holding_absurdly_deep_json_is_still_reported(
+    audit_bytes: AuditBytes, sample: SampleState
+) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    sample.resources[6]["outputs"]["clientSecret"] = {
+        audit_module.SECRET_SIG_KEY: audit_module.SECRET_SIG,
+        "plaintext": deep,
+    }
+
+    report = audit_bytes(sample.to_bytes())
+
+    assert [(f.path, f.rule) for f in report.findings] == [
+        ("$.checkpoint.latest.resources[6].outputs.clientSecret", "revealed-secret")
+    ]
