@@ -112,6 +112,16 @@ def test_an_extra_export_is_a_violation_on_the_stack(pack: RunningPolicyPack) ->
     assert "the stack exports 'debug'" in messages(pack, resources)
 
 
+def test_many_extra_exports_are_counted_not_all_listed(pack: RunningPolicyPack) -> None:
+    leaks = {f"leak-{index:04}": index for index in range(1000)}
+    resources = with_stack_outputs(healthy(), {**exports(["ivr", "desktop"]), **leaks})
+
+    text = messages(pack, resources)
+
+    assert "'leak-0000', 'leak-0001', 'leak-0002', 'leak-0003', 'leak-0004' and 995 more" in text
+    assert len(text) < 2000
+
+
 def test_an_exported_secret_beside_the_ids_is_a_violation(pack: RunningPolicyPack) -> None:
     outputs = exports(["ivr", "desktop"])
     outputs["clients"]["ivr"]["client_secret"] = secret("s3cr3t")
