@@ -29,7 +29,6 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 PACK_DIR: Final = Path(__file__).resolve().parents[1] / "policy"
-PACK_PYTHON: Final = PACK_DIR / "venv" / "bin" / "python"
 ENGINE_ADDRESS: Final = "127.0.0.1:0"
 """Placeholder engine address: parsed by ``pulumi.policy``, never dialled by this pack."""
 
@@ -78,11 +77,6 @@ class RunningPolicyPack:
         )
         return response
 
-    def stderr_tail(self) -> str:
-        """The end of what the pack wrote to stderr (tracebacks of a crashing policy land here)."""
-        self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")[-STDERR_TAIL_CHARS:]
-
     def stop(self) -> None:
         """Close the channel and end the pack process (the engine does the same when done)."""
         self._channel.close()
@@ -106,21 +100,24 @@ class RunningPolicyPack:
         self.stop()
 
 
-def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes]) -> int:
+def _tail(stderr: IO[bytes]) -> str:
+    stderr.seek(0)
+    return stderr.read().decode(errors="replace")[-STDERR_TAIL_CHARS:]
+
+
+def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes], timeout: float) -> int:
     if process.stdout is None:
         raise PolicyPackError("policy pack started without a stdout pipe")
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout
     line = b""
     while not line.endswith(b"\n"):
         remaining = deadline - time.monotonic()
         ready, _, _ = select.select([process.stdout], [], [], max(remaining, 0))
         if not ready:
-            raise PolicyPackError(f"policy pack printed no port within {START_TIMEOUT_SECONDS} s")
+            raise PolicyPackError(f"policy pack printed no port within {timeout} s")
         chunk = os.read(process.stdout.fileno(), 64)
         if not chunk:
-            stderr.seek(0)
-            tail = stderr.read().decode(errors="replace")[-STDERR_TAIL_CHARS:]
-            raise PolicyPackError(f"policy pack exited before printing its port: {tail}")
+            raise PolicyPackError(f"policy pack exited before printing its port: {_tail(stderr)}")
         line += chunk
     text = line.decode(errors="replace").strip()
     if not text.isdigit():
@@ -128,10 +125,18 @@ def _read_port(process: subprocess.Popen[bytes], stderr: IO[bytes]) -> int:
     return int(text)
 
 
-def start_policy_pack(*, project: str, stack: str, dry_run: bool) -> RunningPolicyPack:
-    """Start ``policy/`` with its own virtualenv as the engine would, for ``project``/``stack``."""
-    if not PACK_PYTHON.exists():
-        raise PolicyPackError(f"{PACK_PYTHON} is missing: run `make install` to create policy/venv")
+def start_policy_pack(
+    *,
+    project: str,
+    stack: str,
+    dry_run: bool,
+    pack_dir: Path = PACK_DIR,
+    timeout: float = START_TIMEOUT_SECONDS,
+) -> RunningPolicyPack:
+    """Start the pack in ``pack_dir`` with its own virtualenv as the engine would."""
+    python = pack_dir / "venv" / "bin" / "python"
+    if not python.exists():
+        raise PolicyPackError(f"{python} is missing: run `make install` to create policy/venv")
     env = {key: value for key, value in os.environ.items() if not key.startswith("PULUMI_")}
     env |= {
         "PULUMI_PROJECT": project,
@@ -139,17 +144,17 @@ def start_policy_pack(*, project: str, stack: str, dry_run: bool) -> RunningPoli
         "PULUMI_DRY_RUN": "true" if dry_run else "false",
     }
     stderr = tempfile.TemporaryFile()  # noqa: SIM115 - owned by the returned pack
-    command = [str(PACK_PYTHON), "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(PACK_DIR)]
+    command = [str(python), "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(pack_dir)]
     process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
         command,
-        cwd=PACK_DIR,
+        cwd=pack_dir,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=stderr,
     )
     try:
-        port = _read_port(process, stderr)
+        port = _read_port(process, stderr, timeout)
     except BaseException:
         process.kill()
         process.wait()
