@@ -5,7 +5,8 @@ with the python of the pack's virtualenv, in the pack directory, and exports
 ``PULUMI_PROJECT``/``PULUMI_STACK``/``PULUMI_DRY_RUN`` (pulumi/pulumi
 ``sdk/python/cmd/pulumi-language-python/main.go``, ``RunPlugin``). ``PolicyPack`` then serves the
 Analyzer gRPC API on a loopback port it prints as the first stdout line (pulumi/pulumi-policy
-``sdk/python/lib/pulumi_policy/policy.py``). ``pulumi.policy``'s runner only parses the engine
+``sdk/python/lib/pulumi_policy/policy.py``); the engine's first call is ``ConfigureStack``
+(``pkg/resource/plugin/analyzer_plugin.go``). ``pulumi.policy``'s runner only parses the engine
 address (``sdk/python/lib/pulumi/policy/__main__.py``); the pack would dial it only to log, and
 ours never logs, so a placeholder stands in for the engine.
 
@@ -32,6 +33,9 @@ PACK_DIR: Final = Path(__file__).resolve().parents[1] / "policy"
 ENGINE_ADDRESS: Final = "127.0.0.1:0"
 """Placeholder engine address: parsed by ``pulumi.policy``, never dialled by this pack."""
 
+ORGANIZATION: Final = "organization"
+"""What a DIY backend calls the organization (``pulumi.policy`` defaults to it too)."""
+
 START_TIMEOUT_SECONDS: Final = 60.0
 CALL_TIMEOUT_SECONDS: Final = 30.0
 STDERR_TAIL_CHARS: Final = 2000
@@ -56,6 +60,10 @@ class RunningPolicyPack:
             empty_pb2.Empty(), timeout=CALL_TIMEOUT_SECONDS
         )
         return info
+
+    def configure_stack(self, request: analyzer_pb2.AnalyzerStackConfigureRequest) -> None:
+        """``ConfigureStack``: the first call the engine makes after starting a pack."""
+        self._stub.ConfigureStack(request, timeout=CALL_TIMEOUT_SECONDS)
 
     def configure(self, request: analyzer_pb2.ConfigureAnalyzerRequest) -> None:
         """``Configure``: per-policy enforcement levels and properties, as the engine sends them."""
@@ -160,4 +168,15 @@ def start_policy_pack(
         process.wait()
         stderr.close()
         raise
-    return RunningPolicyPack(process, stderr, port)
+    pack = RunningPolicyPack(process, stderr, port)
+    stack_settings = analyzer_pb2.AnalyzerStackConfigureRequest(
+        project=project, stack=stack, organization=ORGANIZATION, dry_run=dry_run
+    )
+    try:
+        pack.configure_stack(stack_settings)
+    except grpc.RpcError as error:
+        pack.stop()
+        raise PolicyPackError(
+            f"policy pack does not answer on port {port}: {error.code().name}"
+        ) from None
+    return pack

@@ -45,3 +45,10 @@ def test_a_pack_that_never_answers_times_out(tmp_path: Path) -> None:
 
     with pytest.raises(PolicyPackError, match=r"printed no port within 0.5 s"):
         start(pack_dir, timeout=0.5)
+
+
+def test_a_pack_whose_port_does_not_answer_is_refused(tmp_path: Path) -> None:
+    pack_dir = fake_pack(tmp_path, "import time\nprint(9, flush=True)\ntime.sleep(60)\n")
+
+    with pytest.raises(PolicyPackError, match="does not answer on port 9: UNAVAILABLE"):
+        start(pack_dir)
