@@ -16,7 +16,7 @@ from pulumi.runtime.proto import analyzer_pb2
 from offline_plan.analyzer_requests import analyze_run
 from offline_plan.policy_pack import RunningPolicyPack
 from tests.conftest import RunProgram
-from tests.policy.wire import configured, request, violations
+from tests.policy.wire import config_entry, configured, request, violations
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG_FILES = sorted((REPO / "policy" / "config").glob("*.json"))
@@ -81,8 +81,8 @@ def test_committed_pack_configs_bend_only_advisory_safe_policies(
     assert isinstance(config, dict)
     for name, entry in config.items():
         assert name in policies, f"{path.name}: {name} is not a policy of the pack"
-        given = {"enforcementLevel": entry} if isinstance(entry, str) else dict(entry)
-        level = given.pop("enforcementLevel", "mandatory")
+        level, given = config_entry(entry)
+        level = level or "mandatory"
         assert level in ("mandatory", "advisory"), f"{path.name}: {name} set to {level}"
         if level != "mandatory":
             assert ADVISORY_SAFE in policies[name].tags, f"{path.name}: {name} must stay mandatory"

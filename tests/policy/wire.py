@@ -116,6 +116,15 @@ def violations(response: analyzer_pb2.AnalyzeResponse) -> list[Violation]:
     ]
 
 
+def config_entry(entry: str | Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """One pack-config entry as the engine reads it: a level, or an object holding
+    ``enforcementLevel`` beside the policy's properties."""
+    if isinstance(entry, str):
+        return entry, {}
+    properties = dict(entry)
+    return properties.pop("enforcementLevel", None), properties
+
+
 def engine_config(
     info: analyzer_pb2.AnalyzerInfo, file_config: Mapping[str, Any]
 ) -> analyzer_pb2.ConfigureAnalyzerRequest:
@@ -134,10 +143,9 @@ def engine_config(
             key: spec["default"] for key, spec in schema.items() if "default" in spec
         }
     for name, entry in file_config.items():
-        given = {"enforcementLevel": entry} if isinstance(entry, str) else dict(entry)
-        level = given.pop("enforcementLevel", None)
-        if level is not None:
-            levels[name] = LEVELS[level]
+        given_level, given = config_entry(entry)
+        if given_level is not None:
+            levels[name] = LEVELS[given_level]
         properties.setdefault(name, {}).update(given)
     request = analyzer_pb2.ConfigureAnalyzerRequest()
     for name, level in levels.items():
