@@ -9,7 +9,8 @@ keep their secret envelopes (``MarshalProperties`` with ``KeepSecrets``,
 resource lists in ``additionalSecretOutputs`` are sealed as the engine stores them.
 
 Not reproduced: the provider's ``Check`` (the engine analyzes checked inputs, which may add
-provider defaults), the ``provider`` field, and dependencies; no guardrail reads them.
+provider defaults), default providers (the engine registers those itself) and dependencies; no
+guardrail reads them.
 """
 
 from __future__ import annotations
@@ -41,17 +42,40 @@ def resource_options(
     )
 
 
-def analyze_request(registration: Registration) -> analyzer_pb2.AnalyzeRequest:
+def _options(registration: Registration) -> analyzer_pb2.AnalyzerResourceOptions:
+    return resource_options(
+        parent=registration.parent,
+        additional_secret_outputs=registration.additional_secret_outputs,
+        protect=registration.protect,
+    )
+
+
+def _provider(
+    run: ProgramRun, registration: Registration
+) -> analyzer_pb2.AnalyzerProviderResource | None:
+    """The explicit provider the resource names (``<urn>::<id>``), with its inputs; None for a
+    default provider, which the engine registers itself and the capture never sees."""
+    provider_urn = registration.provider.rpartition("::")[0]
+    for candidate in run.registrations:
+        if candidate.urn == provider_urn:
+            return analyzer_pb2.AnalyzerProviderResource(
+                type=candidate.type,
+                name=candidate.name,
+                urn=candidate.urn,
+                properties=to_struct(candidate.inputs),
+            )
+    return None
+
+
+def analyze_request(run: ProgramRun, registration: Registration) -> analyzer_pb2.AnalyzeRequest:
     """The ``Analyze`` request for one registration: its inputs, envelopes kept."""
     return analyzer_pb2.AnalyzeRequest(
         type=registration.type,
         name=registration.name,
         urn=registration.urn,
         properties=to_struct(registration.inputs),
-        options=resource_options(
-            parent=registration.parent,
-            additional_secret_outputs=registration.additional_secret_outputs,
-        ),
+        options=_options(registration),
+        provider=_provider(run, registration),
     )
 
 
@@ -74,10 +98,8 @@ def analyze_stack_request(run: ProgramRun) -> analyzer_pb2.AnalyzeStackRequest:
                 urn=registration.urn,
                 parent=registration.parent,
                 properties=_outputs(run, registration),
-                options=resource_options(
-                    parent=registration.parent,
-                    additional_secret_outputs=registration.additional_secret_outputs,
-                ),
+                options=_options(registration),
+                provider=_provider(run, registration),
             )
             for registration in run.registrations
         ]
@@ -88,6 +110,6 @@ def analyze_run(pack: RunningPolicyPack, run: ProgramRun) -> list[analyzer_pb2.A
     """Every diagnostic the pack reports for ``run``, in the engine's order."""
     diagnostics: list[analyzer_pb2.AnalyzeDiagnostic] = []
     for registration in run.registrations:
-        diagnostics.extend(pack.analyze(analyze_request(registration)).diagnostics)
+        diagnostics.extend(pack.analyze(analyze_request(run, registration)).diagnostics)
     diagnostics.extend(pack.analyze_stack(analyze_stack_request(run)).diagnostics)
     return diagnostics

@@ -36,9 +36,10 @@ def test_every_registration_reaches_the_pack(
     stack = analyze_stack_request(run)
 
     assert {r.urn for r in stack.resources} == {r.urn for r in run.registrations}
-    clients = [analyze_request(r) for r in run.of_type(OAUTH_CLIENT)]
+    clients = [analyze_request(run, r) for r in run.of_type(OAUTH_CLIENT)]
     assert len(clients) == len(prod_config["clients"])
     assert all(list(c.options.additionalSecretOutputs) == ["clientSecret"] for c in clients)
+    assert {c.provider.type for c in clients} == {"pulumi:providers:genesyscloud"}
 
 
 def test_an_unsealed_client_in_the_program_is_caught_without_echoing_its_secret(
