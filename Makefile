@@ -3,13 +3,17 @@
 PYTHON ?= python3
 VENV := venv
 BIN := $(VENV)/bin
+# The CrossGuard policy pack runs in its own virtualenv (policy/PulumiPolicy.yaml points there).
+POLICY_BIN := policy/venv/bin
 
-.PHONY: install test lint typecheck workflows unit bench
+.PHONY: install test lint typecheck workflows unit policy-test bench
 
 install:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(PYTHON) -m venv policy/venv
+	$(POLICY_BIN)/python -m pip install --quiet -r policy/requirements.txt
 
 test: lint typecheck workflows unit
 
@@ -21,6 +25,7 @@ lint:
 typecheck:
 	$(BIN)/mypy .
 	cd examples/consumer && ../../$(BIN)/mypy --config-file ../../pyproject.toml .
+	cd policy && ../$(BIN)/mypy --config-file ../pyproject.toml --python-executable venv/bin/python .
 
 workflows:
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
@@ -29,6 +34,10 @@ workflows:
 
 unit:
 	$(BIN)/python -m pytest
+
+# The policy pack's tests alone (`unit` runs them too): the pack over gRPC, started once.
+policy-test:
+	$(BIN)/python -m pytest tests/policy -q
 
 bench:
 	$(BIN)/python -m benchmarks.program

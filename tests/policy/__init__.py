@@ -1,0 +1,1 @@
+"""The guardrails policy pack, judged over the Analyzer gRPC API as the engine calls it."""

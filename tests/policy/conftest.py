@@ -1,0 +1,19 @@
+"""One pack process for the whole session, started as the engine starts it and configured with
+the defaults the engine sends when a stack gives no pack config."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from offline_plan.engine import PROJECT, STACK
+from offline_plan.policy_pack import RunningPolicyPack, start_policy_pack
+from tests.policy.wire import engine_config
+
+
+@pytest.fixture(scope="session")
+def pack() -> Iterator[RunningPolicyPack]:
+    with start_policy_pack(project=PROJECT, stack=STACK, dry_run=False) as running:
+        running.configure(engine_config(running.info(), {}))
+        yield running
