@@ -14,6 +14,7 @@ version 1). Errors name the key and never echo a value: the value might be the s
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,13 @@ CLIENT_CREDENTIALS = "CLIENT-CREDENTIALS"
 STRING_KEYS = ("client_id", "client_secret", "genesys_region", "api_host", "login_host")
 REQUIRED_KEYS = ("version", *STRING_KEYS, "grant_type")
 HOST_KEYS = ("api_host", "login_host")
+MAX_SHOWN_VERSION = 1000
+"""A version number above this is not quoted: it is not a version any writer produced."""
+MAX_HOSTNAME = 253
+CLIENT_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}", re.ASCII)
+"""Genesys issues UUIDs; a colon would split the Basic credentials, so it is refused."""
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -58,61 +66,105 @@ class GenesysCredentials:
 
     @classmethod
     def from_secret_string(cls, text: str, *, source: str) -> GenesysCredentials:
-        """Parse and validate a version-1 document; ``source`` (the ARN) names it in errors."""
-        document = _decode(text, source)
-        if not isinstance(document, dict):
-            raise MalformedSecret(
-                f"secret {source} holds JSON but not an object: expected the credentials document"
-            )
-        _check_version(document, source)
-        missing = [key for key in REQUIRED_KEYS if key not in document]
-        if missing:
-            raise MalformedSecret(
-                f"secret {source} lacks the key(s) {', '.join(missing)} of the version-1 "
-                f"credentials document (required: {', '.join(REQUIRED_KEYS)}); re-run `pulumi up` "
-                "so the component rewrites it"
-            )
-        for key in (*STRING_KEYS, "grant_type"):
-            if not isinstance(document[key], str) or not document[key].strip():
-                raise MalformedSecret(f"secret {source}: key {key} must be a non-empty string")
-        for key in HOST_KEYS:
-            if any(char in document[key] for char in "/: \t"):
-                raise MalformedSecret(
-                    f"secret {source}: key {key} must be a bare host name such as "
-                    "login.mypurecloud.com, without scheme, port or path"
-                )
-        return cls(
-            client_id=document["client_id"],
-            client_secret=Secret(document["client_secret"]),
-            genesys_region=document["genesys_region"],
-            api_host=document["api_host"],
-            login_host=document["login_host"],
-            grant_type=document["grant_type"],
-        )
+        """Parse and validate a version-1 document; ``source`` (the ARN) names it in errors.
+
+        Raises :class:`MalformedSecret` from a frame that no longer holds the document: an
+        error tracker recording the locals of each frame must not find the secret in ``text``.
+        """
+        parsed = parse_document(text, source)
+        del text
+        if isinstance(parsed, MalformedSecret):
+            raise parsed
+        return parsed
 
 
-def _decode(text: str, source: str) -> object:
+def parse_document(text: str, source: str) -> GenesysCredentials | MalformedSecret:
+    """The credentials, or the problem as an exception to raise: this function never raises,
+    so its frame, which holds the plaintext, is never part of a traceback."""
     try:
-        return json.loads(text)
-    except ValueError as error:
-        position = getattr(error, "pos", None)
-    # Raised outside the handler so the JSONDecodeError, whose ``doc`` is the whole document
-    # (the secret included), is neither the cause nor the context of what the service sees.
-    where = f" at character {position}" if position is not None else ""
-    raise MalformedSecret(
-        f"secret {source} is not JSON{where}: it must hold the credentials document written by "
-        "the OAuthClientSecret component; re-run `pulumi up` to rewrite it"
+        document = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        # The JSONDecodeError's ``doc`` is the whole document, the secret included: only the
+        # position survives, and the error is neither the cause nor the context of ours.
+        position = error.pos if isinstance(error, json.JSONDecodeError) else None
+        where = f" at character {position}" if position is not None else ""
+        return MalformedSecret(
+            f"secret {source} is not JSON{where} (or nested too deeply): it must hold the "
+            "credentials document written by the OAuthClientSecret component; re-run "
+            "`pulumi up` to rewrite it"
+        )
+    if not isinstance(document, dict):
+        return MalformedSecret(
+            f"secret {source} holds JSON but not an object: expected the credentials document"
+        )
+    problem = _problem(document, source)
+    if problem is not None:
+        return MalformedSecret(problem)
+    return GenesysCredentials(
+        client_id=document["client_id"],
+        client_secret=Secret(document["client_secret"]),
+        genesys_region=document["genesys_region"],
+        api_host=document["api_host"],
+        login_host=document["login_host"],
+        grant_type=document["grant_type"],
     )
 
 
-def _check_version(document: dict[str, Any], source: str) -> None:
-    version = document.get("version")
+def _problem(document: dict[str, Any], source: str) -> str | None:
+    """What is wrong with the document, naming keys and rules, never a value."""
+    problem = _version_problem(document)
+    if problem is None:
+        problem = _key_problem(document)
+    return None if problem is None else f"secret {source}{problem}"
+
+
+def _version_problem(document: dict[str, Any]) -> str | None:
     if "version" not in document:
-        return  # reported with the other missing keys
+        return None  # reported with the other missing keys
+    version = document["version"]
     if isinstance(version, bool) or not isinstance(version, int):
-        raise MalformedSecret(f"secret {source}: key version must be the integer 1")
-    if version != DOCUMENT_VERSION:
-        raise MalformedSecret(
-            f"secret {source} holds a version-{version} credentials document; this helper reads "
-            f"version {DOCUMENT_VERSION}: upgrade genesys_credentials in the service"
+        return ": key version must be the integer 1"
+    if version == DOCUMENT_VERSION:
+        return None
+    shown = f"a version-{version}" if 0 < version < MAX_SHOWN_VERSION else "an unknown"
+    return (
+        f" holds {shown} credentials document; this helper reads version {DOCUMENT_VERSION}: "
+        "upgrade genesys_credentials in the service"
+    )
+
+
+def _key_problem(document: dict[str, Any]) -> str | None:
+    missing = [key for key in REQUIRED_KEYS if key not in document]
+    if missing:
+        return (
+            f" lacks the key(s) {', '.join(missing)} of the version-1 credentials document "
+            f"(required: {', '.join(REQUIRED_KEYS)}); re-run `pulumi up` so the component "
+            "rewrites it"
         )
+    for key in (*STRING_KEYS, "grant_type"):
+        value = document[key]
+        if not isinstance(value, str) or not value.strip():
+            return f": key {key} must be a non-empty string"
+        if _SURROGATE.search(value):
+            return f": key {key} must be valid Unicode text (it holds a lone surrogate)"
+    if not CLIENT_ID.fullmatch(document["client_id"]):
+        return (
+            ": key client_id must be an OAuth client id as Genesys issues them (letters, "
+            "digits, '.', '_', '~', '-'; at most 128)"
+        )
+    bad_hosts = [key for key in HOST_KEYS if not is_hostname(document[key])]
+    if bad_hosts:
+        return (
+            f": key {bad_hosts[0]} must be a bare host name such as login.mypurecloud.com "
+            "(DNS syntax; no scheme, port, path, user or query)"
+        )
+    return None
+
+
+def is_hostname(text: str) -> bool:
+    """A DNS host name by RFC 1123 in ASCII: labels of 1-63 letters, digits and inner hyphens,
+    at most 253 characters, and a last label that is not all digits (so no IPv4 literal)."""
+    if len(text) > MAX_HOSTNAME:
+        return False
+    labels = text.split(".")
+    return all(_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()

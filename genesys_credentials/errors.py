@@ -2,7 +2,9 @@
 
 Every message names what failed (the secret ARN, the token URL, the document key) and what to
 do about it. None of them ever contains the client secret or an access token: messages are
-built from names, codes and AWS's own error text, never from the values read.
+built from names, codes and AWS's own error text, never from the values read, and text a login
+host sends back is redacted (``safe_text``) before it is quoted. A service that catches
+:class:`CredentialsError` catches every failure: nothing else escapes the helper.
 """
 
 from __future__ import annotations
@@ -10,6 +12,13 @@ from __future__ import annotations
 
 class CredentialsError(Exception):
     """Base class: catch this to handle every failure of the helper in one place."""
+
+
+class InvalidArgument(CredentialsError, ValueError):
+    """A constructor argument that cannot work (a token URL in clear, a negative TTL).
+
+    Also a ``ValueError``, which is what Python code expects for a bad argument.
+    """
 
 
 class MalformedSecret(CredentialsError):
@@ -29,7 +38,8 @@ class TokenRequestFailed(CredentialsError):
 
 
 class TokenRejected(TokenRequestFailed):
-    """Genesys answered 401: the client id/secret pair is not (or no longer) valid."""
+    """Genesys rejected the client id/secret pair (401, or 400 ``invalid_client``), even after
+    the secret was read again."""
 
 
 class TokenRateLimited(TokenRequestFailed):

@@ -20,12 +20,20 @@ from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    HTTPClientError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+)
 
 from genesys_credentials import botocore_logs
-from genesys_credentials.credentials import GenesysCredentials
+from genesys_credentials.credentials import GenesysCredentials, parse_document
 from genesys_credentials.errors import (
     CredentialsError,
+    InvalidArgument,
     MalformedSecret,
     SecretAccessDenied,
     SecretUnavailable,
@@ -40,13 +48,18 @@ DEFAULT_TTL = 300.0
 """Five minutes: a rotated secret reaches every reader within one window."""
 DEFAULT_MAX_ATTEMPTS = 5
 """botocore's attempts per call (first try included) before a throttled read gives up."""
+MAX_TTL = 86400.0
+"""A day: a longer cache would hide a rotation from the service for longer than any policy."""
+MAX_ATTEMPTS = 20
 
 ACCESS_DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied"})
 THROTTLING_CODES = frozenset(
     {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
 )
 
-SECRET_ARN = re.compile(r"^arn:[a-z-]+:secretsmanager:(?P<region>[a-z0-9-]+):\d{12}:secret:")
+SECRET_ARN = re.compile(
+    r"arn:[a-z-]{1,16}:secretsmanager:(?P<region>[a-z0-9-]{1,32}):[0-9]{12}:secret:", re.ASCII
+)
 
 Clock = Callable[[], float]
 
@@ -77,8 +90,12 @@ class CredentialsReader:
         Without ``client`` one is built with botocore's standard retry mode and ``max_attempts``;
         the endpoint follows boto3's usual resolution (``AWS_ENDPOINT_URL`` included).
         """
-        if ttl < 0:
-            raise ValueError(f"ttl must be zero or more seconds, not {ttl}")
+        if not secret_id:
+            raise InvalidArgument("secret_id must be the secret's ARN or name, not empty")
+        if not 0 <= ttl <= MAX_TTL:
+            raise InvalidArgument(f"ttl must be 0 to {MAX_TTL:g} seconds, not {ttl!r}")
+        if not 1 <= max_attempts <= MAX_ATTEMPTS:
+            raise InvalidArgument(f"max_attempts must be 1 to {MAX_ATTEMPTS}, not {max_attempts!r}")
         botocore_logs.install()
         self._secret_id = secret_id
         self._ttl = ttl
@@ -119,27 +136,15 @@ class CredentialsReader:
             self._entry = None
 
     def _fetch(self) -> GenesysCredentials:
-        try:
-            response = self._client.get_secret_value(SecretId=self._secret_id)
-        except ClientError as error:
-            raise _translate(error, self._secret_id) from error
-        except BotoCoreError as error:
-            raise SecretUnavailable(
-                f"could not call Secrets Manager for {self._secret_id}: {error}; check the "
-                "network path to Secrets Manager (VPC endpoint, proxy) and the AWS credentials"
-            ) from error
-        text = response.get("SecretString")
-        if text is None:
-            raise MalformedSecret(
-                f"secret {self._secret_id} holds SecretBinary, not SecretString: the credentials "
-                "document is JSON text; re-run `pulumi up` to rewrite it"
-            )
-        credentials = GenesysCredentials.from_secret_string(text, source=self._secret_id)
+        outcome = _read(self._client, self._secret_id)
+        if isinstance(outcome, CredentialsError):
+            raise outcome
+        credentials, version = outcome
         self._entry = _Entry(credentials, self._clock() + self._ttl)
         LOG.debug(
             "read %s (version %s) for Genesys client %s; cached for %s s",
             self._secret_id,
-            response.get("VersionId", "?"),
+            version,
             credentials.client_id,
             self._ttl,
         )
@@ -149,13 +154,62 @@ class CredentialsReader:
         return f"CredentialsReader({self._secret_id!r}, ttl={self._ttl})"
 
 
+def _read(
+    client: SecretsManagerClient, secret_id: str
+) -> tuple[GenesysCredentials, str] | CredentialsError:
+    """The parsed secret and its version id, or the failure to raise.
+
+    Never raises: this frame holds the GetSecretValue response, the plaintext secret included,
+    so it must not be part of any traceback.
+    """
+    try:
+        response = client.get_secret_value(SecretId=secret_id)
+    except ClientError as error:
+        translated = _translate(error, secret_id)
+        translated.__cause__ = error
+        return translated
+    except BotoCoreError as error:
+        return SecretUnavailable(
+            f"could not call Secrets Manager for {secret_id}: {_botocore_reason(error)}; check "
+            "the network path to Secrets Manager (VPC endpoint, proxy) and the AWS credentials"
+        )
+    text: str | None = response.get("SecretString")
+    if text is None:
+        return MalformedSecret(
+            f"secret {secret_id} holds SecretBinary, not SecretString: the credentials "
+            "document is JSON text; re-run `pulumi up` to rewrite it"
+        )
+    parsed = parse_document(text, secret_id)
+    if isinstance(parsed, MalformedSecret):
+        return parsed
+    return parsed, str(response.get("VersionId", "?"))
+
+
+def _botocore_reason(error: BotoCoreError) -> str:
+    """The text of a failure to connect or to find credentials; only the class name otherwise.
+
+    A failure after the answer arrived (a parser error) may quote the body, which is the secret.
+    """
+    if isinstance(
+        error, HTTPClientError | NoCredentialsError | NoRegionError | ParamValidationError
+    ):
+        return str(error)
+    return type(error).__name__
+
+
 def _secretsmanager_client(region: str | None, max_attempts: int) -> SecretsManagerClient:
     config = Config(
         retries={"mode": "standard", "total_max_attempts": max_attempts},
         connect_timeout=5,
         read_timeout=10,
     )
-    return boto3.session.Session(region_name=region).client("secretsmanager", config=config)
+    try:
+        return boto3.session.Session(region_name=region).client("secretsmanager", config=config)
+    except (BotoCoreError, ValueError) as error:
+        raise InvalidArgument(
+            f"cannot build a Secrets Manager client ({type(error).__name__}: {error}): check "
+            "AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL"
+        ) from error
 
 
 def _arn_region(secret_id: str) -> str | None:

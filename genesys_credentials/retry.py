@@ -10,10 +10,23 @@ failing with a clear message. Sleep, clock and randomness are injectable for tes
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+
+from genesys_credentials.errors import InvalidArgument
+
+MAX_ATTEMPTS = 20
+MAX_DELAY = 3600.0
+"""An hour: no request handler should wait longer than this for a token."""
+LONGEST_WAIT = 10**9
+"""The cap on what a Retry-After header can ask for, in seconds (about 31 years)."""
+_SECONDS = re.compile(r"[0-9]+", re.ASCII)
+_SECONDS_DIGITS = 10
+_HTTP_DATE_LENGTH = 64
+"""``Sun, 06 Nov 1994 08:49:37 GMT`` is 29 characters; anything far longer is not a date."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +49,14 @@ class RetryPolicy:
     """A uniform draw from [0, 1) scaling each computed backoff."""
 
     def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError(f"max_attempts must be at least 1, not {self.max_attempts}")
+        if not 1 <= self.max_attempts <= MAX_ATTEMPTS:
+            raise InvalidArgument(
+                f"max_attempts must be 1 to {MAX_ATTEMPTS}, not {self.max_attempts!r}"
+            )
+        for name in ("base_delay", "max_delay"):
+            value = getattr(self, name)
+            if not 0 <= value <= MAX_DELAY:
+                raise InvalidArgument(f"{name} must be 0 to {MAX_DELAY:g} seconds, not {value!r}")
 
     def backoff(self, attempt: int) -> float:
         """The wait after failed attempt ``attempt`` (1-based) when the server named none."""
@@ -45,14 +64,23 @@ class RetryPolicy:
 
 
 def parse_retry_after(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header; None when absent or unreadable."""
-    if value is None or not value.strip():
+    """Seconds to wait from a ``Retry-After`` header; None when absent or unreadable.
+
+    Only ASCII digits count as delta-seconds (``str.isdigit`` also accepts ``²``, which
+    ``float`` refuses). An answer asking for more than :data:`LONGEST_WAIT` is capped there: it
+    is longer than any ``max_delay``, so the caller gives up rather than sleeping.
+    """
+    if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    if _SECONDS.fullmatch(text):
+        digits = text.lstrip("0") or "0"
+        seconds = LONGEST_WAIT if len(digits) > _SECONDS_DIGITS else int(digits)
+        return float(min(seconds, LONGEST_WAIT))
+    if not text or len(text) > _HTTP_DATE_LENGTH:
         return None
-    return max(0.0, when.timestamp() - now())
+    try:
+        when = parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError, OSError):
+        return None
+    return min(max(0.0, when - now()), float(LONGEST_WAIT))

@@ -3,21 +3,30 @@ shortly before they expire.
 
 The grant, as Genesys documents it and its SDKs send it: ``POST https://<login_host>/oauth/token``
 with the form body ``grant_type=client_credentials`` and HTTP Basic auth ``client_id:secret``;
-the answer is ``{"access_token", "token_type": "bearer", "expires_in"}``, 401 for credentials it
-rejects, 429 with ``Retry-After`` when the client is rate-limited.
+the answer is ``{"access_token", "token_type": "bearer", "expires_in"}``, 429 with
+``Retry-After`` when the client is rate-limited. Credentials it rejects get
+``{"error": "invalid_client", ...}``; whether with 401 or 400 is not documented, so both count.
 
-A 401 may only mean the secret was rotated after this process cached it, so the secret is read
-once more, bypassing the cache, and the request retried if it changed. 429, 5xx and network
-errors are retried under a :class:`~genesys_credentials.retry.RetryPolicy`. Redirects are not
-followed: urllib would resend the Authorization header to wherever the redirect points.
+Consumers follow rotations: a rejection may only mean the secret was rotated after this process
+cached it, so the cached token and secret are dropped, the secret is read once more and, if it
+changed, the request is retried once; a second rejection is final (no loop). 429, 5xx and
+network errors are retried under a :class:`~genesys_credentials.retry.RetryPolicy`. Redirects
+are not followed: urllib would resend the Authorization header to wherever they point.
+
+The plaintext secret lives only in :func:`_exchange`, which never raises: everything it learns
+comes back as an :class:`_Answer` holding redacted text and the token as a :class:`Secret`, so
+no frame of a raised error (nor a chained one: network errors are not chained) holds the
+secret, the Basic header or the answer's body.
 """
 
 from __future__ import annotations
 
 import base64
 import http.client
+import ipaddress
 import json
 import logging
+import re
 import threading
 import time
 import urllib.error
@@ -25,19 +34,20 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.message import Message
 from http import HTTPStatus
 from typing import Any
 
-from genesys_credentials.credentials import CLIENT_CREDENTIALS, GenesysCredentials
+from genesys_credentials.credentials import CLIENT_CREDENTIALS, GenesysCredentials, is_hostname
 from genesys_credentials.errors import (
+    InvalidArgument,
     TokenRateLimited,
     TokenRejected,
     TokenRequestFailed,
 )
 from genesys_credentials.reader import CredentialsReader
 from genesys_credentials.retry import RetryPolicy, parse_retry_after
-from genesys_credentials.secret import MASK, Secret
+from genesys_credentials.safe_text import Redactor, printable
+from genesys_credentials.secret import Secret
 
 LOG = logging.getLogger(__name__)
 
@@ -46,6 +56,17 @@ DEFAULT_SAFETY_MARGIN = 60.0
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DETAIL_LIMIT = 200
+"""Characters of a login host's error text quoted in a message."""
+MAX_BODY = 64 * 1024
+"""Bytes of an answer read at most: a token answer is a few hundred bytes."""
+MAX_TOKEN_LENGTH = 16 * 1024
+MAX_TOKEN_LIFETIME = 38_880_000
+"""The longest access-token validity Genesys allows (SCIM clients): a longer ``expires_in`` is
+reused for this long at most."""
+MAX_TIMEOUT = 300.0
+INVALID_CLIENT = "invalid_client"
+ERROR_FIELDS = ("error", "code", "error_description", "description", "message")
+_ERROR_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -55,10 +76,26 @@ class _Token:
 
 
 @dataclass(frozen=True)
-class _Response:
+class _Answer:
+    """What one token request came to, holding nothing that could be the secret in clear."""
+
     status: int
-    headers: Message
-    body: bytes
+    """The HTTP status, 0 when no answer arrived (the network failed)."""
+    detail: str
+    """The host's error text or the network failure: redacted, escaped, bounded."""
+    error_code: str | None = None
+    retry_after: float | None = None
+    token: Secret | None = None
+    lifetime: int = 0
+    unusable: str | None = None
+    """Why a 200 carried no usable token."""
+
+    @property
+    def rejected(self) -> bool:
+        """Genesys refused the client id/secret pair (401, or 400 ``invalid_client``)."""
+        return self.status == HTTPStatus.UNAUTHORIZED or (
+            self.status == HTTPStatus.BAD_REQUEST and self.error_code == INVALID_CLIENT
+        )
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -84,11 +121,15 @@ class TokenClient:
     ) -> None:
         """``token_url`` overrides ``https://<login_host>/oauth/token`` (a proxy, a test server).
 
-        It must be https, or http on a loopback address; anything else would send the client
-        secret in clear.
+        It must be https, or http on a loopback address (anything else would send the client
+        secret in clear), to a DNS name or IP address, without user, query or fragment.
         """
         if token_url is not None:
             _check_url(token_url)
+        if not 0 <= safety_margin <= MAX_TOKEN_LIFETIME:
+            raise InvalidArgument(f"safety_margin must be 0 to {MAX_TOKEN_LIFETIME} seconds")
+        if not 0 < timeout <= MAX_TIMEOUT:
+            raise InvalidArgument(f"timeout must be more than 0 and at most {MAX_TIMEOUT:g} s")
         self._reader = reader
         self._token_url = token_url
         self._safety_margin = safety_margin
@@ -112,6 +153,7 @@ class TokenClient:
         with self._lock:
             token = self._token
             if token is None or self._clock() >= token.refresh_at:
+                self._token = None
                 token = self._fetch()
                 self._token = token
             return token.value.reveal()
@@ -126,82 +168,83 @@ class TokenClient:
         reread = False
         attempt = 1
         while True:
-            url = self._token_url or credentials.token_url
             _check_grant(credentials, self._reader.secret_id)
+            url = self._token_url or credentials.token_url
             started = self._clock()
-            try:
-                response = self._post(url, credentials)
-            except (OSError, http.client.HTTPException) as error:
-                reason = getattr(error, "reason", error)
-                self._wait_or_fail(
-                    attempt,
-                    self._retry.backoff(attempt),
-                    f"{url} unreachable ({reason})",
-                    TokenRequestFailed(
-                        f"cannot reach the Genesys login host at {url} ({reason}) after "
-                        f"{attempt} attempt(s): check DNS, egress rules and HTTPS_PROXY/NO_PROXY"
-                    ),
-                )
-                attempt += 1
-                continue
-            if response.status == HTTPStatus.OK:
-                return self._token_from(response, url, credentials, started)
-            if response.status == HTTPStatus.UNAUTHORIZED and not reread:
+            answer = _exchange(self._opener, url, credentials, self._timeout)
+            if answer.token is not None:
+                return self._keep(answer.token, answer.lifetime, url, credentials, started)
+            if answer.rejected and not reread:
                 reread = True
                 fresh = self._reader.refresh()
                 if fresh != credentials:
                     LOG.info(
                         "%s rejected the cached credentials of %s; the secret %s has changed "
-                        "since, retrying with the new version",
+                        "since, retrying once with the new version",
                         url,
                         credentials.client_id,
                         self._reader.secret_id,
                     )
                     credentials = fresh
                     continue
-            detail = _detail(response.body, credentials.client_secret)
-            if response.status == HTTPStatus.UNAUTHORIZED:
-                raise TokenRejected(
-                    f"Genesys rejected the credentials of OAuth client {credentials.client_id} "
-                    f"at {url} (401 {detail}): check in Genesys Cloud that the client still "
-                    "exists and its state is active, and that its secret was not regenerated "
-                    f"outside Pulumi (re-reading {self._reader.secret_id} gave the same secret; "
-                    "`pulumi up` writes the client's current secret into it)"
-                )
-            if response.status in RETRYABLE_STATUSES:
-                self._retry_status(response, attempt, url, detail)
-                attempt += 1
-                continue
-            raise TokenRequestFailed(
-                f"{url} answered {response.status} ({detail}) to the client-credentials grant "
-                f"of OAuth client {credentials.client_id}"
-            )
+            self._retry_or_fail(answer, attempt, url, credentials)
+            attempt += 1
 
-    def _retry_status(self, response: _Response, attempt: int, url: str, detail: str) -> None:
-        if response.status != HTTPStatus.TOO_MANY_REQUESTS:
+    def _retry_or_fail(
+        self, answer: _Answer, attempt: int, url: str, credentials: GenesysCredentials
+    ) -> None:
+        """Sleep before the next attempt, or raise the error this answer ends with."""
+        if answer.status == 0:
             self._wait_or_fail(
                 attempt,
                 self._retry.backoff(attempt),
-                f"{url} answered {response.status}",
+                f"{url} unreachable ({answer.detail})",
                 TokenRequestFailed(
-                    f"{url} kept failing ({response.status} {detail}) through {attempt} "
+                    f"cannot reach the Genesys login host at {url} ({answer.detail}) after "
+                    f"{attempt} attempt(s): check DNS, egress rules and HTTPS_PROXY/NO_PROXY"
+                ),
+            )
+        elif answer.status == HTTPStatus.OK:
+            raise TokenRequestFailed(
+                f"{url} answered 200 without a usable token ({answer.unusable}): is the token "
+                "URL a Genesys login host (https://login.<domain>/oauth/token)?"
+            )
+        elif answer.rejected:
+            raise TokenRejected(
+                f"Genesys rejected the credentials of OAuth client {credentials.client_id} "
+                f"at {url} ({answer.status} {answer.detail}): check in Genesys Cloud that the "
+                "client still exists and its state is active, and that its secret was not "
+                f"regenerated outside Pulumi (re-reading {self._reader.secret_id} gave the same "
+                "secret; `pulumi up` writes the client's current secret into it)"
+            )
+        elif answer.status == HTTPStatus.TOO_MANY_REQUESTS:
+            asked = answer.retry_after
+            shown = "" if asked is None else f"; last Retry-After {asked:g} s"
+            self._wait_or_fail(
+                attempt,
+                self._retry.backoff(attempt) if asked is None else asked,
+                f"{url} answered 429",
+                TokenRateLimited(
+                    f"the Genesys login host {url} rate-limited the token request (429) through "
+                    f"{attempt} attempt(s){shown}: tokens are cached, so many requests mean many "
+                    "processes or TokenClients for one OAuth client; share one per process"
+                ),
+            )
+        elif answer.status in RETRYABLE_STATUSES:
+            self._wait_or_fail(
+                attempt,
+                self._retry.backoff(attempt),
+                f"{url} answered {answer.status}",
+                TokenRequestFailed(
+                    f"{url} kept failing ({answer.status} {answer.detail}) through {attempt} "
                     "attempt(s): the login host is failing, retry later"
                 ),
             )
-            return
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        delay = self._retry.backoff(attempt) if retry_after is None else retry_after
-        asked = "" if retry_after is None else f"; last Retry-After {retry_after:g} s"
-        self._wait_or_fail(
-            attempt,
-            delay,
-            f"{url} answered 429",
-            TokenRateLimited(
-                f"the Genesys login host {url} rate-limited the token request (429) through "
-                f"{attempt} attempt(s){asked}: tokens are cached, so many requests mean many "
-                "processes or TokenClients for one OAuth client; share one per process"
-            ),
-        )
+        else:
+            raise TokenRequestFailed(
+                f"{url} answered {answer.status} ({answer.detail}) to the client-credentials "
+                f"grant of OAuth client {credentials.client_id}"
+            )
 
     def _wait_or_fail(self, attempt: int, delay: float, what: str, error: Exception) -> None:
         if attempt >= self._retry.max_attempts or delay > self._retry.max_delay:
@@ -215,93 +258,163 @@ class TokenClient:
         )
         self._retry.sleep(delay)
 
-    def _post(self, url: str, credentials: GenesysCredentials) -> _Response:
-        pair = f"{credentials.client_id}:{credentials.client_secret.reveal()}".encode()
-        request = urllib.request.Request(  # noqa: S310 - scheme checked by _check_url
-            url,
-            data=urllib.parse.urlencode({"grant_type": "client_credentials"}).encode(),
-            method="POST",
-            headers={
-                "Authorization": f"Basic {base64.b64encode(pair).decode('ascii')}",
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/json",
-            },
-        )
-        try:
-            with self._opener.open(request, timeout=self._timeout) as response:
-                return _Response(response.status, response.headers, response.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                return _Response(error.code, error.headers, error.read())
-
-    def _token_from(
-        self, response: _Response, url: str, credentials: GenesysCredentials, started: float
+    def _keep(
+        self,
+        token: Secret,
+        lifetime: int,
+        url: str,
+        credentials: GenesysCredentials,
+        started: float,
     ) -> _Token:
-        document = _json_object(response.body)
-        access_token = document.get("access_token")
-        if not isinstance(access_token, str) or not access_token:
-            raise _unusable(url, "no access_token")
-        token_type = document.get("token_type")
-        if not isinstance(token_type, str) or token_type.lower() != "bearer":
-            raise _unusable(url, "token_type is not bearer")
-        expires_in = document.get("expires_in")
-        if isinstance(expires_in, bool) or not isinstance(expires_in, int) or expires_in <= 0:
-            raise _unusable(url, "expires_in is not a positive integer")
-        reuse_for = max(expires_in - self._safety_margin, expires_in / 2)
+        reuse_for = max(lifetime - self._safety_margin, lifetime / 2)
         LOG.debug(
             "token for OAuth client %s from %s: expires in %d s, reused for %.0f s",
             credentials.client_id,
             url,
-            expires_in,
+            lifetime,
             reuse_for,
         )
-        return _Token(Secret(access_token), started + reuse_for)
+        return _Token(token, started + reuse_for)
 
     def __repr__(self) -> str:
         return f"TokenClient({self._reader!r}, token_url={self._token_url!r})"
 
 
-def _check_url(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
-        return
-    raise ValueError(
-        f"token_url must be https (http only on a loopback address), not {url!r}: the request "
-        "carries the client secret"
+def _exchange(
+    opener: urllib.request.OpenerDirector,
+    url: str,
+    credentials: GenesysCredentials,
+    timeout: float,
+) -> _Answer:
+    """POST the grant and read the answer. Never raises: this frame holds the Basic header."""
+    redact = Redactor(credentials.client_id, credentials.client_secret)
+    request = urllib.request.Request(  # noqa: S310 - scheme checked by _check_url
+        url,
+        data=urllib.parse.urlencode({"grant_type": "client_credentials"}).encode(),
+        method="POST",
+        headers={
+            "Authorization": _basic_auth(credentials),
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        },
     )
+    try:
+        status, retry_after, body = _send(opener, request, timeout)
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        reason = getattr(error, "reason", None) or error
+        failure = f"{type(reason).__name__}: {reason}"
+    else:
+        return read_answer(status, retry_after, body, redact)
+    return _Answer(0, printable(redact(failure), DETAIL_LIMIT))
+
+
+def _basic_auth(credentials: GenesysCredentials) -> str:
+    pair = f"{credentials.client_id}:{credentials.client_secret.reveal()}".encode()
+    return f"Basic {base64.b64encode(pair).decode('ascii')}"
+
+
+def _send(
+    opener: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float
+) -> tuple[int, str | None, bytes]:
+    """Status, ``Retry-After`` and at most :data:`MAX_BODY` (+1) bytes of the body."""
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.headers.get("Retry-After"), response.read(MAX_BODY + 1)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers.get("Retry-After"), error.read(MAX_BODY + 1)
+
+
+def read_answer(
+    status: int, retry_after: str | None, body: bytes, redact: Callable[[str], str]
+) -> _Answer:
+    """Interpret one answer of the login host, whatever it holds; never raises."""
+    if len(body) > MAX_BODY:
+        return _Answer(status, f"an answer over {MAX_BODY} bytes, not read")
+    document = _json_object(body)
+    texts = [document[key] for key in ERROR_FIELDS if isinstance(document.get(key), str)]
+    found = ": ".join(dict.fromkeys(text[: MAX_BODY // 8] for text in texts))
+    detail = printable(redact(found), DETAIL_LIMIT) or "no error details"
+    code = document.get("error")
+    error_code = code if isinstance(code, str) and _ERROR_CODE.fullmatch(code) else None
+    if status != HTTPStatus.OK:
+        return _Answer(status, detail, error_code, parse_retry_after(retry_after))
+    problem = _token_problem(document)
+    if problem is not None:
+        return _Answer(status, detail, unusable=problem)
+    lifetime = min(document["expires_in"], MAX_TOKEN_LIFETIME)
+    return _Answer(status, detail, token=Secret(document["access_token"]), lifetime=lifetime)
+
+
+def _token_problem(document: Mapping[str, Any]) -> str | None:
+    """Why a 200 answer's document is not a usable bearer token, or None."""
+    token = document.get("access_token")
+    token_type = document.get("token_type")
+    expires_in = document.get("expires_in")
+    problems = [
+        (not isinstance(token, str) or not token, "no access_token"),
+        (
+            isinstance(token, str) and (len(token) > MAX_TOKEN_LENGTH or not token.isprintable()),
+            "access_token is not a token",
+        ),
+        (not isinstance(token_type, str) or token_type.lower() != "bearer", "not bearer"),
+        (
+            isinstance(expires_in, bool) or not isinstance(expires_in, int) or expires_in <= 0,
+            "expires_in is not a positive integer",
+        ),
+    ]
+    return next((problem for failed, problem in problems if failed), None)
+
+
+def _check_url(url: str) -> None:
+    """https (http on loopback only) to a DNS name or IP address, no user, query or fragment."""
+    problem = _url_problem(url)
+    if problem is not None:
+        raise InvalidArgument(
+            f"token_url must be https (http only on a loopback address) to a host name, with "
+            f"at most a port and a path: {problem}; the request carries the client secret"
+        )
+
+
+def _url_problem(url: str) -> str | None:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "not a URL (bad brackets or port)"
+    host = parts.hostname or ""
+    problems = [
+        (parts.scheme not in ("https", "http"), "the scheme is not https"),
+        (parts.scheme == "http" and host not in LOOPBACK_HOSTS, "http to a non-loopback host"),
+        ("@" in parts.netloc, "it names a user"),
+        (bool(parts.query or parts.fragment) or "?" in url or "#" in url, "query or fragment"),
+        (port == 0, "port 0"),
+        (not (is_hostname(host) or _is_ip(host)), "the host is not a DNS name or IP address"),
+        (not url.isascii() or not url.isprintable(), "non-ASCII or control characters"),
+    ]
+    return next((problem for failed, problem in problems if failed), None)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _check_grant(credentials: GenesysCredentials, secret_id: str) -> None:
     if credentials.grant_type != CLIENT_CREDENTIALS:
         raise TokenRequestFailed(
-            f"secret {secret_id} holds a {credentials.grant_type} OAuth client: only "
-            f"{CLIENT_CREDENTIALS} clients get a token without a user; read its credentials "
+            f"secret {secret_id} holds a {printable(credentials.grant_type, 40)} OAuth client: "
+            f"only {CLIENT_CREDENTIALS} clients get a token without a user; read its credentials "
             "with CredentialsReader and run the grant the client was made for"
         )
-
-
-def _unusable(url: str, problem: str) -> TokenRequestFailed:
-    return TokenRequestFailed(
-        f"{url} answered 200 without a usable token ({problem}): is the token URL a Genesys "
-        "login host (https://login.<domain>/oauth/token)?"
-    )
 
 
 def _json_object(body: bytes) -> Mapping[str, Any]:
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return document if isinstance(document, dict) else {}
-
-
-def _detail(body: bytes, secret: Secret) -> str:
-    """Genesys' error code and description, short, never echoing the secret."""
-    document = _json_object(body)
-    parts = [
-        str(document[key])
-        for key in ("error", "code", "error_description", "description", "message")
-        if document.get(key)
-    ]
-    text = ": ".join(dict.fromkeys(parts)) or "no error details"
-    return text.replace(secret.reveal(), MASK)[:DETAIL_LIMIT]

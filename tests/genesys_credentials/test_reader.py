@@ -89,7 +89,7 @@ def test_zero_ttl_reads_every_time(secret_arn: str, clock: FakeClock) -> None:
 
 
 def test_negative_ttl_is_refused(secret_arn: str) -> None:
-    with pytest.raises(ValueError, match="ttl must be zero or more"):
+    with pytest.raises(ValueError, match="ttl must be 0 to 86400 seconds"):
         CredentialsReader(secret_arn, ttl=-1)
 
 

@@ -38,5 +38,5 @@ def test_backoff_is_jittered_below_its_bound() -> None:
 
 
 def test_at_least_one_attempt() -> None:
-    with pytest.raises(ValueError, match="max_attempts must be at least 1"):
+    with pytest.raises(ValueError, match="max_attempts must be 1 to 20"):
         RetryPolicy(max_attempts=0)
