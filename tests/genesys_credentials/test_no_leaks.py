@@ -1,30 +1,52 @@
-"""The marker secret (and the Basic header and tokens built from it) never shows up anywhere a
-service could print it: reprs, strs, log records at DEBUG (botocore's own included), exception
-messages and their chains, through the happy path and every failure the helper reports."""
+"""The secret (and the Basic header, its URL-encoded and JSON-escaped forms, pieces of them,
+and the tokens) never shows up anywhere a service or its error tracker could record it: reprs,
+strs, log records at DEBUG (botocore's own included), exception messages, and tracebacks with
+every frame's locals through the whole ``__cause__``/``__context__`` chain -- on the happy path
+and on every failure the helper can reach, for the marker and for random secrets."""
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
+import socket
 import traceback
+import urllib.parse
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+import boto3
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from genesys_credentials import (
     CredentialsError,
     CredentialsReader,
     RetryPolicy,
     TokenClient,
+    TokenRejected,
 )
 from genesys_credentials.botocore_logs import REDACTED
 from tests.genesys_credentials.conftest import (
     CLIENT_ID,
+    REGION,
     SecretsManagerCalls,
     credentials_document,
     store_secret,
 )
-from tests.support.fake_genesys_login import FakeGenesysLogin, Scripted
+from tests.support.fake_genesys_login import HANG_UP, FakeGenesysLogin, Scripted
+
+WINDOW = 12
+"""A piece of an encoding this long must not appear either (the helper masks from 8 on)."""
+
+SECRETS = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Cn", "Zs", "Zl", "Zp")),
+    min_size=16,
+    max_size=48,
+)
+"""Random secrets: any printable Unicode, long enough not to occur in a message by chance."""
 
 
 @pytest.fixture
@@ -34,19 +56,56 @@ def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
+def encodings(secret: str) -> list[str]:
+    """The secret as sent and as a server or library may echo it."""
+    pair = f"{CLIENT_ID}:{secret}".encode()
+    return [
+        secret,
+        base64.b64encode(pair).decode(),
+        base64.urlsafe_b64encode(pair).decode(),
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote_plus(secret),
+        json.dumps(secret)[1:-1],
+    ]
+
+
 def forbidden(marker: str, login: FakeGenesysLogin) -> list[str]:
-    basic = base64.b64encode(f"{CLIENT_ID}:{marker}".encode()).decode()
-    return [marker, basic, *login.issued]
+    """Every encoding of the secret, every long piece of one, and every token issued."""
+    pieces = [
+        form[start : start + WINDOW]
+        for form in encodings(marker)
+        for start in range(len(form) - WINDOW + 1)
+    ]
+    return [*encodings(marker), *pieces, *login.issued]
 
 
 def exception_texts(error: BaseException) -> Iterator[str]:
-    yield "".join(traceback.format_exception(error))
+    """What str, repr and a traceback recorded with each frame's locals show, whole chain."""
+    recorded = traceback.TracebackException.from_exception(error, capture_locals=True)
+    yield "".join(recorded.format())
     seen: BaseException | None = error
     while seen is not None:
         yield str(seen)
         yield repr(seen)
         yield from (repr(arg) for arg in seen.args)
         seen = seen.__cause__ or seen.__context__
+
+
+def failure_of(action: Callable[[], object]) -> CredentialsError:
+    """The error ``action`` raises; the frame it returns from holds no secret of the test's."""
+    try:
+        action()
+    except CredentialsError as error:
+        return error
+    pytest.fail("expected a CredentialsError")
+
+
+def assert_nothing_secret(texts: Iterator[str], secret: str, login: FakeGenesysLogin) -> None:
+    """Fails naming where, never quoting what: the test output must not show the secret."""
+    values = forbidden(secret, login)
+    for number, text in enumerate(texts):
+        found = sum(value in text for value in values)
+        assert found == 0, f"text #{number} holds {found} form(s) of the secret or a token"
 
 
 def log_texts(caplog: pytest.LogCaptureFixture) -> Iterator[str]:
@@ -122,12 +181,103 @@ def test_every_failure_is_reported_without_the_secret(
     errors: list[CredentialsError] = []
     for arrange, act in failures:
         arrange()
-        with pytest.raises(CredentialsError) as raised:
-            act()
-        errors.append(raised.value)
-    assert len(errors) == len(failures)
+        errors.append(failure_of(act))
     texts = [text for error in errors for text in exception_texts(error)]
     assert any(record.name.startswith("botocore") for record in caplog.records)
-    for text in [*texts, *log_texts(caplog)]:
-        for value in forbidden(marker, login):
-            assert value not in text
+    assert_nothing_secret(iter([*texts, *log_texts(caplog)]), marker, login)
+
+
+def closed_port_url() -> str:
+    """A loopback URL nobody listens on: connecting to it is refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/oauth/token"
+
+
+@contextmanager
+def log_lines() -> Iterator[list[str]]:
+    """Every log record at DEBUG while inside, as text and as its raw arguments."""
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.extend([record.getMessage(), repr(record.args)])
+
+    root = logging.getLogger()
+    handler, level = Keep(logging.DEBUG), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield lines
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def broken_documents(secret: str) -> list[str]:
+    """Secret values a reader must refuse, each holding the secret somewhere."""
+    document = credentials_document(secret)
+    return [
+        f'{{"client_secret": "{secret}"',
+        json.dumps({key: value for key, value in document.items() if key != "api_host"}),
+        "[" * 5_000 + json.dumps(secret) + "]" * 5_000,
+        json.dumps({**document, "login_host": f"login.mypurecloud.com?{secret}"}),
+        json.dumps({**document, "version": secret}),
+        json.dumps({**document, "client_id": f"{secret}:"}),
+    ]
+
+
+def login_failures(secret: str, login: FakeGenesysLogin) -> list[list[Scripted]]:
+    """Answers a token request can get, echoing the request or pieces of the secret."""
+    halves = [secret[: len(secret) // 2], secret[len(secret) // 2 :]]
+    echoes = " | ".join([*halves, json.dumps(secret), urllib.parse.quote(secret)])
+    return [
+        [Scripted(401, {"error": "invalid_client"}, echo_request=True)],
+        [Scripted(400, {"error": "invalid_client"}, echo_request=True)],
+        [Scripted(503, {"message": echoes}, echo_request=True)] * 2,
+        [Scripted(302, {}, {"Location": f"{login.base_url}/x"}, echo_request=True)],
+        [Scripted(200, {"token_type": "bearer"}, echo_request=True)],
+        [Scripted(418, {"error": "teapot", "error_description": echoes})],
+        [HANG_UP] * 2,
+    ]
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(secret=SECRETS)
+def test_no_failure_path_leaks_a_random_secret(
+    aws_endpoint: str, genesys_login: FakeGenesysLogin, secret: str
+) -> None:
+    """Each failure the helper can reach, for a random secret: the error's str, repr and a
+    traceback with every frame's locals (whole chain) hold no form of it, nor do the logs."""
+    secrets_manager = boto3.client("secretsmanager", region_name=REGION)
+    arn = secrets_manager.create_secret(Name=f"genesys/oauth/test/{uuid.uuid4()}")["ARN"]
+    genesys_login.accept(CLIENT_ID, secret)
+    retry = RetryPolicy(max_attempts=2, sleep=lambda _: None)
+    reader = CredentialsReader(arn, ttl=0)
+    errors: list[CredentialsError] = []
+    logged: list[str] = []
+    for text in broken_documents(secret):
+        secrets_manager.put_secret_value(SecretId=arn, SecretString=text)
+        with log_lines() as lines:
+            errors.append(failure_of(reader.get))
+        logged += lines
+    secrets_manager.put_secret_value(
+        SecretId=arn, SecretString=json.dumps(credentials_document(secret))
+    )
+    tokens = TokenClient(reader, token_url=genesys_login.token_url, retry=retry)
+    refused = TokenClient(reader, token_url=closed_port_url(), retry=retry, timeout=2)
+    for answers in login_failures(secret, genesys_login):
+        genesys_login.script(*answers)
+        with log_lines() as lines:
+            errors.append(failure_of(tokens.access_token))
+        logged += lines
+    with log_lines() as lines:
+        errors.append(failure_of(refused.access_token))
+    logged += lines
+
+    texts = [text for error in errors for text in exception_texts(error)]
+    assert_nothing_secret(iter([*texts, *logged]), secret, genesys_login)
+    assert any(isinstance(error, TokenRejected) for error in errors)

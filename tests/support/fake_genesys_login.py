@@ -5,9 +5,12 @@ What it enforces, as Genesys and its SDKs do: ``POST /oauth/token`` only; a form
 with a client id and secret it knows, else 401 with Genesys' own error body
 (``{"error": "invalid_client", "description": "authentication failed", ...}``, as the real host
 answers). Success is ``{"access_token", "token_type": "bearer", "expires_in"}``. Tests script
-answers ahead of the contract (429 with ``Retry-After``, 5xx, a redirect) and read what arrived:
-the fake records each request's outcome and client id, never the secret it was sent.
-The body of the 429 is a guess at Genesys' error shape; no client may depend on it.
+answers ahead of the contract (429 with ``Retry-After``, 5xx, a redirect, an answer echoing the
+request's headers as a misconfigured proxy would, a connection closed without an answer) and
+read what arrived: the fake records each request's outcome and client id, never the secret it
+was sent. The body of the 429 is a guess at Genesys' error shape; no client may depend on it.
+Whether Genesys rejects bad credentials with 401 or 400 is unverified (the body is
+``invalid_client`` either way): ``rejection_status`` picks one, and clients must handle both.
 """
 
 from __future__ import annotations
@@ -47,6 +50,12 @@ class Scripted:
     headers: Mapping[str, str] = field(default_factory=dict)
     raw: bytes | None = None
     """Sent instead of ``body`` when set: a hostile answer (not JSON, a list, cut short)."""
+    echo_request: bool = False
+    """The body also quotes the request's headers and form as received."""
+
+
+HANG_UP = Scripted(0, {})
+"""Close the connection without answering (the client sees the remote end disconnect)."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,9 @@ class Received:
 class FakeGenesysLogin:
     """The server's state: known clients, scripted answers, issued tokens, received requests."""
 
-    def __init__(self, *, expires_in: int = 86400) -> None:
+    def __init__(self, *, expires_in: int = 86400, rejection_status: int = 401) -> None:
         self.expires_in = expires_in
+        self.rejection_status = rejection_status
         self.received: list[Received] = []
         self.issued: list[str] = []
         self.token_clients: dict[str, str] = {}
@@ -105,6 +115,10 @@ class FakeGenesysLogin:
         body = {"message": "Rate limit exceeded", "code": "too.many.requests", "status": 429}
         self.script(*[Scripted(HTTPStatus.TOO_MANY_REQUESTS, body, headers)] * times)
 
+    def hang_up(self, times: int = 1) -> None:
+        """The next ``times`` requests get no answer: the connection is closed on them."""
+        self.script(*[HANG_UP] * times)
+
     def start(self) -> None:
         self._thread.start()
 
@@ -120,7 +134,12 @@ class FakeGenesysLogin:
             return Scripted(HTTPStatus.NOT_FOUND, {"error": "not_found"})
         if method != "POST":
             return Scripted(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "method_not_allowed"})
-        return self.answer(headers.get("Content-Type"), headers.get("Authorization"), body)
+        reply = self.answer(headers.get("Content-Type"), headers.get("Authorization"), body)
+        if not reply.echo_request:
+            return reply
+        received = "; ".join(f"{name}: {value}" for name, value in headers.items())
+        echoed = {"error_description": received, "request": body.decode("utf-8", "replace")}
+        return Scripted(reply.status, {**reply.body, **echoed}, reply.headers)
 
     def answer(self, content_type: str | None, authorization: str | None, body: bytes) -> Scripted:
         form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
@@ -150,7 +169,7 @@ class FakeGenesysLogin:
             or client_secret is None
             or not secrets.compare_digest(known, client_secret)
         ):
-            return Scripted(HTTPStatus.UNAUTHORIZED, INVALID_CLIENT)
+            return Scripted(self.rejection_status, INVALID_CLIENT)
         token = f"fake-token-{secrets.token_hex(8)}"
         self.issued.append(token)
         self.token_clients[token] = client_id or ""
@@ -182,6 +201,9 @@ def _handler_for(login: FakeGenesysLogin) -> type[BaseHTTPRequestHandler]:
             self._reply(login.route("GET", self.path, self.headers, b""))
 
         def _reply(self, reply: Scripted) -> None:
+            if reply.status == HANG_UP.status:
+                self.close_connection = True
+                return
             payload = json.dumps(reply.body).encode() if reply.raw is None else reply.raw
             self.send_response(reply.status)
             self.send_header("Content-Type", "application/json")
