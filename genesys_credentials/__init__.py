@@ -30,6 +30,7 @@ condition ``kms:ViaService = secretsmanager.<region>.amazonaws.com``.
 from genesys_credentials.credentials import GenesysCredentials
 from genesys_credentials.errors import (
     CredentialsError,
+    InvalidArgument,
     MalformedSecret,
     SecretAccessDenied,
     SecretUnavailable,
@@ -46,6 +47,7 @@ __all__ = [
     "CredentialsError",
     "CredentialsReader",
     "GenesysCredentials",
+    "InvalidArgument",
     "MalformedSecret",
     "RetryPolicy",
     "Secret",

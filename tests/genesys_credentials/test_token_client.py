@@ -3,6 +3,7 @@ shortly before it expires, 429 retried as Retry-After asks, and a 401 that says 
 
 from __future__ import annotations
 
+import boto3
 import pytest
 
 from genesys_credentials import (
@@ -15,6 +16,7 @@ from genesys_credentials import (
 )
 from tests.genesys_credentials.conftest import (
     CLIENT_ID,
+    REGION,
     FakeClock,
     SecretsManagerCalls,
     all_at_once,
@@ -136,19 +138,73 @@ def test_401_says_the_credentials_were_rejected_and_what_to_check(
     assert genesys_login.token_requests == 1
 
 
-def test_401_after_a_rotation_rereads_the_secret_and_succeeds(
-    tokens: TokenClient,
-    login: FakeGenesysLogin,
+def current_version(arn: str) -> str:
+    """The version id that carries AWSCURRENT."""
+    versions = boto3.client("secretsmanager", region_name=REGION).describe_secret(SecretId=arn)
+    [current] = [
+        v for v, stages in versions["VersionIdsToStages"].items() if "AWSCURRENT" in stages
+    ]
+    return current
+
+
+@pytest.mark.parametrize("rejection", [401, 400])
+def test_a_rejection_after_a_rotation_rereads_the_secret_once_and_succeeds(
+    *,
+    reader: CredentialsReader,
+    genesys_login: FakeGenesysLogin,
+    secret_arn: str,
+    marker: str,
+    aws_calls: SecretsManagerCalls,
+    rejection: int,
+) -> None:
+    """Genesys answers bad credentials with ``invalid_client``; 401 or 400 is unverified."""
+    genesys_login.rejection_status = rejection
+    genesys_login.accept(CLIENT_ID, marker)
+    tokens = TokenClient(reader, token_url=genesys_login.token_url)
+    first = tokens.access_token()
+    before = current_version(secret_arn)
+    put_secret(secret_arn, credentials_document("rotated-secret"))
+    genesys_login.accept(CLIENT_ID, "rotated-secret")
+    tokens.invalidate()
+
+    assert current_version(secret_arn) != before
+    assert tokens.access_token() == genesys_login.issued[-1] != first
+    assert [r.status for r in genesys_login.received] == [200, rejection, 200]
+    assert aws_calls.sent == 2
+    assert reader.get().client_secret.reveal() == "rotated-secret"
+    assert aws_calls.sent == 2
+
+
+@pytest.mark.parametrize("rejection", [401, 400])
+def test_a_rejection_after_the_reread_is_final_never_a_loop(
+    *,
+    reader: CredentialsReader,
+    genesys_login: FakeGenesysLogin,
     secret_arn: str,
     aws_calls: SecretsManagerCalls,
+    sleeps: list[float],
+    rejection: int,
 ) -> None:
-    tokens.access_token()
-    tokens.invalidate()
-    put_secret(secret_arn, credentials_document("rotated-secret"))
-    login.accept(CLIENT_ID, "rotated-secret")
-    assert tokens.access_token() == login.issued[-1]
-    assert [r.status for r in login.received] == [200, 401, 200]
+    genesys_login.rejection_status = rejection
+    genesys_login.accept(CLIENT_ID, "what-genesys-has-now")
+    tokens = TokenClient(reader, token_url=genesys_login.token_url)
+    reader.get()
+    put_secret(secret_arn, credentials_document("rotated-but-also-wrong"))
+
+    with pytest.raises(TokenRejected, match=f"at {genesys_login.token_url} \\({rejection} "):
+        tokens.access_token()
+    assert [r.status for r in genesys_login.received] == [rejection, rejection]
     assert aws_calls.sent == 2
+    assert sleeps == []
+
+
+def test_a_400_that_is_not_invalid_client_does_not_reread(
+    tokens: TokenClient, login: FakeGenesysLogin, aws_calls: SecretsManagerCalls
+) -> None:
+    login.script(Scripted(400, {"error": "invalid_request"}))
+    with pytest.raises(TokenRequestFailed, match="answered 400 \\(invalid_request\\)"):
+        tokens.access_token()
+    assert aws_calls.sent == 1
 
 
 def test_concurrent_callers_share_one_token_request(
