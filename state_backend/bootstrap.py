@@ -15,9 +15,7 @@ halfway reports exactly what was left behind.
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,6 +32,7 @@ from state_backend.errors import (
     UsageError,
     translate,
 )
+from state_backend.names import validate_alias, validate_bucket_name, validate_pulumi_name
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -42,6 +41,8 @@ if TYPE_CHECKING:
 DEFAULT_KEY_ALIAS = "alias/pulumi-genesys-oauth-secrets"
 DEFAULT_STATE_KEY_ALIAS = "alias/pulumi-genesys-oauth-secrets-state"
 DEFAULT_NONCURRENT_DAYS = 90
+MAX_NONCURRENT_DAYS = 36500
+"""A century: S3 documents no maximum; a longer retention is a typo, not a policy."""
 ROLE_TAG = "pulumi-backend-role"
 """Tag that marks a key as created by bootstrap for one role; an alias on an untagged key is
 someone else's and is never taken over silently."""
@@ -53,10 +54,6 @@ LIVE_STATE_KEYS = (".pulumi/stacks/", ".pulumi/meta.yaml")
 """What the DIY backend cannot lose: each stack's state, and the file saying how they are laid
 out. Backups, history and locks under ``.pulumi/`` may expire (a history rule is a fair choice)."""
 
-_BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
-_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
-_ALIAS = re.compile(r"^alias/[a-zA-Z0-9/_-]{1,250}$")
 _NOT_FOUND = frozenset(
     {
         "NoSuchBucketPolicy",
@@ -111,36 +108,6 @@ class Journal:
         else:
             self.violations.append(what)
             self.emit(f"VIOLATION  {what}: found {found}")
-
-
-def validate_bucket_name(name: str) -> None:
-    """AWS's general-purpose bucket naming rules, checked before any call is made."""
-    problems = []
-    if not _BUCKET_CHARS.match(name):
-        problems.append(
-            "3-63 characters of lowercase letters, digits, dots and hyphens, starting and "
-            "ending with a letter or digit"
-        )
-    if ".." in name:
-        problems.append("no two adjacent dots")
-    try:
-        ipaddress.ip_address(name)
-        problems.append("not an IP address")
-    except ValueError:
-        pass
-    problems += [f"must not start with {p}" for p in _RESERVED_PREFIXES if name.startswith(p)]
-    problems += [f"must not end with {s}" for s in _RESERVED_SUFFIXES if name.endswith(s)]
-    if problems:
-        raise UsageError(f"invalid bucket name {name!r}: " + "; ".join(problems))
-
-
-def validate_alias(alias: str, flag: str) -> None:
-    """KMS alias syntax; ``alias/aws/`` is reserved for AWS-managed keys."""
-    if not _ALIAS.match(alias) or alias.startswith("alias/aws/"):
-        raise UsageError(
-            f"{flag} {alias!r} is not a usable KMS alias: use alias/<letters, digits, / _ ->, "
-            "not under alias/aws/"
-        )
 
 
 def _call(service: str, target: str, action: Callable[[], Any]) -> Any:
@@ -323,15 +290,25 @@ def _as_list(value: object) -> list[object]:
 
 
 def _denies_plain_http(statement: dict[str, Any], bucket_arn: str) -> bool:
-    """A statement that denies every principal every S3 action over plain HTTP, bucket-wide."""
-    condition = statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")
+    """A statement that denies every principal every S3 action over plain HTTP, bucket-wide.
+
+    A policy is JSON someone wrote: any part may have another shape, which is then no match.
+    """
+    condition = _member(_member(statement, "Condition"), "Bool")
+    secure_transport = _as_list(_member(condition, "aws:SecureTransport"))
     return (
         statement.get("Effect") == "Deny"
         and statement.get("Principal") in ("*", {"AWS": "*"})
         and "s3:*" in _as_list(statement.get("Action"))
         and {bucket_arn, f"{bucket_arn}/*"} <= set(map(str, _as_list(statement.get("Resource"))))
-        and str(_as_list(condition)[0]).lower() == "false"
+        and bool(secure_transport)
+        and str(secure_transport[0]).lower() == "false"
     )
+
+
+def _member(value: object, key: str) -> object:
+    """``value[key]`` if ``value`` is an object holding it, else None."""
+    return value.get(key) if isinstance(value, dict) else None
 
 
 def _whole_bucket(rule: dict[str, Any]) -> bool:
@@ -531,7 +508,11 @@ def _read_policy(s3: S3Client, bucket: str, target: str) -> str | None:
 def _policy_statements(policy: str | None) -> list[dict[str, Any]]:
     if not policy:
         return []
-    statements = json.loads(policy).get("Statement", [])
+    try:
+        document = json.loads(policy)
+    except (ValueError, RecursionError):
+        return []
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
     return [s for s in _as_list(statements) if isinstance(s, dict)]
 
 
@@ -589,8 +570,9 @@ def bootstrap(
     validate_alias(settings.state_key_alias, "--state-key-alias")
     if settings.key_alias == settings.state_key_alias:
         raise UsageError("--key-alias and --state-key-alias must differ: they are two keys")
-    if settings.noncurrent_days < 1:
-        raise UsageError("--noncurrent-days must be at least 1")
+    if not 1 <= settings.noncurrent_days <= MAX_NONCURRENT_DAYS:
+        raise UsageError(f"--noncurrent-days must be 1 to {MAX_NONCURRENT_DAYS}")
+    validate_pulumi_name(settings.stack, "--stack")
 
     identity = _call("sts", "the caller identity", clients.sts.get_caller_identity)
     partition = str(identity["Arn"]).split(":")[1]

@@ -3,7 +3,8 @@
 Exit codes, for every command: 0 done and clean, 1 done but something needs attention (audit
 findings, bootstrap violations left unfixed, locks not cleared), 2 could not do the job (bad
 arguments, unreadable state, AWS refused). Expected failures print one ``error:`` line and no
-stack trace.
+stack trace -- argparse's own errors included: names, regions and numbers are checked as they
+are parsed (``state_backend.names``), and a bad one is one line naming the flag.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import argparse
 import json
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
+from typing import NoReturn, TypeVar
 
-from state_backend import audit, bootstrap, checkpoint, locks
+from state_backend import audit, bootstrap, checkpoint, locks, names
 from state_backend.aws import ENDPOINT_ENV, connect
 from state_backend.errors import BackendError, UsageError
 
@@ -25,8 +28,51 @@ DEFAULT_PROJECT = "genesys-oauth-secrets"
 DEFAULT_STACK = "prod"
 
 
+MAX_PORT = 65535
+T = TypeVar("T")
+
+
 def _emit(line: str) -> None:
     print(line, flush=True)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is a :class:`UsageError` (one line, exit 2), not usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _argument(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse ``type`` from a parser raising :class:`UsageError`; argparse names the flag."""
+
+    def convert(text: str) -> T:
+        try:
+            return parse(text)
+        except UsageError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def _checked(check: Callable[[str], None]) -> Callable[[str], str]:
+    """An argparse ``type`` that runs one of ``names``' checks and keeps the text."""
+
+    def keep(text: str) -> str:
+        check(text)
+        return text
+
+    return _argument(keep)
+
+
+def _number(flag: str, low: int, high: int) -> Callable[[str], int]:
+    return _argument(lambda text: names.bounded_number(text, flag, low, high))
+
+
+BUCKET = _checked(names.validate_bucket_name)
+REGION = _checked(names.validate_region)
+STACK = _checked(lambda text: names.validate_pulumi_name(text, "--stack"))
+PROJECT = _checked(lambda text: names.validate_pulumi_name(text, "--project"))
 
 
 def _aws_options(parser: argparse.ArgumentParser) -> None:
@@ -38,15 +84,21 @@ def _aws_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _stack_options(parser: argparse.ArgumentParser, *, bucket_required: bool) -> None:
-    parser.add_argument("--bucket", required=bucket_required, help="the DIY state bucket")
-    parser.add_argument("--project", default=DEFAULT_PROJECT, help="Pulumi project name")
-    parser.add_argument("--stack", default=DEFAULT_STACK, help="stack name")
-    parser.add_argument("--region", help="bucket region (default: $AWS_REGION, else us-east-1)")
+    parser.add_argument(
+        "--bucket", type=BUCKET, required=bucket_required, help="the DIY state bucket"
+    )
+    parser.add_argument(
+        "--project", type=PROJECT, default=DEFAULT_PROJECT, help="Pulumi project name"
+    )
+    parser.add_argument("--stack", type=STACK, default=DEFAULT_STACK, help="stack name")
+    parser.add_argument(
+        "--region", type=REGION, help="bucket region (default: $AWS_REGION, else us-east-1)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """All commands and options; ``--help`` on each explains it."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m state_backend",
         description="Pulumi DIY S3 backend tools: bootstrap, audit, locks, and a local demo.",
     )
@@ -60,26 +112,35 @@ def build_parser() -> argparse.ArgumentParser:
         "expiry) and the KMS keys of the bucket and of the awskms:// secrets provider. Safe to "
         "rerun: an existing bucket's differences are listed, and changed only with --fix.",
     )
-    boot.add_argument("--bucket", required=True, help="state bucket name (globally unique)")
-    boot.add_argument("--region", required=True, help="AWS region of the bucket and the keys")
+    boot.add_argument(
+        "--bucket", type=BUCKET, required=True, help="state bucket name (globally unique)"
+    )
+    boot.add_argument(
+        "--region", type=REGION, required=True, help="AWS region of the bucket and the keys"
+    )
     boot.add_argument(
         "--key-alias",
+        type=_checked(lambda text: names.validate_alias(text, "--key-alias")),
         default=bootstrap.DEFAULT_KEY_ALIAS,
         help="alias of the secrets-provider key (default: %(default)s)",
     )
     boot.add_argument(
         "--state-key-alias",
+        type=_checked(lambda text: names.validate_alias(text, "--state-key-alias")),
         default=bootstrap.DEFAULT_STATE_KEY_ALIAS,
         help="alias of the bucket's SSE-KMS key (default: %(default)s)",
     )
     boot.add_argument(
         "--noncurrent-days",
-        type=int,
+        type=_number("--noncurrent-days", 1, bootstrap.MAX_NONCURRENT_DAYS),
         default=bootstrap.DEFAULT_NONCURRENT_DAYS,
         help="days after which old state versions expire (default: %(default)s)",
     )
     boot.add_argument(
-        "--stack", default=DEFAULT_STACK, help="stack name for the printed `pulumi stack init`"
+        "--stack",
+        type=STACK,
+        default=DEFAULT_STACK,
+        help="stack name for the printed `pulumi stack init`",
     )
     boot.add_argument(
         "--fix", action="store_true", help="change the settings of an existing bucket or key"
@@ -119,7 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _stack_options(lck, bucket_required=True)
     lck.add_argument("--clear-stale", action="store_true", help="delete stale locks")
-    lck.add_argument("--older-than", help="staleness threshold, e.g. 2h, 30m, 1d")
+    lck.add_argument(
+        "--older-than",
+        type=_argument(locks.parse_duration),
+        help=f"staleness threshold, e.g. 2h, 30m, 1d (at most {locks.MAX_OLDER_THAN.days}d)",
+    )
     lck.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _aws_options(lck)
 
@@ -130,7 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
         "bootstrap (twice), write a sample state and two locks, audit, clear the stale lock, and "
         "show bootstrap's check and --fix on the existing bucket.",
     )
-    dem.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    dem.add_argument(
+        "--port",
+        type=_number("--port", 0, MAX_PORT),
+        default=0,
+        help="port (default: a free one)",
+    )
     dem.add_argument(
         "--keep-running",
         action="store_true",
@@ -205,7 +275,7 @@ def run_audit(args: argparse.Namespace) -> int:
             report = audit.audit(source, known)
     except BackendError as error:
         if args.json:
-            print(json.dumps({"clean": False, "error": str(error)}, indent=2))
+            print(_json_failure(error))
         raise
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
@@ -219,6 +289,11 @@ def _whole_number(text: str) -> int:
     if not (text.isascii() and text.isdigit() and len(text) <= 7):  # noqa: PLR2004 - ≤ 1 TiB
         raise UsageError("--max-state-mib must be a whole number of MiB, e.g. 1024")
     return int(text)
+
+
+def _json_failure(error: BackendError) -> str:
+    """What CI reads under --json when the job could not be done."""
+    return json.dumps({"clean": False, "error": str(error)}, indent=2)
 
 
 def _confirm(args: argparse.Namespace, count: int) -> bool:
@@ -237,7 +312,7 @@ def run_locks(args: argparse.Namespace) -> int:
     """List, or clear the stale ones after confirmation."""
     if args.clear_stale and not args.older_than:
         raise UsageError("--clear-stale needs --older-than (e.g. 2h): how old is stale?")
-    older_than = locks.parse_duration(args.older_than) if args.older_than else None
+    older_than: timedelta | None = args.older_than
     clients = connect(args.region, args.endpoint_url)
     found = locks.list_locks(clients.s3, args.bucket, args.project, args.stack, emit=_emit)
     now = locks.utcnow()
@@ -284,8 +359,14 @@ HANDLERS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse, dispatch, and turn expected failures into one line on stderr and exit code 2."""
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
+        try:
+            args = build_parser().parse_args(arguments)
+        except UsageError as error:
+            if "--json" in arguments:
+                print(_json_failure(error))
+            raise
         return HANDLERS[args.command](args)
     except BackendError as error:
         print(f"error: {error}", file=sys.stderr)

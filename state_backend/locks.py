@@ -11,6 +11,12 @@ two runs write the same state, so this module errs towards keeping locks:
   fresh lock look old;
 - a lock written by this host whose process is still running is never stale, whatever its age;
 - each deletion targets one lock's own key, so a run that starts meanwhile (new uuid) is untouched.
+
+A lock object is input anyone with write access to the bucket can shape, so it is read
+defensively: at most :data:`MAX_LOCK_BYTES`, the four fields with the types Pulumi writes, a pid
+a process can have, a timestamp that converts to UTC. Anything else is "unreadable lock content"
+(aged by S3's clock alone), and every field is escaped and shortened when printed, so a
+username with a newline or terminal escapes cannot fake a line of output.
 """
 
 from __future__ import annotations
@@ -26,14 +32,24 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from genesys_credentials.safe_text import printable
 from state_backend.errors import UsageError, translate
+from state_backend.names import shown
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-_DURATION_PART = re.compile(r"(\d+)([smhd])")
+_DURATION_PART = re.compile(r"([0-9]{1,9})([smhd])", re.ASCII)
 _MINUTE, _HOUR, _DAY = 60, 3600, 86400
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_SECONDS = {"s": 1, "m": _MINUTE, "h": _HOUR, "d": _DAY}
+MAX_OLDER_THAN = timedelta(days=3650)
+"""Ten years: a DIY lock older than that is stale by any threshold; larger ones are typos."""
+MAX_LOCK_BYTES = 64 * 1024
+"""Pulumi's lock is about 150 bytes; a bigger object is not one, and is not read whole."""
+MAX_PID = 2**31 - 1
+"""The largest pid any OS hands out (pid_t is 32-bit); ``os.kill`` overflows beyond it."""
+SHOWN = 100
+"""Characters of a lock's key, user or host printed."""
 
 
 def utcnow() -> datetime:
@@ -47,15 +63,18 @@ def lock_prefix(project: str, stack: str) -> str:
 
 
 def parse_duration(text: str) -> timedelta:
-    """``90s``, ``30m``, ``2h``, ``1d`` or combinations like ``1h30m``."""
-    if not text or _DURATION_PART.sub("", text) != "":
-        raise UsageError(f"--older-than {text!r}: use a duration like 30m, 2h, 1d or 1h30m")
-    delta = timedelta()
-    for amount, unit in _DURATION_PART.findall(text):
-        delta += timedelta(**{_UNITS[unit]: int(amount)})
-    if delta <= timedelta():
+    """``90s``, ``30m``, ``2h``, ``1d`` or combinations like ``1h30m``, up to ten years."""
+    if not text or len(text) > SHOWN or _DURATION_PART.sub("", text) != "":
+        raise UsageError(f"--older-than {shown(text)}: use a duration like 30m, 2h, 1d or 1h30m")
+    seconds = sum(int(amount) * _SECONDS[unit] for amount, unit in _DURATION_PART.findall(text))
+    if seconds <= 0:
         raise UsageError("--older-than must be longer than zero")
-    return delta
+    if seconds > MAX_OLDER_THAN.total_seconds():
+        raise UsageError(
+            f"--older-than {shown(text)} is longer than {MAX_OLDER_THAN.days}d: no lock can be "
+            "that old; give the age after which a lock counts as stale, e.g. 2h"
+        )
+    return timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -68,14 +87,18 @@ class Lock:
     username: str | None
     hostname: str | None
     timestamp: datetime | None
-    """From the lock content; None if the object is not a readable Pulumi lock."""
+    """From the lock content, in UTC; None if the object is not a readable Pulumi lock."""
 
     @property
     def holder(self) -> str:
-        """``user@host (pid N)`` as Pulumi prints it, or a note that the content is unreadable."""
+        """``user@host (pid N)`` as Pulumi prints it, or a note that the content is unreadable.
+
+        Escaped and shortened: the content is whatever was written to the bucket.
+        """
         if self.timestamp is None:
             return "unreadable lock content"
-        return f"{self.username}@{self.hostname} (pid {self.pid})"
+        user, host = (printable(text or "", SHOWN) for text in (self.username, self.hostname))
+        return f"{user}@{host} (pid {self.pid})"
 
     def age(self, now: datetime) -> timedelta:
         """The younger of the two clocks' ages: the conservative one."""
@@ -97,22 +120,40 @@ class Lock:
         return True
 
 
-def _parse(key: str, last_modified: datetime, body: bytes) -> Lock:
+def parse_lock(key: str, last_modified: datetime, body: bytes) -> Lock:
+    """The lock Pulumi wrote (``{pid, username, hostname, timestamp}``), or an unreadable one."""
+    unreadable = Lock(key, last_modified, None, None, None, None)
+    if len(body) > MAX_LOCK_BYTES:
+        return unreadable
     try:
         content = json.loads(body)
-        timestamp = datetime.fromisoformat(str(content["timestamp"]))
-        if timestamp.tzinfo is None:
-            timestamp = timestamp.replace(tzinfo=UTC)
-        return Lock(
-            key=key,
-            last_modified=last_modified,
-            pid=int(content["pid"]),
-            username=str(content["username"]),
-            hostname=str(content["hostname"]),
-            timestamp=timestamp,
-        )
-    except (ValueError, KeyError, TypeError):
-        return Lock(key, last_modified, None, None, None, None)
+    except (ValueError, RecursionError):
+        return unreadable
+    if not isinstance(content, dict):
+        return unreadable
+    pid, username, hostname = content.get("pid"), content.get("username"), content.get("hostname")
+    timestamp = _utc(content.get("timestamp"))
+    if (
+        isinstance(pid, bool)
+        or not isinstance(pid, int)
+        or not 1 <= pid <= MAX_PID
+        or not isinstance(username, str)
+        or not isinstance(hostname, str)
+        or timestamp is None
+    ):
+        return unreadable
+    return Lock(key, last_modified, pid, username, hostname, timestamp)
+
+
+def _utc(value: object) -> datetime | None:
+    """An ISO 8601 time (Go's RFC 3339 with nanoseconds included) in UTC, or None."""
+    if not isinstance(value, str) or len(value) > SHOWN:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 def list_locks(
@@ -133,13 +174,16 @@ def list_locks(
                 if not key.endswith(".json"):
                     continue
                 try:
-                    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+                    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_LOCK_BYTES + 1)
                 except ClientError as error:
                     if error.response.get("Error", {}).get("Code") not in {"NoSuchKey", "404"}:
                         raise
-                    emit(f"gone    {key}  [released while being listed: its run just ended]")
+                    emit(
+                        f"gone    {printable(key, SHOWN)}  [released while being listed: its run "
+                        "just ended]"
+                    )
                     continue
-                locks.append(_parse(key, obj["LastModified"], body))
+                locks.append(parse_lock(key, obj["LastModified"], body))
     except (ClientError, BotoCoreError) as error:
         raise translate(error, service="s3", target=target) from error
     return sorted(locks, key=lambda lock: lock.last_modified)
@@ -162,11 +206,12 @@ def format_age(age: timedelta) -> str:
 
 def describe(lock: Lock, now: datetime) -> str:
     """One line per lock: key, holder, its own timestamp, and its age by both clocks."""
+    key = printable(lock.key, SHOWN)
     stored = f"S3 object {format_age(now - lock.last_modified)} old"
     if lock.timestamp is None:
-        return f"{lock.key}  {lock.holder}  {stored}"
+        return f"{key}  {lock.holder}  {stored}"
     return (
-        f"{lock.key}  {lock.holder}  since {lock.timestamp.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ} "
+        f"{key}  {lock.holder}  since {lock.timestamp:%Y-%m-%dT%H:%M:%SZ} "
         f"({format_age(now - lock.timestamp)} ago; {stored})"
     )
 
@@ -200,5 +245,5 @@ def clear_stale(
             s3.delete_object(Bucket=bucket, Key=lock.key)
         except (ClientError, BotoCoreError) as error:
             raise translate(error, service="s3", target=f"s3://{bucket}/{lock.key}") from error
-        emit(f"deleted {lock.key}")
+        emit(f"deleted {printable(lock.key, SHOWN)}")
     return stale
