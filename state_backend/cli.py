@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn, TypeVar
 
+from genesys_credentials.safe_text import printable
 from state_backend import audit, bootstrap, checkpoint, locks, names
 from state_backend.aws import ENDPOINT_ENV, connect
 from state_backend.errors import BackendError, UsageError
@@ -29,6 +30,7 @@ DEFAULT_STACK = "prod"
 
 
 MAX_PORT = 65535
+MAX_MESSAGE = 400
 T = TypeVar("T")
 
 
@@ -40,7 +42,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is a :class:`UsageError` (one line, exit 2), not usage text."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see --help)")
+        """argparse quotes unrecognised arguments raw: escaped here, so one line stays one."""
+        raise UsageError(f"{self.prog}: {printable(message, MAX_MESSAGE)} (see --help)")
 
 
 def _argument(parse: Callable[[str], T]) -> Callable[[str], T]:

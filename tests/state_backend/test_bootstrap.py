@@ -24,9 +24,9 @@ from state_backend.bootstrap import (
     ROLE_TAG,
     TLS_STATEMENT_ID,
     expires_current_state,
-    validate_bucket_name,
 )
 from state_backend.errors import AccessDenied, UsageError, iam_action, translate
+from state_backend.names import validate_bucket_name
 from tests.state_backend.conftest import REGION, RunCli
 
 BUCKET = "acme-genesys-oauth-secrets-state"
@@ -539,6 +539,8 @@ def test_the_bucket_location_is_read_as_the_region_s3_means(
         ("acme-state-s3alias", "must not end with -s3alias"),
         ("acme-state--ol-s3", "must not end with --ol-s3"),
         ("a" * 64, "3-63 characters"),
+        ("acme-state\n", "3-63 characters"),
+        ("acme-st\u0661te", "3-63 characters"),
     ],
 )
 def test_invalid_bucket_names_are_refused_with_the_rule(name: str, problem: str) -> None:
@@ -551,6 +553,44 @@ def test_an_invalid_bucket_name_fails_before_any_aws_call(aws: AwsClients, run_c
 
     assert result.code == 2
     assert "invalid bucket name 'Acme_State'" in result.err
+    assert aws.kms.list_keys()["Keys"] == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": "false"},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": {"Bool": []}},
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Condition": {"Bool": {"aws:SecureTransport": []}},
+        },
+    ],
+)
+def test_a_bucket_policy_of_an_unexpected_shape_is_a_violation_not_a_traceback(
+    aws: AwsClients, run_cli: RunCli, statement: dict[str, Any]
+) -> None:
+    run_cli(*BOOT)
+    resource = {"Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"]}
+    policy = {"Version": "2012-10-17", "Statement": [{**statement, **resource}]}
+    aws.s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(policy))
+
+    result = run_cli(*BOOT)
+
+    assert result.code == 1
+    assert "VIOLATION  bucket policy denies requests without TLS" in result.out
+
+
+def test_a_stack_name_pulumi_would_refuse_fails_before_any_aws_call(
+    aws: AwsClients, run_cli: RunCli
+) -> None:
+    result = run_cli(*BOOT, "--stack", "prod; rm -rf ~")
+
+    assert result.code == 2
+    [line] = result.err.splitlines()
+    assert "argument --stack: --stack 'prod; rm -rf ~' is not a Pulumi name" in line
     assert aws.kms.list_keys()["Keys"] == []
 
 

@@ -1,11 +1,22 @@
-"""AWS settings botocore rejects before any call fail like any other input: one line, exit 2."""
+"""Bad arguments, and AWS settings botocore rejects before any call, fail like any other input:
+one ``error:`` line naming the flag and the fix, exit 2, never a traceback or usage text.
+
+Names are full matches over ASCII classes (a trailing newline or a Unicode digit is refused):
+bucket names by AWS's rules, stack and project names by Pulumi's ``ParseStackName``
+(pulumi/pulumi ``sdk/go/common/tokens/stack_name.go``: 1-100 of ``A-Za-z0-9_.-``).
+"""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from state_backend import cli
+from state_backend.errors import UsageError
 from tests.state_backend.conftest import RunCli
 
 BOOTSTRAP = ("bootstrap", "--bucket", "acme-pulumi-state", "--region", "us-east-1")
@@ -90,3 +101,79 @@ def test_a_bad_aws_setting_still_gives_json_to_ci(run_cli: RunCli) -> None:
     assert result.code == 2
     assert '"clean": false' in result.out
     assert "is not an AWS region name" in result.out
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (("locks", "--bucket", "acme-pulumi-state\n"), "argument --bucket: invalid bucket name"),
+        (("locks", "--bucket", "b-b", "--stack", "prod\n"), "--stack 'prod\\n' is not a Pulumi"),
+        (("locks", "--bucket", "b-b", "--stack", "o/p/prod"), "the bare name, e.g. prod"),
+        (("locks", "--bucket", "b-b", "--stack", "x" * 101), "1-100 characters"),
+        (("locks", "--bucket", "b-b", "--project", "a b"), "--project 'a b' is not a Pulumi"),
+        (("locks", "--bucket", "b-b", "--region", "us-east-1\n"), "is not an AWS region name"),
+        ((*BOOTSTRAP, "--key-alias", "alias/x\n"), "--key-alias 'alias/x\\n' is not a usable"),
+        ((*BOOTSTRAP, "--state-key-alias", "alias/aws/s3"), "not under alias/aws/"),
+        ((*BOOTSTRAP, "--noncurrent-days", "\u0663"), "whole number from 1 to 36500"),
+        ((*BOOTSTRAP, "--noncurrent-days", "1_0"), "whole number from 1 to 36500"),
+        ((*BOOTSTRAP, "--noncurrent-days", "9" * 5000), "whole number from 1 to 36500"),
+        ((*BOOTSTRAP, "--noncurrent-days", "0"), "whole number from 1 to 36500"),
+        ((*BOOTSTRAP, "--stack", "prod'; rm -rf ~ #"), "is not a Pulumi name"),
+        (("demo", "--port", "65536"), "argument --port: --port '65536': give a whole number"),
+        (("demo", "--port", "-1"), "argument --port"),
+        (("locks", "--older-than", "1d"), "the following arguments are required: --bucket"),
+        (("nonsense",), "invalid choice: 'nonsense'"),
+        (("locks", "--bucket", "b-b", "extra\nline"), "unrecognized arguments: extra\\nline"),
+        ((), "the following arguments are required: COMMAND"),
+    ],
+)
+def test_a_bad_argument_is_one_error_line_naming_the_flag(
+    run_cli: RunCli, argv: tuple[str, ...], expected: str
+) -> None:
+    result = run_cli(*argv)
+
+    assert result.code == 2
+    [line] = result.err.splitlines()
+    assert line.startswith("error: python -m state_backend")
+    assert expected in line
+    assert result.out == ""
+
+
+FLAGS = {
+    "bootstrap": [
+        "--bucket",
+        "--region",
+        "--key-alias",
+        "--state-key-alias",
+        "--noncurrent-days",
+        "--stack",
+        "--endpoint-url",
+    ],
+    "locks": ["--bucket", "--project", "--stack", "--region", "--older-than", "--endpoint-url"],
+    "demo": ["--port"],
+}
+REQUIRED = {"bootstrap": ["--bucket", "b-b", "--region", "eu-west-1"], "locks": ["--bucket", "b-b"]}
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    command=st.sampled_from(sorted(FLAGS)),
+    data=st.data(),
+    value=st.text(max_size=120) | st.from_regex(r"\A[a-z0-9.-]{1,70}\n?\Z"),
+)
+def test_any_flag_value_parses_or_is_one_error_line(
+    capsys: pytest.CaptureFixture[str], command: str, data: st.DataObject, value: str
+) -> None:
+    """The parser alone: what a handler does with valid arguments is tested with moto above."""
+    flag = data.draw(st.sampled_from(FLAGS[command]))
+    argv = [command, *REQUIRED.get(command, []), flag, value]
+    try:
+        args = cli.build_parser().parse_args(argv)
+    except UsageError as error:
+        message = f"error: {error}"
+    else:
+        assert isinstance(args, argparse.Namespace)
+        message = ""
+    assert "\n" not in message
+    assert message.isprintable()
+    assert capsys.readouterr().err == ""

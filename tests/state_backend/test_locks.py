@@ -6,12 +6,15 @@ clock forward (``locks.utcnow``) instead of waiting hours.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from state_backend import cli, locks
 from state_backend.aws import AwsClients, connect
@@ -234,10 +237,151 @@ def test_durations_are_parsed(text: str, expected: timedelta) -> None:
     assert locks.parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "2", "2 h", "two hours", "-1h", "0m", "2h-"])
-def test_bad_durations_are_refused(text: str) -> None:
-    with pytest.raises(UsageError, match="--older-than"):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "use a duration like"),
+        ("2", "use a duration like"),
+        ("2 h", "use a duration like"),
+        ("two hours", "use a duration like"),
+        ("-1h", "use a duration like"),
+        ("0m", "longer than zero"),
+        ("2h-", "use a duration like"),
+        ("2h\n", "use a duration like"),
+        ("\u0662h", "use a duration like"),
+        ("99999999999d", "use a duration like"),
+        ("3651d", "is longer than 3650d"),
+        ("9" * 5000 + "d", "use a duration like"),
+    ],
+)
+def test_bad_durations_are_refused(text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
         locks.parse_duration(text)
+
+
+@given(text=st.text(max_size=30) | st.from_regex(r"\A([0-9]{1,12}[smhd]){1,3}\Z"))
+def test_any_duration_is_a_bounded_threshold_or_a_usage_error(text: str) -> None:
+    try:
+        threshold = locks.parse_duration(text)
+    except UsageError as error:
+        message = str(error)
+    else:
+        message = ""
+        assert timedelta(0) < threshold <= locks.MAX_OLDER_THAN
+    assert message.isprintable()
+    assert len(message) < 300
+
+
+def test_an_absurd_threshold_on_the_command_line_is_one_line(
+    plain_bucket: str, run_cli: RunCli
+) -> None:
+    result = run_cli(*clear_args(plain_bucket)[:-1], "99999999999d")
+
+    assert result.code == 2
+    [line] = result.err.splitlines()
+    assert line.startswith("error: ")
+    assert "argument --older-than" in line
+
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+WRITTEN = datetime(2026, 11, 27, 11, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("body", "holder"),
+    [
+        pytest.param(
+            lock_content(pid=7, username="u", hostname="h", timestamp="0001-01-01T00:00:00Z"),
+            "u@h (pid 7)",
+            id="dated-year-1",
+        ),
+        pytest.param(
+            lock_content(pid=7, username="u", hostname="h", timestamp="0001-01-01T00:00:00+01:00"),
+            "unreadable lock content",
+            id="year-1-before-utc",
+        ),
+        pytest.param(
+            lock_content(pid=10**20, username="u", hostname=socket.gethostname(), timestamp="x"),
+            "unreadable lock content",
+            id="pid-10**20",
+        ),
+        pytest.param(
+            json.dumps(
+                {
+                    "pid": 10**20,
+                    "username": "u",
+                    "hostname": socket.gethostname(),
+                    "timestamp": WRITTEN.isoformat(),
+                }
+            ).encode(),
+            "unreadable lock content",
+            id="pid-10**20-on-this-host",
+        ),
+        pytest.param(
+            lock_content(pid=True, username="u", hostname="h", timestamp=WRITTEN.isoformat()),
+            "unreadable lock content",
+            id="pid-true",
+        ),
+        pytest.param(b"[" * 100_000, "unreadable lock content", id="deep-json"),
+        pytest.param(
+            b"{" + b" " * (locks.MAX_LOCK_BYTES + 1) + b"}", "unreadable lock content", id="too-big"
+        ),
+        pytest.param(
+            lock_content(
+                pid=7, username="u", hostname="h", timestamp="2026-11-27T11:00:00.123456789Z"
+            ),
+            "u@h (pid 7)",
+            id="go-nanoseconds",
+        ),
+    ],
+)
+def test_a_hostile_lock_is_described_or_unreadable_never_a_traceback(
+    body: bytes, holder: str
+) -> None:
+    lock = locks.parse_lock(f"{PREFIX}x.json", WRITTEN, body)
+
+    line = locks.describe(lock, NOW)
+    assert lock.holder == holder
+    assert line.isprintable()
+    assert locks.is_stale(lock, NOW, timedelta(minutes=30))
+
+
+def test_control_characters_in_a_lock_are_escaped_when_listed(
+    aws: AwsClients, plain_bucket: str, run_cli: RunCli
+) -> None:
+    fake_line = "deployer\n  .pulumi/locks/fake.json  root@prod (pid 1)\x1b[2K"
+    body = lock_content(pid=1, username=fake_line, hostname="h\r", timestamp=WRITTEN.isoformat())
+    put_lock(aws, plain_bucket, "evil\x1b[31mname", body)
+
+    result = run_cli("locks", "--bucket", plain_bucket)
+
+    assert result.code == 0
+    [listed] = [line for line in result.out.splitlines() if line.startswith("  ")]
+    assert "\x1b" not in result.out
+    assert "\r" not in result.out
+    assert "evil\\x1b[31mname.json  deployer\\n  .pulumi/locks/fake.json" in listed
+    assert "\\x1b[2K@h\\r (pid 1)" in listed
+
+
+LOCK_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "pid": st.integers() | st.booleans() | st.floats() | st.text(max_size=5),
+        "username": st.text(max_size=20) | st.integers(),
+        "hostname": st.text(max_size=20) | st.none(),
+        "timestamp": st.text(max_size=40)
+        | st.datetimes(timezones=st.timezones()).map(lambda when: when.isoformat()),
+    },
+)
+
+
+@given(content=LOCK_FIELDS | st.binary(max_size=60).map(lambda data: {"raw": data.hex()}))
+def test_any_lock_content_gives_one_printable_line(content: dict[str, Any]) -> None:
+    lock = locks.parse_lock(f"{PREFIX}k.json", WRITTEN, json.dumps(content).encode())
+
+    line = locks.describe(lock, NOW)
+    assert line.isprintable()
+    assert isinstance(locks.is_stale(lock, NOW, timedelta(hours=1)), bool)
 
 
 def test_a_missing_bucket_is_a_clear_error(aws_endpoint: str, run_cli: RunCli) -> None:
