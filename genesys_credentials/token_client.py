@@ -11,7 +11,7 @@ Consumers follow rotations: a rejection may only mean the secret was rotated aft
 cached it, so the cached token and secret are dropped, the secret is read once more and, if it
 changed, the request is retried once; a second rejection is final (no loop). 429, 5xx and
 network errors are retried under a :class:`~genesys_credentials.retry.RetryPolicy`. Redirects
-are not followed: urllib would resend the Authorization header to wherever they point.
+are not followed and answers are read within bounds (``genesys_credentials.http``).
 
 The plaintext secret lives only in :func:`_exchange`, which never raises: everything it learns
 comes back as an :class:`_Answer` holding redacted text and the token as a :class:`Secret`, so
@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import base64
 import http.client
-import ipaddress
-import json
 import logging
 import re
 import threading
@@ -37,12 +35,22 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from genesys_credentials.credentials import CLIENT_CREDENTIALS, GenesysCredentials, is_hostname
+from genesys_credentials.credentials import CLIENT_CREDENTIALS, GenesysCredentials
 from genesys_credentials.errors import (
     InvalidArgument,
     TokenRateLimited,
     TokenRejected,
     TokenRequestFailed,
+)
+from genesys_credentials.http import (
+    DETAIL_LIMIT,
+    MAX_BODY,
+    Response,
+    check_url,
+    detail_of,
+    json_object,
+    opener,
+    send,
 )
 from genesys_credentials.reader import CredentialsReader
 from genesys_credentials.retry import RetryPolicy, parse_retry_after
@@ -54,18 +62,12 @@ LOG = logging.getLogger(__name__)
 DEFAULT_SAFETY_MARGIN = 60.0
 """Seconds before expiry at which a cached token is replaced (clock skew, slow requests)."""
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-DETAIL_LIMIT = 200
-"""Characters of a login host's error text quoted in a message."""
-MAX_BODY = 64 * 1024
-"""Bytes of an answer read at most: a token answer is a few hundred bytes."""
 MAX_TOKEN_LENGTH = 16 * 1024
 MAX_TOKEN_LIFETIME = 38_880_000
 """The longest access-token validity Genesys allows (SCIM clients): a longer ``expires_in`` is
 reused for this long at most."""
 MAX_TIMEOUT = 300.0
 INVALID_CLIENT = "invalid_client"
-ERROR_FIELDS = ("error", "code", "error_description", "description", "message")
 _ERROR_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}", re.ASCII)
 
 
@@ -98,11 +100,6 @@ class _Answer:
         )
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
 class TokenClient:
     """``TokenClient(reader).access_token()``: a bearer token for the reader's OAuth client.
 
@@ -125,7 +122,7 @@ class TokenClient:
         secret in clear), to a DNS name or IP address, without user, query or fragment.
         """
         if token_url is not None:
-            _check_url(token_url)
+            check_url(token_url, "token_url")
         if not 0 <= safety_margin <= MAX_TOKEN_LIFETIME:
             raise InvalidArgument(f"safety_margin must be 0 to {MAX_TOKEN_LIFETIME} seconds")
         if not 0 < timeout <= MAX_TIMEOUT:
@@ -136,7 +133,7 @@ class TokenClient:
         self._retry = retry or RetryPolicy()
         self._clock = clock
         self._timeout = timeout
-        self._opener = urllib.request.build_opener(_NoRedirects)
+        self._opener = opener()
         self._lock = threading.Lock()
         self._token: _Token | None = None
 
@@ -281,14 +278,14 @@ class TokenClient:
 
 
 def _exchange(
-    opener: urllib.request.OpenerDirector,
+    director: urllib.request.OpenerDirector,
     url: str,
     credentials: GenesysCredentials,
     timeout: float,
 ) -> _Answer:
     """POST the grant and read the answer. Never raises: this frame holds the Basic header."""
     redact = Redactor(credentials.client_id, credentials.client_secret)
-    request = urllib.request.Request(  # noqa: S310 - scheme checked by _check_url
+    request = urllib.request.Request(  # noqa: S310 - scheme checked by check_url
         url,
         data=urllib.parse.urlencode({"grant_type": "client_credentials"}).encode(),
         method="POST",
@@ -299,12 +296,12 @@ def _exchange(
         },
     )
     try:
-        status, retry_after, body = _send(opener, request, timeout)
+        response = send(director, request, timeout)
     except (OSError, http.client.HTTPException, ValueError) as error:
         reason = getattr(error, "reason", None) or error
         failure = f"{type(reason).__name__}: {reason}"
     else:
-        return read_answer(status, retry_after, body, redact)
+        return read_answer(response, redact)
     return _Answer(0, printable(redact(failure), DETAIL_LIMIT))
 
 
@@ -313,32 +310,18 @@ def _basic_auth(credentials: GenesysCredentials) -> str:
     return f"Basic {base64.b64encode(pair).decode('ascii')}"
 
 
-def _send(
-    opener: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float
-) -> tuple[int, str | None, bytes]:
-    """Status, ``Retry-After`` and at most :data:`MAX_BODY` (+1) bytes of the body."""
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            return response.status, response.headers.get("Retry-After"), response.read(MAX_BODY + 1)
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.headers.get("Retry-After"), error.read(MAX_BODY + 1)
-
-
-def read_answer(
-    status: int, retry_after: str | None, body: bytes, redact: Callable[[str], str]
-) -> _Answer:
+def read_answer(response: Response, redact: Callable[[str], str]) -> _Answer:
     """Interpret one answer of the login host, whatever it holds; never raises."""
-    if len(body) > MAX_BODY:
+    status = response.status
+    if response.oversized:
         return _Answer(status, f"an answer over {MAX_BODY} bytes, not read")
-    document = _json_object(body)
-    texts = [document[key] for key in ERROR_FIELDS if isinstance(document.get(key), str)]
-    found = ": ".join(dict.fromkeys(text[: MAX_BODY // 8] for text in texts))
-    detail = printable(redact(found), DETAIL_LIMIT) or "no error details"
+    document = json_object(response.body)
+    detail = detail_of(document, redact)
     code = document.get("error")
     error_code = code if isinstance(code, str) and _ERROR_CODE.fullmatch(code) else None
     if status != HTTPStatus.OK:
-        return _Answer(status, detail, error_code, parse_retry_after(retry_after))
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return _Answer(status, detail, error_code, retry_after)
     problem = _token_problem(document)
     if problem is not None:
         return _Answer(status, detail, unusable=problem)
@@ -366,43 +349,6 @@ def _token_problem(document: Mapping[str, Any]) -> str | None:
     return next((problem for failed, problem in problems if failed), None)
 
 
-def _check_url(url: str) -> None:
-    """https (http on loopback only) to a DNS name or IP address, no user, query or fragment."""
-    problem = _url_problem(url)
-    if problem is not None:
-        raise InvalidArgument(
-            f"token_url must be https (http only on a loopback address) to a host name, with "
-            f"at most a port and a path: {problem}; the request carries the client secret"
-        )
-
-
-def _url_problem(url: str) -> str | None:
-    try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return "not a URL (bad brackets or port)"
-    host = parts.hostname or ""
-    problems = [
-        (parts.scheme not in ("https", "http"), "the scheme is not https"),
-        (parts.scheme == "http" and host not in LOOPBACK_HOSTS, "http to a non-loopback host"),
-        ("@" in parts.netloc, "it names a user"),
-        (bool(parts.query or parts.fragment) or "?" in url or "#" in url, "query or fragment"),
-        (port == 0, "port 0"),
-        (not (is_hostname(host) or _is_ip(host)), "the host is not a DNS name or IP address"),
-        (not url.isascii() or not url.isprintable(), "non-ASCII or control characters"),
-    ]
-    return next((problem for failed, problem in problems if failed), None)
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
 def _check_grant(credentials: GenesysCredentials, secret_id: str) -> None:
     if credentials.grant_type != CLIENT_CREDENTIALS:
         raise TokenRequestFailed(
@@ -410,11 +356,3 @@ def _check_grant(credentials: GenesysCredentials, secret_id: str) -> None:
             f"only {CLIENT_CREDENTIALS} clients get a token without a user; read its credentials "
             "with CredentialsReader and run the grant the client was made for"
         )
-
-
-def _json_object(body: bytes) -> Mapping[str, Any]:
-    try:
-        document = json.loads(body)
-    except (ValueError, RecursionError):
-        return {}
-    return document if isinstance(document, dict) else {}

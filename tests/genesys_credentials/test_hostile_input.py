@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from email.message import Message
 from typing import Any
 
 import pytest
@@ -25,8 +26,9 @@ from genesys_credentials import (
     TokenClient,
 )
 from genesys_credentials.credentials import parse_document
+from genesys_credentials.http import DETAIL_LIMIT, MAX_BODY, Response
 from genesys_credentials.retry import LONGEST_WAIT, parse_retry_after
-from genesys_credentials.token_client import DETAIL_LIMIT, MAX_BODY, MAX_TOKEN_LIFETIME, read_answer
+from genesys_credentials.token_client import MAX_TOKEN_LIFETIME, read_answer
 from tests.genesys_credentials.conftest import FakeClock, credentials_document
 from tests.support.fake_genesys_login import FakeGenesysLogin, Scripted
 
@@ -37,6 +39,14 @@ JSON = st.recursive(
     max_leaves=12,
 )
 FIELDS = st.sampled_from([*credentials_document("x"), "extra"])
+
+
+def headers(retry_after: str | None) -> Message:
+    """Answer headers as urllib hands them over."""
+    message = Message()
+    if retry_after is not None:
+        message["Retry-After"] = retry_after
+    return message
 
 
 def outcome_of(action: Callable[[], object]) -> object:
@@ -117,14 +127,14 @@ def test_real_login_hosts_are_accepted(host: str) -> None:
 def test_any_login_host_answer_is_read_without_raising(
     status: int, retry_after: str | None, body: bytes
 ) -> None:
-    answer = read_answer(status, retry_after, body, lambda text: text)
+    answer = read_answer(Response(status, headers(retry_after), body), lambda text: text)
     assert answer.detail.isprintable()
     assert len(answer.detail) <= DETAIL_LIMIT
     assert answer.token is None or status == 200
 
 
 def test_an_answer_over_the_size_cap_is_not_read() -> None:
-    answer = read_answer(500, None, b" " * (MAX_BODY + 1), lambda text: text)
+    answer = read_answer(Response(500, headers(None), b" " * (MAX_BODY + 1)), lambda text: text)
     assert answer.detail == f"an answer over {MAX_BODY} bytes, not read"
 
 
@@ -162,6 +172,8 @@ def test_any_token_url_is_accepted_or_refused_with_invalid_argument(
         "https://[oops/oauth/token",
         f"https://{'ü' * 64}.com/oauth/token",
         "https://login.example.com\n/oauth/token",
+        "https://login_host.example.com/oauth/token",
+        "https://login.example.com:0/oauth/token",
     ],
 )
 def test_a_token_url_with_user_query_bad_port_or_host_is_refused(
@@ -205,5 +217,5 @@ def test_a_superscript_retry_after_falls_back_to_backoff(
 
 
 def test_deeply_nested_json_in_an_answer_is_no_recursion_error() -> None:
-    answer = read_answer(500, None, b'{"error": ' * 5_000, lambda text: text)
+    answer = read_answer(Response(500, headers(None), b'{"error": ' * 5_000), lambda text: text)
     assert answer.detail == "no error details"

@@ -15,6 +15,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 import boto3
 import pytest
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from genesys_credentials import (
     CredentialsError,
     CredentialsReader,
+    GenesysCredentials,
     RetryPolicy,
     TokenClient,
     TokenRejected,
@@ -69,14 +71,14 @@ def encodings(secret: str) -> list[str]:
     ]
 
 
-def forbidden(marker: str, login: FakeGenesysLogin) -> list[str]:
+def forbidden(marker: str, issued: list[str]) -> list[str]:
     """Every encoding of the secret, every long piece of one, and every token issued."""
     pieces = [
         form[start : start + WINDOW]
         for form in encodings(marker)
         for start in range(len(form) - WINDOW + 1)
     ]
-    return [*encodings(marker), *pieces, *login.issued]
+    return [*encodings(marker), *pieces, *issued]
 
 
 def exception_texts(error: BaseException) -> Iterator[str]:
@@ -92,17 +94,22 @@ def exception_texts(error: BaseException) -> Iterator[str]:
 
 
 def failure_of(action: Callable[[], object]) -> CredentialsError:
-    """The error ``action`` raises; the frame it returns from holds no secret of the test's."""
+    """The error ``action`` raises, its traceback starting in the helper's own frames.
+
+    The frame catching it is the test's (it may hold the test's plaintext, e.g. a document to
+    parse): only what the helper's frames hold is the helper's responsibility.
+    """
     try:
         action()
     except CredentialsError as error:
-        return error
+        caught = error.__traceback__
+        return error.with_traceback(caught.tb_next if caught is not None else None)
     pytest.fail("expected a CredentialsError")
 
 
-def assert_nothing_secret(texts: Iterator[str], secret: str, login: FakeGenesysLogin) -> None:
+def assert_nothing_secret(texts: Iterator[str], secret: str, issued: list[str]) -> None:
     """Fails naming where, never quoting what: the test output must not show the secret."""
-    values = forbidden(secret, login)
+    values = forbidden(secret, issued)
     for number, text in enumerate(texts):
         found = sum(value in text for value in values)
         assert found == 0, f"text #{number} holds {found} form(s) of the secret or a token"
@@ -128,7 +135,7 @@ def test_the_happy_path_prints_nothing_secret(
     shown = [repr(credentials), str(credentials), repr(reader), repr(tokens), f"{credentials}"]
     assert token == login.issued[0]
     for text in [*shown, *log_texts(debug_logs)]:
-        for value in forbidden(marker, login):
+        for value in forbidden(marker, login.issued):
             assert value not in text
 
 
@@ -184,7 +191,7 @@ def test_every_failure_is_reported_without_the_secret(
         errors.append(failure_of(act))
     texts = [text for error in errors for text in exception_texts(error)]
     assert any(record.name.startswith("botocore") for record in caplog.records)
-    assert_nothing_secret(iter([*texts, *log_texts(caplog)]), marker, login)
+    assert_nothing_secret(iter([*texts, *log_texts(caplog)]), marker, login.issued)
 
 
 def closed_port_url() -> str:
@@ -285,5 +292,14 @@ def test_no_failure_path_leaks_a_random_secret(
     logged += lines
 
     texts = [text for error in errors for text in exception_texts(error)]
-    assert_nothing_secret(iter([*texts, *logged]), secret, genesys_login)
+    assert_nothing_secret(iter([*texts, *logged]), secret, genesys_login.issued)
     assert any(isinstance(error, TokenRejected) for error in errors)
+
+
+@settings(max_examples=25, deadline=None)
+@given(secret=SECRETS)
+def test_a_refused_document_leaves_no_secret_in_the_raising_frames(secret: str) -> None:
+    """``from_secret_string`` is handed the plaintext: it must not raise while holding it."""
+    for text in broken_documents(secret):
+        error = failure_of(partial(GenesysCredentials.from_secret_string, text, source="s"))
+        assert_nothing_secret(exception_texts(error), secret, [])

@@ -1,0 +1,139 @@
+"""The HTTP exchange every Genesys call of this project makes, on the standard library.
+
+Shared by the token client (login host) and whatever else calls Genesys with credentials, so
+all refuse the same URLs, read answers within the same bounds and quote errors the same way:
+
+- redirects are never followed: urllib would resend the ``Authorization`` header (Basic
+  credentials or a bearer token) to wherever a redirect points;
+- a URL must be https (http only on loopback) to a DNS name or IP address, without user, query
+  or fragment: anything else sends credentials in clear or somewhere unexpected;
+- at most :data:`MAX_BODY` bytes of an answer are read, and a body that is not a JSON object
+  (deep nesting included) reads as an empty one;
+- error text quoted from an answer is redacted (every encoding of the secret, pieces included),
+  escaped and bounded.
+
+:func:`send` raises ``OSError``/``http.client.HTTPException``/``ValueError`` on network
+failures: a caller holding credentials in its frame catches them there and does not chain them
+(their tracebacks pass through urllib's frames, which hold the ``Authorization`` header).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.message import Message
+from typing import Any
+
+from genesys_credentials.credentials import is_hostname
+from genesys_credentials.errors import InvalidArgument
+from genesys_credentials.safe_text import Redactor, printable
+from genesys_credentials.secret import Secret
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+DETAIL_LIMIT = 200
+"""Characters of an answer's error text quoted in a message."""
+MAX_BODY = 64 * 1024
+"""Bytes of an answer read at most: Genesys' token and error answers are a few hundred bytes."""
+ERROR_KEYS = ("error", "code", "error_description", "description", "message")
+"""Where Genesys puts what went wrong: OAuth errors on the login host, ErrorBody on the API."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """Status, headers and (at most ``MAX_BODY`` + 1 bytes of) body of one answer."""
+
+    status: int
+    headers: Message
+    body: bytes = field(repr=False)
+
+    @property
+    def oversized(self) -> bool:
+        """The body was longer than :data:`MAX_BODY` and was not read whole."""
+        return len(self.body) > MAX_BODY
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def opener() -> urllib.request.OpenerDirector:
+    """An opener that hands 3xx answers back instead of following them."""
+    return urllib.request.build_opener(_NoRedirects)
+
+
+def send(
+    director: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float
+) -> Response:
+    """One request; network failures raise ``OSError``/``HTTPException``/``ValueError``."""
+    try:
+        with director.open(request, timeout=timeout) as response:
+            return Response(response.status, response.headers, response.read(MAX_BODY + 1))
+    except urllib.error.HTTPError as error:
+        with error:
+            return Response(error.code, error.headers, error.read(MAX_BODY + 1))
+
+
+def check_url(url: str, name: str) -> None:
+    """Refuse ``url`` unless it is https (http only on loopback) to a DNS name or IP address,
+    with at most a port and a path; ``name`` is the setting that gave the URL."""
+    problem = _url_problem(url)
+    if problem is not None:
+        raise InvalidArgument(
+            f"{name} must be https (http only on a loopback address) to a host name, with at "
+            f"most a port and a path: {problem}; the request carries credentials"
+        )
+
+
+def _url_problem(url: str) -> str | None:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "not a URL (bad brackets or port)"
+    host = parts.hostname or ""
+    problems = [
+        (parts.scheme not in ("https", "http"), "the scheme is not https"),
+        (parts.scheme == "http" and host not in LOOPBACK_HOSTS, "http to a non-loopback host"),
+        ("@" in parts.netloc, "it names a user"),
+        (bool(parts.query or parts.fragment) or "?" in url or "#" in url, "query or fragment"),
+        (port == 0, "port 0"),
+        (not (is_hostname(host) or _is_ip(host)), "the host is not a DNS name or IP address"),
+        (not url.isascii() or not url.isprintable(), "non-ASCII or control characters"),
+    ]
+    return next((problem for failed, problem in problems if failed), None)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def json_object(body: bytes) -> Mapping[str, Any]:
+    """The body as a JSON object, or an empty one when it is not (or is nested too deeply)."""
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def detail_of(document: Mapping[str, Any], redact: Callable[[str], str]) -> str:
+    """Genesys' error code and description from an answer: redacted, escaped, bounded."""
+    texts = [document[key] for key in ERROR_KEYS if isinstance(document.get(key), str)]
+    found = ": ".join(dict.fromkeys(text[: MAX_BODY // 8] for text in texts))
+    return printable(redact(found), DETAIL_LIMIT) or "no error details"
+
+
+def error_detail(body: bytes, secret: Secret, *, client_id: str = "") -> str:
+    """:func:`detail_of` a raw body, never echoing ``secret`` (with ``client_id``, nor the
+    Basic header built from both) in any encoding."""
+    return detail_of(json_object(body), Redactor(client_id, secret))
