@@ -16,8 +16,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from project_files.loading import Unreadable, load_mapping, shorten
-from state_backend.bootstrap import validate_bucket_name
 from state_backend.errors import UsageError
+from state_backend.names import validate_bucket_name
 
 BACKEND_ENV = "PULUMI_BACKEND_URL"
 PROJECT_FILE = "Pulumi.yaml"
