@@ -52,10 +52,10 @@ from genesys_credentials.http import (
     opener,
     send,
 )
-from genesys_credentials.reader import CredentialsReader
 from genesys_credentials.retry import RetryPolicy, parse_retry_after
 from genesys_credentials.safe_text import Redactor, printable
 from genesys_credentials.secret import Secret
+from genesys_credentials.source import CredentialsSource
 
 LOG = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class TokenClient:
 
     def __init__(
         self,
-        reader: CredentialsReader,
+        reader: CredentialsSource,
         *,
         token_url: str | None = None,
         safety_margin: float = DEFAULT_SAFETY_MARGIN,
