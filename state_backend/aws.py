@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 ENDPOINT_ENV = "AWS_ENDPOINT_URL"
 DEFAULT_REGION = "us-east-1"
+RETRIES = Config(retries={"max_attempts": 3, "mode": "standard"})
+"""botocore's standard retry mode, for every client the tools build."""
 
 
 def resolve_endpoint(endpoint_url: str | None) -> str | None:
@@ -61,14 +63,13 @@ def connect(region: str | None = None, endpoint_url: str | None = None) -> AwsCl
     """
     endpoint = resolve_endpoint(endpoint_url)
     resolved_region = resolve_region(region)
-    retries = Config(retries={"max_attempts": 3, "mode": "standard"})
-    s3_config = retries.merge(Config(s3={"addressing_style": "path"})) if endpoint else retries
+    s3_config = RETRIES.merge(Config(s3={"addressing_style": "path"})) if endpoint else RETRIES
     try:
         session = boto3.session.Session(region_name=resolved_region)
         return AwsClients(
             s3=session.client("s3", endpoint_url=endpoint, config=s3_config),
-            kms=session.client("kms", endpoint_url=endpoint, config=retries),
-            sts=session.client("sts", endpoint_url=endpoint, config=retries),
+            kms=session.client("kms", endpoint_url=endpoint, config=RETRIES),
+            sts=session.client("sts", endpoint_url=endpoint, config=RETRIES),
             region=resolved_region,
             endpoint_url=endpoint,
         )

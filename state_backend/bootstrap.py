@@ -604,17 +604,45 @@ def bootstrap(
     if not exists:
         _create_bucket(clients.s3, settings, journal)
     for setting in bucket_settings(clients, settings, state_key, partition):
-        found = setting.differs()
-        if found is None:
-            journal.ok(setting.name)
-            continue
-        if not exists:
-            _call("s3", f"s3://{settings.bucket}", setting.apply)
-            journal.change(setting.name)
-            continue
-        journal.violation(setting.name, found, fixed=fix)
-        if fix:
-            _call("s3", f"s3://{settings.bucket}", setting.apply)
+        _settle(setting, settings.bucket, created=not exists, fix=fix, journal=journal)
+
+
+def inspect_bucket(clients: AwsClients, settings: BootstrapSettings, *, journal: Journal) -> bool:
+    """Read-only: compare an existing state bucket with the baseline; False if it does not exist.
+
+    The same checks as :func:`bootstrap` on an existing bucket without ``--fix``, for callers
+    that must not write (preflight): each difference becomes a violation in ``journal``. Key
+    and region problems raise, as in bootstrap.
+    """
+    identity = _call("sts", "the caller identity", clients.sts.get_caller_identity)
+    if not _probe_bucket(clients.s3, settings, str(identity["Account"])):
+        return False
+    _check_region(clients.s3, settings)
+    state_key = _inspect_key(clients.kms, settings.state_key_alias, STATE_ROLE)
+    if state_key is None:
+        journal.violation(f"{settings.state_key_alias} exists", "no such alias", fixed=False)
+    partition = str(identity["Arn"]).split(":")[1]
+    state_key_arn = str(state_key["Arn"]) if state_key else ""
+    for setting in bucket_settings(clients, settings, state_key_arn, partition):
+        _settle(setting, settings.bucket, created=False, fix=False, journal=journal)
+    return True
+
+
+def _settle(
+    setting: BucketSetting, bucket: str, *, created: bool, fix: bool, journal: Journal
+) -> None:
+    """Read one setting back; write it only on a bucket this run created, or with ``fix``."""
+    found = setting.differs()
+    if found is None:
+        journal.ok(setting.name)
+        return
+    if created:
+        _call("s3", f"s3://{bucket}", setting.apply)
+        journal.change(setting.name)
+        return
+    journal.violation(setting.name, found, fixed=fix)
+    if fix:
+        _call("s3", f"s3://{bucket}", setting.apply)
 
 
 def next_steps(settings: BootstrapSettings, endpoint_url: str | None) -> list[str]:
