@@ -1,0 +1,59 @@
+"""What a check found: one line each, with the command or setting that fixes it.
+
+Exit code of a run: ``2`` if any check could not run (its verdict is unknown, so the run proves
+nothing), else ``1`` if anything needs the user, else ``0``. A check skipped because the
+account does not allow it is said to be skipped and does not fail the run; a check skipped
+because an earlier one failed cannot change the code, since that earlier failure already did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+EXIT_CLEAN = 0
+EXIT_ATTENTION = 1
+EXIT_FAILURE = 2
+
+
+class Status(Enum):
+    """How one finding counts towards the exit code."""
+
+    OK = "ok"
+    PROBLEM = "problem"
+    """Something the user must change before deploying; ``fix`` says what."""
+    ERROR = "error"
+    """The check could not run: nothing is known about what it checks."""
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the report."""
+
+    check: str
+    status: Status
+    message: str
+    fix: str | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "check": self.check,
+            "status": self.status.value,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+    def to_text(self) -> str:
+        line = f"{self.status.value.upper():8} {self.check:20} {self.message}"
+        return line if self.fix is None else f"{line}\n{'':29} fix: {self.fix}"
+
+
+def exit_code(findings: Iterable[Finding]) -> int:
+    statuses = {finding.status for finding in findings}
+    if Status.ERROR in statuses:
+        return EXIT_FAILURE
+    if Status.PROBLEM in statuses:
+        return EXIT_ATTENTION
+    return EXIT_CLEAN

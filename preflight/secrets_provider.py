@@ -1,0 +1,204 @@
+"""Check 3: the stack's ``awskms://`` secrets provider works for this caller, read-only.
+
+How the Pulumi CLI uses it (pulumi/pulumi ``pkg/secrets/cloud/manager.go``): the stack file's
+``encryptedkey`` is the standard base64 of the KMS ciphertext of a 32-byte data key. Without
+it, or when ``PULUMI_CLOUD_SECRET_OVERRIDE`` names another provider, every ``preview``/``up``
+generates a new data key (``kms:Encrypt``) and rewrites the stack file. With it, the CLI only
+calls ``kms:Decrypt``: gocloud's awskms keeper (google/go-cloud ``secrets/awskms/kms.go``)
+sends the ciphertext with the ``context_*`` URL parameters as encryption context and *no* key
+id, so KMS decrypts with whichever key made the ciphertext.
+
+This check does what the CLI does: one real ``kms:Decrypt`` of the ``encryptedkey``. The data
+key in the answer is never bound to a name: only the id of the key that decrypted it is kept,
+and it must be the key the URL names.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import shlex
+import urllib.parse
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from preflight.context import SECRETS_OVERRIDE_ENV, Context
+from preflight.findings import Finding, Status
+from preflight.text import shown
+from state_backend.aws import connect
+from state_backend.bootstrap import DEFAULT_KEY_ALIAS
+from state_backend.errors import BackendError, translate
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+
+CHECK = "secrets-provider"
+SCHEME = "awskms"
+CONTEXT_PREFIX = "context_"
+
+
+@dataclass(frozen=True)
+class KmsUrl:
+    """An ``awskms://`` URL as gocloud reads it."""
+
+    key_id: str
+    region: str | None
+    encryption_context: dict[str, str]
+
+
+def parse_url(url: str) -> KmsUrl | None:
+    """gocloud's reading: key id = host + path without the leading slash; None if not awskms."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != SCHEME:
+        return None
+    key_id = f"{parts.netloc}{parts.path}".lstrip("/")
+    query = urllib.parse.parse_qs(parts.query)
+    context = {
+        name[len(CONTEXT_PREFIX) :]: values[-1]
+        for name, values in query.items()
+        if name.startswith(CONTEXT_PREFIX)
+    }
+    return KmsUrl(key_id, query.get("region", [None])[-1], context) if key_id else None
+
+
+def _change_command(context: Context, url: str) -> str:
+    return (
+        f"as an admin allowed kms:Encrypt on the key: `pulumi stack change-secrets-provider "
+        f"--stack {context.stack} {shlex.quote(url)}`, then commit the encryptedkey line it "
+        f"writes into Pulumi.{context.stack}.yaml"
+    )
+
+
+def check(context: Context) -> list[Finding]:
+    url = context.secrets_provider
+    suggested = f"awskms://{DEFAULT_KEY_ALIAS}?region={context.bucket_region}"
+    if url is None:
+        return [
+            Finding(
+                CHECK,
+                Status.PROBLEM,
+                f"Pulumi.{context.stack}.yaml names no secretsprovider: Pulumi would fall back to "
+                "a passphrase",
+                fix=_change_command(context, suggested),
+            )
+        ]
+    kms_url = parse_url(url)
+    if kms_url is None:
+        return [
+            Finding(
+                CHECK,
+                Status.PROBLEM,
+                f"secretsprovider {shown(url)} is not an awskms://<key> URL",
+                fix=_change_command(context, suggested),
+            )
+        ]
+    findings = []
+    if context.secrets_override and context.secrets_override != url:
+        findings.append(
+            Finding(
+                CHECK,
+                Status.PROBLEM,
+                f"{SECRETS_OVERRIDE_ENV} overrides the stack file's provider: every run would "
+                "generate a new data key (kms:Encrypt) and rewrite the stack file",
+                fix=f"unset {SECRETS_OVERRIDE_ENV}",
+            )
+        )
+    if context.encrypted_key is None:
+        findings.append(
+            Finding(
+                CHECK,
+                Status.PROBLEM,
+                f"Pulumi.{context.stack}.yaml has no encryptedkey: every preview and up would "
+                "need kms:Encrypt for a new data key and rewrite the stack file (a Decrypt-only "
+                "preview role fails with AccessDenied)",
+                fix=_change_command(context, url),
+            )
+        )
+        return findings
+    return [*findings, _decrypts(context, kms_url, context.encrypted_key)]
+
+
+def _decrypts(context: Context, kms_url: KmsUrl, encrypted_key: str) -> Finding:
+    try:
+        blob = base64.b64decode(encrypted_key, validate=True)
+    except (binascii.Error, ValueError):
+        return Finding(
+            CHECK,
+            Status.PROBLEM,
+            f"encryptedkey in Pulumi.{context.stack}.yaml is not base64: it was edited by hand",
+            fix="restore the line from git history (`git log -p Pulumi.*.yaml`)",
+        )
+    key = shown(kms_url.key_id)
+    try:
+        kms = connect(kms_url.region or context.bucket_region, context.endpoint_url).kms
+        meta = kms.describe_key(KeyId=kms_url.key_id)["KeyMetadata"]
+    except BackendError as error:
+        return Finding(CHECK, Status.ERROR, str(error))
+    except (ClientError, BotoCoreError) as error:
+        return _describe_failed(error, key)
+    state = str(meta.get("KeyState"))
+    key_arn = str(meta["Arn"])
+    if state != "Enabled":
+        undo = "cancel-key-deletion" if state == "PendingDeletion" else "enable-key"
+        return Finding(
+            CHECK,
+            Status.PROBLEM,
+            f"the secrets-provider key {key} ({key_arn}) is {shown(state)}: nothing in the "
+            "state can be decrypted",
+            fix=f"aws kms {undo} --key-id {key_arn}",
+        )
+    return _decrypt(kms, blob, kms_url, key, key_arn)
+
+
+def _describe_failed(error: ClientError | BotoCoreError, key: str) -> Finding:
+    if isinstance(error, ClientError) and _code(error) == "NotFoundException":
+        return Finding(
+            CHECK,
+            Status.PROBLEM,
+            f"the secrets-provider key {key} does not exist in this account and region",
+            fix="create it with `python -m state_backend bootstrap …`, or correct the URL",
+        )
+    return Finding(CHECK, Status.ERROR, str(translate(error, service="kms", target=key)))
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _decrypt(kms: KMSClient, blob: bytes, kms_url: KmsUrl, key: str, key_arn: str) -> Finding:
+    try:
+        used = _decrypting_key(kms, blob, kms_url.encryption_context)
+    except ClientError as error:
+        code = _code(error)
+        if code in ("InvalidCiphertextException", "IncorrectKeyException"):
+            return Finding(
+                CHECK,
+                Status.PROBLEM,
+                f"the encryptedkey does not decrypt ({code}): it was made with another key or "
+                "encryption context than the URL's",
+                fix="restore the stack file's encryptedkey and secretsprovider lines from git "
+                "history; they belong together",
+            )
+        translated = translate(error, service="kms", target=key_arn)
+        status = Status.PROBLEM if code in ("AccessDeniedException", "AccessDenied") else None
+        return Finding(CHECK, status or Status.ERROR, str(translated))
+    except BotoCoreError as error:
+        return Finding(CHECK, Status.ERROR, str(translate(error, service="kms", target=key)))
+    if used != key_arn:
+        return Finding(
+            CHECK,
+            Status.PROBLEM,
+            f"the encryptedkey decrypts, but with {shown(used)}, not the key the URL names "
+            f"({key_arn}): roles allowed only the URL's key get AccessDenied",
+            fix="restore the matching encryptedkey and secretsprovider lines from git history",
+        )
+    return Finding(
+        CHECK, Status.OK, f"{key} ({key_arn}) is enabled and this caller can decrypt encryptedkey"
+    )
+
+
+def _decrypting_key(kms: KMSClient, blob: bytes, encryption_context: dict[str, str]) -> str:
+    """The ARN of the key that decrypts ``blob``; the plaintext is dropped unnamed."""
+    return str(kms.decrypt(CiphertextBlob=blob, EncryptionContext=encryption_context)["KeyId"])

@@ -1,0 +1,21 @@
+"""Text from AWS and Genesys answers, made safe for one report line.
+
+Names of roles, lock holders or error messages come from systems another person controls: a
+newline or an ANSI escape in them could fake a line of the report (a fake ``OK``). Every such
+value is shown with control characters escaped and its length bounded.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+LIMIT = 120
+
+
+def shown(value: object, limit: int = LIMIT) -> str:
+    """``value`` as printable text: control and format characters escaped, at most ``limit``."""
+    text = str(value)
+    escaped = "".join(
+        char if unicodedata.category(char)[0] != "C" else repr(char)[1:-1] for char in text
+    )
+    return escaped if len(escaped) <= limit else f"{escaped[: limit - 1]}…"
