@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
@@ -25,12 +26,13 @@ from preflight.aws_identity import Identity
 from preflight.context import Context
 from preflight.findings import Finding, Status
 from preflight.text import shown
-from state_backend.aws import RETRIES
 
 if TYPE_CHECKING:
     from mypy_boto3_iam import IAMClient
 
 CHECK = "deploy-permissions"
+ONE_ATTEMPT = Config(retries={"max_attempts": 1, "mode": "standard"})
+"""Advisory: a simulator that fails once is reported as skipped rather than waited for."""
 EXAMPLE_KEY = "key/00000000-0000-0000-0000-000000000000"
 EXAMPLE_SUFFIX = "-AbCdEf"
 """Secrets Manager appends six random characters to a secret's name in its ARN."""
@@ -96,7 +98,7 @@ def simulations(context: Context, identity: Identity) -> list[tuple[Sequence[str
 
 def iam_client(context: Context, endpoint_url: str | None) -> IAMClient:
     session = boto3.session.Session(region_name=context.aws_region)
-    return session.client("iam", endpoint_url=endpoint_url, config=RETRIES)
+    return session.client("iam", endpoint_url=endpoint_url, config=ONE_ATTEMPT)
 
 
 def check(context: Context, identity: Identity, iam: IAMClient) -> list[Finding]:

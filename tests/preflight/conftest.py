@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ class Outcome:
 
     def lines(self, check: str) -> list[str]:
         """The report lines of one check, each joined with its ``fix:`` line."""
-        text = self.out.replace("\n" + " " * 29 + "fix:", " fix:")
+        text = re.sub(r"\n +fix:", " fix:", self.out)
         return [line for line in text.splitlines() if line[9:].startswith(f"{check} ")]
 
     def status(self, check: str) -> set[str]:
@@ -115,9 +116,7 @@ def world(
         journal=Journal(lambda _: None),
     )
     granted = genesys_api.add_role("IVR data dips", "routing:queue:view")
-    deployer_role = genesys_api.add_role(
-        "Pulumi deployer", *REQUIRED, "authorization:role:view"
-    )
+    deployer_role = genesys_api.add_role("Pulumi deployer", *REQUIRED, "authorization:role:view")
     deployer = genesys_api.add_client(
         "pulumi-deployer", DEPLOYER_SECRET, [(deployer_role, "*"), (granted, "*")]
     )
@@ -154,7 +153,9 @@ def world(
             ],
         },
     }
-    seeded = World(tmp_path, aws_endpoint, genesys_api, deployer, deployer_role, granted, stack_file)
+    seeded = World(
+        tmp_path, aws_endpoint, genesys_api, deployer, deployer_role, granted, stack_file
+    )
     seeded.write_stack_file()
     return seeded
 
