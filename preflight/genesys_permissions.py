@@ -27,7 +27,7 @@ from preflight.context import Context
 from preflight.findings import Finding, Status
 from preflight.genesys_answers import Caller, Role, caller, client_grants, holds, role
 from preflight.genesys_login import ID_ENV, SECRET_ENV, TOKEN_ENV
-from preflight.platform_api import ApiError, PlatformApi, UnusableAnswer
+from preflight.platform_api import ApiError, PlatformApi, UnusableAnswer, api_path
 from preflight.text import shown
 
 CHECK = "genesys-permissions"
@@ -78,7 +78,7 @@ def _check(context: Context, api: PlatformApi) -> list[Finding]:
             )
         ]
     try:
-        grants = client_grants(api.get(f"/api/v2/oauth/clients/{me.client_id}"))
+        grants = client_grants(api.get(api_path("/api/v2/oauth/clients/{}", me.client_id)))
     except ApiError as error:
         if error.status != HTTPStatus.FORBIDDEN:
             raise
@@ -105,7 +105,9 @@ def _roles(api: PlatformApi, role_ids: Iterable[str]) -> list[Role] | Finding:
     roles = []
     for role_id in sorted(role_ids):
         try:
-            roles.append(role(api.get(f"/api/v2/authorization/roles/{role_id}"), role_id))
+            roles.append(
+                role(api.get(api_path("/api/v2/authorization/roles/{}", role_id)), role_id)
+            )
         except ApiError as error:
             if error.status != HTTPStatus.FORBIDDEN:
                 raise
@@ -153,7 +155,7 @@ def _configured_roles(context: Context, api: PlatformApi, me: Caller) -> list[Fi
                 findings.append(_unheld(api, where, grant.role_id))
             division = grant.division_id
             if division not in (None, ALL_DIVISIONS) and not _exists(
-                api, f"/api/v2/authorization/divisions/{division}"
+                api, api_path("/api/v2/authorization/divisions/{}", division)
             ):
                 findings.append(
                     Finding(
@@ -167,7 +169,7 @@ def _configured_roles(context: Context, api: PlatformApi, me: Caller) -> list[Fi
 
 
 def _unheld(api: PlatformApi, where: str, role_id: str) -> Finding:
-    if not _exists(api, f"/api/v2/authorization/roles/{role_id}"):
+    if not _exists(api, api_path("/api/v2/authorization/roles/{}", role_id)):
         return Finding(
             CHECK,
             Status.PROBLEM,

@@ -33,7 +33,7 @@ class ApiError(Exception):
     def __init__(self, path: str, status: int, code: str, message: str) -> None:
         self.status = status
         self.code = code
-        super().__init__(f"GET {path} answered {status} {code}: {message}".rstrip(": "))
+        super().__init__(f"GET {shown(path)} answered {status} {code}: {message}".rstrip(": "))
 
 
 class UnusableAnswer(Exception):
@@ -56,14 +56,15 @@ class PlatformApi:
         self._opener = opener()
 
     def get(self, path: str) -> Mapping[str, Any]:
-        """The JSON object at ``path``; ApiError, UnusableAnswer or OSError otherwise."""
+        """The JSON object at ``path`` (built with :func:`api_path`); ApiError, UnusableAnswer or
+        OSError otherwise."""
         attempt = 1
         while True:
             try:
                 response = self._send(path)
             except (OSError, http.client.HTTPException) as error:
                 if not self._wait(attempt, self._retry.backoff(attempt)):
-                    raise OSError(f"GET {path}: the API is unreachable ({error})") from None
+                    raise OSError(f"GET {shown(path)}: the API is unreachable ({error})") from None
                 attempt += 1
                 continue
             if response.status == HTTPStatus.OK:
@@ -77,7 +78,7 @@ class PlatformApi:
             raise _error(path, response)
 
     def _send(self, path: str) -> Response:
-        url = f"{self._base_url}{urllib.parse.quote(path, safe='/')}"
+        url = f"{self._base_url}{path}"
         request = urllib.request.Request(  # noqa: S310 - scheme checked by check_url
             url,
             method="GET",
@@ -95,19 +96,25 @@ class PlatformApi:
         return True
 
 
+def api_path(template: str, *ids: str) -> str:
+    """``template`` with each ``{}`` replaced by an id, percent-encoded whole: an id from an
+    answer or from config can never add a path segment or a query."""
+    return template.format(*(urllib.parse.quote(value, safe="") for value in ids))
+
+
 def _document(path: str, body: bytes) -> object:
     if len(body) > MAX_BODY:
-        raise UnusableAnswer(f"GET {path}: an answer over {MAX_BODY} bytes")
+        raise UnusableAnswer(f"GET {shown(path)}: an answer over {MAX_BODY} bytes")
     try:
         return json.loads(body)
     except (ValueError, RecursionError):
-        raise UnusableAnswer(f"GET {path}: the answer is not JSON") from None
+        raise UnusableAnswer(f"GET {shown(path)}: the answer is not JSON") from None
 
 
 def _object(path: str, body: bytes) -> Mapping[str, Any]:
     document = _document(path, body)
     if not isinstance(document, dict):
-        raise UnusableAnswer(f"GET {path}: the answer is not a JSON object")
+        raise UnusableAnswer(f"GET {shown(path)}: the answer is not a JSON object")
     return document
 
 
