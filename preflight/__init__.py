@@ -7,6 +7,6 @@ deploying client, its roles and their permissions, the roles and divisions the c
 It writes nothing and never prints a secret.
 
 It reuses the other tools' code instead of repeating it: ``state_backend`` for AWS clients,
-the bucket baseline and locks, ``offline_plan.stack_file`` for the stack files,
+the bucket baseline and locks, ``project_files`` for the project and stack files,
 ``components.config`` for the config rules, ``genesys_credentials`` for the token grant.
 """

@@ -27,8 +27,9 @@ from preflight import (
     stack_locks,
     state_bucket,
 )
-from preflight.context import BACKEND_ENV, Context, PreflightError, resolve
+from preflight.context import Context, PreflightError, resolve
 from preflight.findings import EXIT_FAILURE, Finding, Status, exit_code
+from project_files.backend import BACKEND_ENV
 from state_backend.aws import ENDPOINT_ENV
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]

@@ -10,8 +10,10 @@ Where a value comes from, in the order the Pulumi CLI itself uses:
 - the Genesys hosts: ``--genesys-base-url`` for both the login host and the API, else
   ``https://login.<domain>`` and ``https://api.<domain>`` of ``genesysRegion``.
 
-The config is validated by the program's own rules (``components.config``); a config the
-program would refuse is reported once, and the checks that need it say they could not run.
+The files are read by ``project_files`` (bounded, strict YAML; the backend resolved as the CLI
+resolves it). The config is validated by the program's own rules (``components.config``); a
+config the program would refuse is reported once, and the checks that need it say they could
+not run.
 """
 
 from __future__ import annotations
@@ -23,20 +25,20 @@ from pathlib import Path
 from typing import Any
 
 from components.config import NAMESPACE, ConfigError, StackConfig, parse_stack_config
-from offline_plan.errors import PlanError
-from offline_plan.stack_file import load_config, read_yaml, validate_stack_name
 from preflight.text import shown
+from project_files.backend import BackendProblem, resolve_backend
+from project_files.cli import STACK_NAME
+from project_files.loading import Unreadable, load_mapping
 from state_backend.aws import resolve_region
 from state_backend.bootstrap import validate_bucket_name
 from state_backend.errors import BackendError
 
-BACKEND_ENV = "PULUMI_BACKEND_URL"
 SECRETS_OVERRIDE_ENV = "PULUMI_CLOUD_SECRET_OVERRIDE"
 AWS_REGION_KEY = "aws:region"
 
 
 class PreflightError(Exception):
-    """Preflight cannot start (bad flags, unreadable stack files): one line, exit 2."""
+    """Preflight cannot start (bad flags, unreadable project files): one line, exit 2."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Context:
     bucket: str
     bucket_region: str
     endpoint_url: str | None
+    stack_document: Mapping[str, Any]
+    """``Pulumi.<stack>.yaml`` as loaded, for ``project_files``' own checks."""
     secrets_provider: str | None
     """The stack file's ``secretsprovider``."""
     secrets_override: str | None
@@ -62,6 +66,10 @@ class Context:
     api_base_url: str | None
     env: Mapping[str, str]
 
+    @property
+    def stack_file(self) -> str:
+        return f"Pulumi.{self.stack}.yaml"
+
 
 def resolve(
     *,
@@ -72,90 +80,82 @@ def resolve(
     project_dir: Path,
     env: Mapping[str, str],
 ) -> Context:
-    """Read the stack files and settle every input; PreflightError when that is impossible."""
+    """Read the project files and settle every input; PreflightError when that is impossible."""
+    if not STACK_NAME.fullmatch(stack):
+        raise PreflightError(
+            f"--stack {shown(stack, 60)} is not a Pulumi stack name: 1-100 of A-Z a-z 0-9 _ . -"
+        )
     try:
-        validate_stack_name(stack)
-        project_file = read_yaml(project_dir / "Pulumi.yaml")
-        stack_file = read_yaml(project_dir / f"Pulumi.{stack}.yaml")
-    except PlanError as error:
+        project_file = load_mapping(project_dir / "Pulumi.yaml")
+        stack_file = load_mapping(project_dir / f"Pulumi.{stack}.yaml")
+        bucket_name, bucket_region = _bucket(bucket, project_dir, env)
+    except (Unreadable, BackendProblem) as error:
         raise PreflightError(str(error)) from None
-    project = _project_name(project_file)
-    backend_url = env.get(BACKEND_ENV) or _backend_url(project_file)
-    bucket_name, bucket_region = _bucket(bucket, backend_url)
-    config, problem, aws_region = _config(project_dir, project, stack)
-    login, api = _genesys_urls(genesys_base_url, config)
+    values = stack_file.get("config")
+    config, problem, aws_region = _config(values if isinstance(values, dict) else {})
     return Context(
         stack=stack,
-        project=project,
+        project=_project_name(project_file),
         bucket=bucket_name,
         bucket_region=bucket_region or resolve_region(None),
         endpoint_url=endpoint_url,
+        stack_document=stack_file,
         secrets_provider=_string(stack_file, "secretsprovider"),
         secrets_override=env.get(SECRETS_OVERRIDE_ENV) or None,
         encrypted_key=_string(stack_file, "encryptedkey"),
         aws_region=aws_region or resolve_region(None),
         config=config,
         config_problem=problem,
-        login_base_url=login,
-        api_base_url=api,
+        login_base_url=_genesys_url(genesys_base_url, config, "login"),
+        api_base_url=_genesys_url(genesys_base_url, config, "api"),
         env=env,
     )
 
 
-def _string(document: Any, key: str) -> str | None:
-    value = document.get(key) if isinstance(document, Mapping) else None
+def _string(document: Mapping[str, Any], key: str) -> str | None:
+    value = document.get(key)
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _project_name(project_file: Any) -> str:
+def _project_name(project_file: Mapping[str, Any]) -> str:
     name = _string(project_file, "name")
     if name is None:
         raise PreflightError("Pulumi.yaml: no project name (name: …); is this the project root?")
     return name
 
 
-def _backend_url(project_file: Any) -> str | None:
-    backend = project_file.get("backend") if isinstance(project_file, Mapping) else None
-    return _string(backend, "url")
-
-
-def _bucket(flag: str | None, backend_url: str | None) -> tuple[str, str | None]:
-    """The bucket name and, when the backend URL names it, its region."""
-    if flag is not None:
-        name, region = flag, None
-    elif backend_url is None:
-        raise PreflightError(
-            f"no state bucket: pass --bucket, set {BACKEND_ENV}=s3://<bucket>?region=<region>, or "
-            "set backend.url in Pulumi.yaml"
-        )
-    else:
-        parts = urllib.parse.urlsplit(backend_url)
-        if parts.scheme != "s3" or not parts.hostname:
-            raise PreflightError(
-                f"the backend URL {shown(backend_url)} is not s3://<bucket>?region=<region>: this "
-                "project keeps its state in a DIY S3 backend; fix "
-                f"{BACKEND_ENV} or Pulumi.yaml's backend.url, or pass --bucket"
-            )
-        name = parts.netloc
-        region = urllib.parse.parse_qs(parts.query).get("region", [None])[0]
+def _bucket(flag: str | None, project_dir: Path, env: Mapping[str, str]) -> tuple[str, str | None]:
+    """``--bucket`` (region from the backend URL when it names the same bucket), else the
+    backend the CLI would use."""
+    if flag is None:
+        backend = resolve_backend(project_dir, env)
+        return backend.bucket, backend.region
     try:
-        validate_bucket_name(name)
+        validate_bucket_name(flag)
     except BackendError as error:
         raise PreflightError(f"--bucket: {error}") from None
-    return name, region
-
-
-def _config(
-    project_dir: Path, project: str, stack: str
-) -> tuple[StackConfig | None, str | None, str | None]:
     try:
-        values = load_config(project_dir, project, stack)
-    except PlanError as error:
-        return None, f"the stack config cannot be read here: {error}", None
+        backend = resolve_backend(project_dir, env)
+    except (Unreadable, BackendProblem):
+        return flag, None
+    return flag, backend.region if backend.bucket == flag else None
+
+
+def _config(values: Mapping[str, Any]) -> tuple[StackConfig | None, str | None, str | None]:
     region = values.get(AWS_REGION_KEY)
     aws_region = region if isinstance(region, str) and region else None
     prefix = f"{NAMESPACE}:"
     raw = {key[len(prefix) :]: value for key, value in values.items() if key.startswith(prefix)}
+    encrypted = sorted(
+        key for key, value in raw.items() if isinstance(value, dict) and "secure" in value
+    )
+    if encrypted:
+        return (
+            None,
+            f"the config key(s) {', '.join(encrypted)} are encrypted (secure:), which preflight "
+            "cannot read: the checks that need the clients cannot run",
+            aws_region,
+        )
     try:
         return parse_stack_config(raw), None, aws_region
     except ConfigError as error:
@@ -166,17 +166,17 @@ def _config(
         return None, f"the stack config could not be validated ({type(error).__name__})", aws_region
 
 
-def _genesys_urls(flag: str | None, config: StackConfig | None) -> tuple[str | None, str | None]:
+def _genesys_url(flag: str | None, config: StackConfig | None, host: str) -> str | None:
+    """``--genesys-base-url`` for both hosts, else the region's ``login``/``api`` host."""
     if flag is not None:
         parts = urllib.parse.urlsplit(flag)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
             raise PreflightError(
                 f"--genesys-base-url {shown(flag)}: give a base URL like "
                 "https://gateway.example.com (scheme and host, no query)"
             )
-        base = flag.rstrip("/")
-        return base, base
+        return flag.rstrip("/")
     if config is None:
-        return None, None
+        return None
     region = config.genesys_region
-    return f"https://{region.login_host}", f"https://{region.api_host}"
+    return f"https://{region.login_host if host == 'login' else region.api_host}"

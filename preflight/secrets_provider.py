@@ -8,16 +8,15 @@ calls ``kms:Decrypt``: gocloud's awskms keeper (google/go-cloud ``secrets/awskms
 sends the ciphertext with the ``context_*`` URL parameters as encryption context and *no* key
 id, so KMS decrypts with whichever key made the ciphertext.
 
-This check does what the CLI does: one real ``kms:Decrypt`` of the ``encryptedkey``. The data
+The file's own rules (an awskms provider, a well-formed ``encryptedkey``, config holding
+secrets only as ciphertext) are ``project_files``'; then this check does what the CLI does: one
+real ``kms:Decrypt`` of the ``encryptedkey``. The data
 key in the answer is never bound to a name: only the id of the key that decrypted it is kept,
 and it must be the key the URL names.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import shlex
 import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -27,8 +26,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from preflight.context import SECRETS_OVERRIDE_ENV, Context
 from preflight.findings import Finding, Status
 from preflight.text import shown
+from project_files.stack_file import stack_file_problems, strict_base64
 from state_backend.aws import connect
-from state_backend.bootstrap import DEFAULT_KEY_ALIAS
 from state_backend.errors import BackendError, translate
 
 if TYPE_CHECKING:
@@ -63,38 +62,18 @@ def parse_url(url: str) -> KmsUrl | None:
     return KmsUrl(key_id, query.get("region", [None])[-1], context) if key_id else None
 
 
-def _change_command(context: Context, url: str) -> str:
-    return (
-        f"as an admin allowed kms:Encrypt on the key: `pulumi stack change-secrets-provider "
-        f"--stack {context.stack} {shlex.quote(url)}`, then commit the encryptedkey line it "
-        f"writes into Pulumi.{context.stack}.yaml"
-    )
-
-
 def check(context: Context) -> list[Finding]:
+    """The stack file's own rules (``project_files``), then the live key and a real Decrypt."""
+    findings = [
+        Finding(CHECK, Status.PROBLEM, problem)
+        for problem in stack_file_problems(
+            dict(context.stack_document),
+            context.stack_file,
+            stack=context.stack,
+            require_encryptedkey=True,
+        )
+    ]
     url = context.secrets_provider
-    suggested = f"awskms://{DEFAULT_KEY_ALIAS}?region={context.bucket_region}"
-    if url is None:
-        return [
-            Finding(
-                CHECK,
-                Status.PROBLEM,
-                f"Pulumi.{context.stack}.yaml names no secretsprovider: Pulumi would fall back to "
-                "a passphrase",
-                fix=_change_command(context, suggested),
-            )
-        ]
-    kms_url = parse_url(url)
-    if kms_url is None:
-        return [
-            Finding(
-                CHECK,
-                Status.PROBLEM,
-                f"secretsprovider {shown(url)} is not an awskms://<key> URL",
-                fix=_change_command(context, suggested),
-            )
-        ]
-    findings = []
     if context.secrets_override and context.secrets_override != url:
         findings.append(
             Finding(
@@ -105,31 +84,14 @@ def check(context: Context) -> list[Finding]:
                 fix=f"unset {SECRETS_OVERRIDE_ENV}",
             )
         )
-    if context.encrypted_key is None:
-        findings.append(
-            Finding(
-                CHECK,
-                Status.PROBLEM,
-                f"Pulumi.{context.stack}.yaml has no encryptedkey: every preview and up would "
-                "need kms:Encrypt for a new data key and rewrite the stack file (a Decrypt-only "
-                "preview role fails with AccessDenied)",
-                fix=_change_command(context, url),
-            )
-        )
+    kms_url = parse_url(url) if url else None
+    blob = strict_base64(context.encrypted_key) if context.encrypted_key else None
+    if kms_url is None or blob is None:
         return findings
-    return [*findings, _decrypts(context, kms_url, context.encrypted_key)]
+    return [*findings, _decrypts(context, kms_url, blob)]
 
 
-def _decrypts(context: Context, kms_url: KmsUrl, encrypted_key: str) -> Finding:
-    try:
-        blob = base64.b64decode(encrypted_key, validate=True)
-    except (binascii.Error, ValueError):
-        return Finding(
-            CHECK,
-            Status.PROBLEM,
-            f"encryptedkey in Pulumi.{context.stack}.yaml is not base64: it was edited by hand",
-            fix="restore the line from git history (`git log -p Pulumi.*.yaml`)",
-        )
+def _decrypts(context: Context, kms_url: KmsUrl, blob: bytes) -> Finding:
     key = shown(kms_url.key_id)
     try:
         kms = connect(kms_url.region or context.bucket_region, context.endpoint_url).kms

@@ -25,7 +25,7 @@ from project_files.stack_file import stack_file_problems
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_UNREADABLE = 2
-_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", flags=re.ASCII)
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", flags=re.ASCII)
 """pulumi/pulumi ``sdk/go/common/tokens/stack_name.go`` ``ParseStackName``."""
 
 
@@ -79,7 +79,7 @@ def check(project_dir: Path, stack: str, environ: Mapping[str, str]) -> tuple[Ba
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if not _STACK_NAME.fullmatch(args.stack):
+    if not STACK_NAME.fullmatch(args.stack):
         print(
             f"error: --stack {shorten(args.stack)} is not a Pulumi stack name: 1-100 of "
             "A-Z a-z 0-9 _ . -",

@@ -76,7 +76,7 @@ def test_hardening_drift_is_named_and_answered_with_bootstrap_fix(world: World) 
     assert line.endswith("--region us-east-1 --endpoint-url " + world.endpoint + " --fix")
 
 
-def test_a_stack_file_without_encryptedkey_is_answered_with_change_secrets_provider(
+def test_a_stack_file_without_encryptedkey_is_answered_with_the_stack_init_line(
     world: World,
 ) -> None:
     del world.stack_file["encryptedkey"]
@@ -84,9 +84,9 @@ def test_a_stack_file_without_encryptedkey_is_answered_with_change_secrets_provi
     outcome = world.run()
     assert outcome.code == 1
     [line] = outcome.lines("secrets-provider")
-    assert "no encryptedkey" in line
-    assert "pulumi stack change-secrets-provider --stack prod" in line
-    assert "commit the encryptedkey line" in line
+    assert "has no encryptedkey" in line
+    assert "pulumi stack init prod --secrets-provider" in line
+    assert "commits the encryptedkey line" in line
 
 
 def test_a_disabled_secrets_provider_key_is_answered_with_enable_key(world: World) -> None:
@@ -134,7 +134,7 @@ def test_an_encryptedkey_that_is_not_base64_is_refused(world: World) -> None:
     world.stack_file["encryptedkey"] = "not base64 at all!"
     world.write_stack_file()
     [line] = world.run().lines("secrets-provider")
-    assert "not base64" in line
+    assert "encryptedkey is not the base64 KMS ciphertext" in line
 
 
 def test_a_caller_without_kms_decrypt_is_told_the_missing_permission(
