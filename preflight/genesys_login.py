@@ -1,13 +1,14 @@
 """Check 5: the deploying client's Genesys credentials are set, consistent, and accepted.
 
 The Genesys provider reads ``GENESYSCLOUD_OAUTHCLIENT_ID``/``_SECRET`` (or
-``GENESYSCLOUD_ACCESS_TOKEN``) and ``GENESYSCLOUD_REGION`` itself (terraform-provider-genesyscloud
-``genesyscloud/provider/provider_env.go``). This check reads the same variables, wraps the
-secret at once, runs the client-credentials grant through ``genesys_credentials.TokenClient``
-against the login host, and keeps the token (wrapped) for the permission check. Messages name
-the variables, never their values. ``GENESYSCLOUD_SDK_DEBUG`` must be unset: with it the
-provider writes request and response bodies, a new client's secret included, to
-``sdk_debug.log``.
+``GENESYSCLOUD_ACCESS_TOKEN``) and ``GENESYSCLOUD_REGION`` itself
+(terraform-provider-genesyscloud ``genesyscloud/provider/provider_env.go``); the program pins
+the provider's region to ``genesysRegion``, so the variable may be unset, but a different value
+stops the run. This check reads the same variables, wraps the secret at once, runs the
+client-credentials grant through ``genesys_credentials.TokenClient`` against the login host,
+and keeps the token (wrapped) for the permission check. Messages name the variables, never
+their values. ``GENESYSCLOUD_SDK_DEBUG`` must be unset: with it the provider writes request and
+response bodies, a new client's secret included, to ``sdk_debug.log``.
 """
 
 from __future__ import annotations
@@ -107,23 +108,14 @@ def _settings(context: Context) -> list[Finding]:
         return findings
     wanted = context.config.genesys_region.name
     region = env.get(REGION_ENV)
-    if not region:
+    if region and region.lower() != wanted:
         findings.append(
             Finding(
                 CHECK,
                 Status.PROBLEM,
-                f"{REGION_ENV} unset: the provider needs the org's region",
-                fix=f"export {REGION_ENV}={wanted} (genesysRegion)",
-            )
-        )
-    elif region.lower() != wanted:
-        findings.append(
-            Finding(
-                CHECK,
-                Status.PROBLEM,
-                f"{REGION_ENV} differs from genesysRegion ({wanted}): the clients would be made "
-                "in one region and their secrets would point at the other",
-                fix=f"export {REGION_ENV}={wanted}",
+                f"{REGION_ENV} differs from genesysRegion ({wanted}): the deploying credentials "
+                "were meant for another org region, and the program stops on it",
+                fix=f"unset {REGION_ENV}, or export {REGION_ENV}={wanted}",
             )
         )
     return findings

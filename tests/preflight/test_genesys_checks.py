@@ -49,7 +49,17 @@ def test_a_provider_region_other_than_genesys_region_is_refused(
 ) -> None:
     monkeypatch.setenv("GENESYSCLOUD_REGION", "eu-west-1")
     lines = world.run().lines("genesys-credentials")
-    assert any("fix: export GENESYSCLOUD_REGION=us-east-1" in line for line in lines)
+    assert any(
+        "fix: unset GENESYSCLOUD_REGION, or export GENESYSCLOUD_REGION=us-east-1" in line
+        for line in lines
+    )
+
+
+def test_an_unset_provider_region_is_fine_because_the_program_pins_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GENESYSCLOUD_REGION")
+    assert world.run().status("genesys-credentials") == {"OK"}
 
 
 def test_an_access_token_replaces_id_and_secret_and_a_rejected_one_is_named(
