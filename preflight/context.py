@@ -30,8 +30,8 @@ from project_files.backend import BackendProblem, resolve_backend
 from project_files.cli import STACK_NAME
 from project_files.loading import Unreadable, load_mapping
 from state_backend.aws import resolve_region
-from state_backend.bootstrap import validate_bucket_name
 from state_backend.errors import BackendError
+from state_backend.names import validate_bucket_name
 
 SECRETS_OVERRIDE_ENV = "PULUMI_CLOUD_SECRET_OVERRIDE"
 AWS_REGION_KEY = "aws:region"
