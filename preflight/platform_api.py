@@ -17,14 +17,12 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from genesys_credentials.http import Response, check_url, opener, send
+from genesys_credentials.http import MAX_BODY, Response, check_url, opener, send
 from genesys_credentials.retry import RetryPolicy, parse_retry_after
 from genesys_credentials.secret import Secret
 from preflight.text import shown
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
-MAX_BODY = 1024 * 1024
-"""No answer this tool reads is near a megabyte; a bigger one is not the Platform API."""
 
 
 class ApiError(Exception):
@@ -67,6 +65,8 @@ class PlatformApi:
                     raise OSError(f"GET {shown(path)}: the API is unreachable ({error})") from None
                 attempt += 1
                 continue
+            if response.oversized:
+                raise UnusableAnswer(f"GET {shown(path)}: an answer over {MAX_BODY} bytes")
             if response.status == HTTPStatus.OK:
                 return _object(path, response.body)
             if response.status in RETRYABLE:
@@ -103,8 +103,6 @@ def api_path(template: str, *ids: str) -> str:
 
 
 def _document(path: str, body: bytes) -> object:
-    if len(body) > MAX_BODY:
-        raise UnusableAnswer(f"GET {shown(path)}: an answer over {MAX_BODY} bytes")
     try:
         return json.loads(body)
     except (ValueError, RecursionError):

@@ -184,8 +184,15 @@ def test_hostile_api_answers_become_api_errors_or_unusable_answers(
         assert isinstance(answer, dict)
 
 
+def test_an_oversized_answer_is_unusable_and_not_read_whole(world: World) -> None:
+    world.api.script_api("/api/v2/tokens/me", Scripted(200, {}, raw=b" " * 200_000 + b"{}"))
+    api = PlatformApi(world.api.base_url, Secret("t"), NO_WAIT)
+    with pytest.raises(UnusableAnswer, match="an answer over"):
+        api.get("/api/v2/tokens/me")
+
+
 def test_deeply_nested_json_is_unusable_not_a_recursion_error(world: World) -> None:
-    world.api.script_api("/api/v2/tokens/me", Scripted(200, {}, raw=b"[" * 100_000))
+    world.api.script_api("/api/v2/tokens/me", Scripted(200, {}, raw=b"[" * 60_000))
     api = PlatformApi(world.api.base_url, Secret("t"), NO_WAIT)
     with pytest.raises(UnusableAnswer, match="not JSON"):
         api.get("/api/v2/tokens/me")
