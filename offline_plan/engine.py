@@ -203,6 +203,7 @@ class ProgramRun:
     monitor: CapturingMonitor
     provider_mocks: ProviderMocks
     logs: list[str] = field(default_factory=list)
+    stack: str = STACK
 
     @property
     def registrations(self) -> list[Registration]:
@@ -219,7 +220,7 @@ class ProgramRun:
 
     @property
     def stack_urn(self) -> str:
-        return f"urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}"
+        return f"urn:pulumi:{self.stack}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{self.stack}"
 
     @property
     def stack_outputs(self) -> dict[str, Any]:
@@ -290,7 +291,11 @@ def config_values(config: Mapping[str, Any]) -> dict[str, str]:
 
 
 def start_engine(
-    marker: str, *, preview: bool = False, log_level: int = logging.DEBUG
+    marker: str | ProviderMocks,
+    *,
+    preview: bool = False,
+    log_level: int = logging.DEBUG,
+    stack: str = STACK,
 ) -> ProgramRun:
     """A fresh capturing engine: new event loop, mocks set, logs collected.
 
@@ -300,12 +305,13 @@ def start_engine(
     they would be in a new ``pulumi up``; otherwise one test's stack outputs and RegisterPackage
     would silently carry into the next. Tests capture the engine log at DEBUG so a secret in
     any log line is caught; benchmarks pass a higher ``log_level`` to time the program itself.
+    ``marker`` is the fake providers' secret marker, or ready providers (the offline plan's).
     """
     asyncio.set_event_loop(asyncio.new_event_loop())
     pulumi.runtime.settings.ROOT.set(None)
-    provider_mocks = ProviderMocks(marker)
+    provider_mocks = marker if isinstance(marker, ProviderMocks) else ProviderMocks(marker)
     monitor = CapturingMonitor(provider_mocks)
-    run = ProgramRun(monitor=monitor, provider_mocks=provider_mocks)
+    run = ProgramRun(monitor=monitor, provider_mocks=provider_mocks, stack=stack)
     logger = logging.getLogger(f"pulumi-engine-{uuid.uuid4()}")
     logger.setLevel(log_level)
     logger.propagate = False
@@ -313,7 +319,7 @@ def start_engine(
     mocks.set_mocks(
         provider_mocks,
         project=PROJECT,
-        stack=STACK,
+        stack=stack,
         preview=preview,
         logger=logger,
         monitor=monitor,
