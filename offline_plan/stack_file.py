@@ -27,8 +27,23 @@ MAX_NODES = 100_000
 MAX_DEPTH = 64
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 """Pulumi's own rule for a stack name (``stackNameAndProjectRegexp``, DIY backend)."""
+SCALARS = (str, int, float, bool, type(None))
 SCHEMA_KEYS = frozenset({"type", "default", "value", "description", "secret", "items"})
 """Keys of a typed project-config declaration in ``Pulumi.yaml``."""
+
+
+class _StackFileLoader(yaml.SafeLoader):
+    """Safe YAML as the CLI's Go decoder reads it into config: a bare date stays a string.
+
+    gopkg.in/yaml.v3 keeps timestamp-like scalars as strings when decoding into ``any``
+    (``resolve.go``); PyYAML would make them ``datetime``, which config cannot hold.
+    """
+
+
+_StackFileLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def validate_stack_name(stack: str) -> str:
@@ -63,7 +78,7 @@ def read_yaml(path: Path) -> Any:
     if len(raw) > MAX_FILE_BYTES:
         raise PlanError(f"{path.name}: larger than {MAX_FILE_BYTES} bytes; not a stack file")
     try:
-        document = yaml.safe_load(raw)
+        document = yaml.load(raw, Loader=_StackFileLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
@@ -75,7 +90,10 @@ def read_yaml(path: Path) -> Any:
 
 
 def _check_bounds(name: str, document: Any) -> None:
-    """Walk at most MAX_NODES values, MAX_DEPTH deep: alias bombs and deep nesting stop here."""
+    """Walk at most MAX_NODES values, MAX_DEPTH deep: alias bombs and deep nesting stop here.
+
+    Also refuses values config cannot carry (``!!binary``, ``!!set``, ``!!timestamp``).
+    """
     budget = MAX_NODES
     stack: list[tuple[Any, int]] = [(document, 0)]
     while stack:
@@ -89,6 +107,11 @@ def _check_bounds(name: str, document: Any) -> None:
             stack.extend((item, depth + 1) for pair in value.items() for item in pair)
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
+        elif not isinstance(value, SCALARS):
+            raise PlanError(
+                f"{name}: holds a YAML {type(value).__name__} (an explicit !! tag); config "
+                "values are text, numbers, booleans, lists and maps"
+            )
 
 
 def _secure_paths(value: Any, path: str) -> Iterator[str]:
