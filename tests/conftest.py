@@ -1,4 +1,4 @@
-"""Shared fixtures: the capturing Pulumi engine and the loopback moto server."""
+"""Shared fixtures: the capturing Pulumi engine, the loopback moto server, the IAM check."""
 
 from __future__ import annotations
 
@@ -11,9 +11,17 @@ import pytest
 import yaml
 
 from offline_plan.engine import PROJECT, ProgramRun, run_program
+from tests.support.aws_calls import aws_calls_fit_the_iam_documents
 from tests.support.moto_server import aws_endpoint, moto_server
 
-__all__ = ["aws_endpoint", "engine", "marker", "moto_server", "prod_config"]
+__all__ = [
+    "aws_calls_fit_the_iam_documents",
+    "aws_endpoint",
+    "engine",
+    "marker",
+    "moto_server",
+    "prod_config",
+]
 
 REPO = Path(__file__).resolve().parents[1]
 

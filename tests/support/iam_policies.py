@@ -1,0 +1,106 @@
+"""Which shipped IAM document covers which tool, and whether it grants an AWS call.
+
+``TOOL_POLICIES`` is the contract between the code and ``iam/``: every boto3 call a tool makes
+in the tests is attributed to the innermost tool module on the call stack and must be granted
+by that module's document. A new tool (preflight, the secret-age report …) adds its module
+prefix here with its document; a new call in an existing tool needs its action in the document,
+or the test that makes the call fails. Calls made by test code itself (seeding moto) have no
+tool frame and are not checked.
+
+The permission an operation needs is ``<endpoint prefix>:<operation>`` except where the AWS
+API reference names another (``S3_PERMISSIONS``, and the versioned object calls).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+IAM_DIR = Path(__file__).resolve().parents[2] / "iam"
+
+TOOL_PACKAGES = ("state_backend", "genesys_credentials", "preflight")
+"""Packages whose AWS calls are checked; a module in them missing below fails the test."""
+
+TOOL_POLICIES: Mapping[str, str | None] = {
+    "state_backend.bootstrap": "backend-bootstrapper.json",
+    "state_backend.checkpoint": "state-auditor.json",
+    "state_backend.audit": "state-auditor.json",
+    "state_backend.locks": "deployer.json",
+    "genesys_credentials": "secret-reader.json",
+    "state_backend.embedded": None,
+}
+"""Module prefix → the document its calls must fit; None: not run against real AWS (the
+demo's emulator-only set-up). The longest matching prefix wins."""
+
+S3_PERMISSIONS = {
+    "HeadBucket": "s3:ListBucket",
+    "ListObjects": "s3:ListBucket",
+    "ListObjectsV2": "s3:ListBucket",
+    "ListObjectVersions": "s3:ListBucketVersions",
+    "HeadObject": "s3:GetObject",
+    "DeleteObjects": "s3:DeleteObject",
+    "GetBucketEncryption": "s3:GetEncryptionConfiguration",
+    "PutBucketEncryption": "s3:PutEncryptionConfiguration",
+    "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+    "PutPublicAccessBlock": "s3:PutBucketPublicAccessBlock",
+    "GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
+    "PutBucketLifecycleConfiguration": "s3:PutLifecycleConfiguration",
+}
+VERSIONED_S3 = {
+    "GetObject": "s3:GetObjectVersion",
+    "HeadObject": "s3:GetObjectVersion",
+    "DeleteObject": "s3:DeleteObjectVersion",
+}
+NO_PERMISSION_NEEDED = frozenset({"sts:GetCallerIdentity"})
+"""AWS: "No permissions are required to perform this operation" (STS API reference)."""
+
+
+def permission_for(prefix: str, operation: str, params: Mapping[str, Any]) -> str | None:
+    """The IAM action an API call is authorized as; None when AWS checks none."""
+    if prefix == "s3":
+        if params.get("VersionId") and operation in VERSIONED_S3:
+            return VERSIONED_S3[operation]
+        action = S3_PERMISSIONS.get(operation, f"s3:{operation}")
+    else:
+        action = f"{prefix}:{operation}"
+    return None if action in NO_PERMISSION_NEEDED else action
+
+
+def policy_for_module(module: str) -> tuple[bool, str | None]:
+    """(is a tool module, its document) for a module name; longest prefix wins."""
+    if not module.startswith(TOOL_PACKAGES):
+        return False, None
+    matches = [p for p in TOOL_POLICIES if module == p or module.startswith(f"{p}.")]
+    if not matches:
+        raise LookupError(
+            f"{module} calls AWS but has no IAM document: add it to TOOL_POLICIES in "
+            "tests/support/iam_policies.py with the iam/*.json that grants its calls"
+        )
+    return True, TOOL_POLICIES[max(matches, key=len)]
+
+
+def load_document(name: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((IAM_DIR / name).read_text())
+    return document
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
+def allowed_actions(document: Mapping[str, Any]) -> Iterable[str]:
+    """Every action pattern of the document's Allow statements."""
+    for statement in document["Statement"]:
+        if statement["Effect"] == "Allow":
+            yield from _as_list(statement["Action"])
+
+
+def grants(document: Mapping[str, Any], action: str) -> bool:
+    """True when an Allow statement names ``action`` (IAM matches actions case-blind)."""
+    return any(
+        fnmatch.fnmatchcase(action.lower(), pattern.lower())
+        for pattern in allowed_actions(document)
+    )
