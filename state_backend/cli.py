@@ -91,9 +91,14 @@ def _stack_options(parser: argparse.ArgumentParser, *, bucket_required: bool) ->
         "--bucket", type=BUCKET, required=bucket_required, help="the DIY state bucket"
     )
     parser.add_argument(
-        "--project", type=PROJECT, default=DEFAULT_PROJECT, help="Pulumi project name"
+        "--project",
+        type=PROJECT,
+        default=DEFAULT_PROJECT,
+        help="Pulumi project name (default: %(default)s)",
     )
-    parser.add_argument("--stack", type=STACK, default=DEFAULT_STACK, help="stack name")
+    parser.add_argument(
+        "--stack", type=STACK, default=DEFAULT_STACK, help="stack name (default: %(default)s)"
+    )
     parser.add_argument(
         "--region", type=REGION, help="bucket region (default: $AWS_REGION, else us-east-1)"
     )
@@ -143,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--stack",
         type=STACK,
         default=DEFAULT_STACK,
-        help="stack name for the printed `pulumi stack init`",
+        help="stack name for the printed `pulumi stack init` (default: %(default)s)",
     )
     boot.add_argument(
         "--fix", action="store_true", help="change the settings of an existing bucket or key"
@@ -245,9 +250,10 @@ def run_bootstrap(args: argparse.Namespace) -> int:
         _emit(f"done: {len(journal.created)} created, {len(journal.changed)} setting(s) written")
     else:
         _emit("no changes: everything was already as configured")
-    _emit("next:")
-    for line in bootstrap.next_steps(settings, clients.endpoint_url):
-        _emit(f"  {line}")
+    if args.next_steps:
+        _emit("next:")
+        for line in bootstrap.next_steps(settings, clients.endpoint_url):
+            _emit(f"  {line}")
     return EXIT_CLEAN
 
 
@@ -360,8 +366,12 @@ HANDLERS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse, dispatch, and turn expected failures into one line on stderr and exit code 2."""
+def main(argv: Sequence[str] | None = None, *, next_steps: bool = True) -> int:
+    """Parse, dispatch, and turn expected failures into one line on stderr and exit code 2.
+
+    ``next_steps=False`` leaves out bootstrap's ``next:`` commands: the demo prints its own,
+    and only while its emulator is still there to run them against.
+    """
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         try:
@@ -370,6 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "--json" in arguments:
                 print(_json_failure(error))
             raise
+        args.next_steps = next_steps
         return HANDLERS[args.command](args)
     except BackendError as error:
         print(f"error: {error}", file=sys.stderr)

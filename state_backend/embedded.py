@@ -16,15 +16,18 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shlex
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from state_backend import cli
 from state_backend.aws import ENDPOINT_ENV, connect
-from state_backend.bootstrap import TLS_STATEMENT_ID
+from state_backend.bootstrap import TLS_STATEMENT_ID, BootstrapSettings, next_steps
 from state_backend.checkpoint import stack_key
 from state_backend.errors import BackendError
 from state_backend.sample_state import PROJECT, STACK, build_state, lock_content
@@ -95,9 +98,31 @@ def _step(title: str, argv: list[str], expected: int, emit: Callable[[str], None
     emit("")
     emit(f"== {title}")
     emit(f"$ python -m state_backend {' '.join(argv)}")
-    code = cli.main(argv)
+    code = cli.main(argv, next_steps=False)
     if code != expected:
         raise BackendError(f"demo step {title!r} exited {code}, expected {expected}")
+
+
+def follow_up_lines(endpoint: str) -> list[str]:
+    """What to type in another shell while the emulator runs, with this venv's interpreter.
+
+    ``python`` outside the venv has no boto3 (a traceback, not a demo), so the lines name the
+    interpreter running the demo; ``-m state_backend`` needs the repository as the directory.
+    """
+    python = shlex.quote(sys.executable)
+    repository = shlex.quote(str(Path(__file__).resolve().parents[1]))
+    settings = BootstrapSettings(bucket=DEMO_BUCKET, region=DEMO_REGION, stack=STACK)
+    return [
+        "the emulator stays up; in another shell:",
+        f"  cd {repository}",
+        f"  export {ENDPOINT_ENV}={endpoint}",
+        "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
+        f"AWS_REGION={DEMO_REGION}",
+        f"  {python} -m state_backend audit --bucket {DEMO_BUCKET}",
+        f"  {python} -m state_backend locks --bucket {DEMO_BUCKET}",
+        "with the Pulumi CLI installed, a stack on the emulated backend:",
+        *(f"  {line}" for line in next_steps(settings, endpoint)[1:]),
+    ]
 
 
 def run(*, port: int, keep_running: bool, emit: Callable[[str], None]) -> int:
@@ -153,14 +178,12 @@ def run(*, port: int, keep_running: bool, emit: Callable[[str], None]) -> int:
         _step("bootstrap --fix", ["bootstrap", *bucket, "--region", DEMO_REGION, "--fix"], 0, emit)
         emit("")
         emit("demo complete: every step behaved as expected")
-        if keep_running:
+        if not keep_running:
+            emit("the emulator has stopped; rerun with --keep-running to try the commands by hand")
+        else:
             _remove_tls_statement(emit)
-            emit(f"the emulator stays up; in another shell:\n  export {ENDPOINT_ENV}={endpoint}")
-            emit(
-                "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
-                f"AWS_REGION={DEMO_REGION}"
-            )
-            emit(f"  python -m state_backend audit --bucket {DEMO_BUCKET}")
+            for line in follow_up_lines(endpoint):
+                emit(line)
             emit("press Ctrl-C to stop")
             try:
                 threading.Event().wait()

@@ -126,3 +126,44 @@ def test_the_demo_runs_the_whole_flow_on_its_own_emulator(
     assert printed.count("deleted .pulumi/locks/organization/") == 1
     assert "[held by a live process here]" in printed
     assert "fixed      bucket policy denies requests without TLS" in printed
+    assert "next:" not in printed, "bootstrap's next steps would point at a stopped emulator"
+    assert "pulumi login" not in printed
+    assert lines[-1] == (
+        "the emulator has stopped; rerun with --keep-running to try the commands by hand"
+    )
+
+
+def test_the_demo_follow_up_lines_use_this_interpreter_and_the_running_emulator() -> None:
+    lines = embedded.follow_up_lines("http://127.0.0.1:5123")
+
+    assert f"  export {ENDPOINT_ENV}=http://127.0.0.1:5123" in lines
+    commands = [line.strip() for line in lines if "-m state_backend" in line]
+    assert commands
+    assert all(command.startswith(f"{sys.executable} -m state_backend ") for command in commands)
+    assert f"  cd {REPO}" in lines
+    assert any(
+        line.startswith("  pulumi login 's3://") and "127.0.0.1:5123" in line for line in lines
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "default"),
+    [
+        (["audit"], "(default: prod)"),
+        (["audit"], "(default: genesys-oauth-secrets)"),
+        (["locks"], "(default: prod)"),
+        (["bootstrap"], "(default: prod)"),
+        (["bootstrap"], "(default: 90)"),
+    ],
+)
+def test_help_shows_the_defaults(command: list[str], default: str) -> None:
+    result = subprocess.run(  # noqa: S603 - the project's own interpreter and module
+        [sys.executable, "-m", "state_backend", *command, "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+    assert default in " ".join(result.stdout.split())
