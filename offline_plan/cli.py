@@ -38,12 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
         "embedded engine and print what `pulumi up` would register: the resource tree, the "
         "secret inputs and outputs by name, providers, packages and stack outputs. No Pulumi "
         "CLI, no credentials, no network; values only a provider knows are placeholders.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
-        "--stack", default=STACK, help="stack whose Pulumi.<stack>.yaml config is planned"
+        "--stack",
+        default=STACK,
+        help="stack whose Pulumi.<stack>.yaml config is planned (default: %(default)s)",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON document instead of text"
+    )
     return parser
 
 
