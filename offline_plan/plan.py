@@ -145,7 +145,8 @@ def _provider_urn(reference: str) -> str | None:
 
 
 def _resources(run: ProgramRun) -> tuple[PlannedResource, ...]:
-    return tuple(
+    """In URN order: the engine receives them concurrently, so arrival order varies by run."""
+    planned = (
         PlannedResource(
             urn=registration.urn,
             type=registration.type,
@@ -159,6 +160,7 @@ def _resources(run: ProgramRun) -> tuple[PlannedResource, ...]:
         )
         for registration in run.registrations
     )
+    return tuple(sorted(planned, key=lambda resource: resource.urn))
 
 
 def _providers(run: ProgramRun) -> tuple[PlannedProvider, ...]:
@@ -187,7 +189,7 @@ def _providers(run: ProgramRun) -> tuple[PlannedProvider, ...]:
         PlannedProvider(package, version, None, count)
         for (package, version), count in defaults.items()
     ]
-    return tuple(providers)
+    return tuple(sorted(providers, key=lambda p: (p.package, p.version, p.explicit or "")))
 
 
 def _packages(run: ProgramRun) -> tuple[PlannedPackage, ...]:
@@ -218,7 +220,7 @@ def build_plan(run: ProgramRun, *, project: str) -> Plan:
 
 
 def _tree(plan: Plan, parent: str | None, indent: str) -> Iterator[str]:
-    children = [r for r in plan.resources if r.parent == parent]
+    children = sorted((r for r in plan.resources if r.parent == parent), key=lambda r: r.name)
     for index, resource in enumerate(children):
         last = index == len(children) - 1
         branch, carry = ("└─ ", "   ") if last else ("├─ ", "│  ")
