@@ -169,21 +169,26 @@ def _providers(run: ProgramRun) -> tuple[PlannedProvider, ...]:
         for r in run.registrations
         if r.custom and not r.type.startswith(PROVIDER_TYPE_PREFIX) and r.type != STACK_TYPE
     ]
-    providers: list[PlannedProvider] = []
-    for explicit in run.registrations:
-        if explicit.type.startswith(PROVIDER_TYPE_PREFIX):
-            users = sum(_provider_urn(r.provider) == explicit.urn for r in custom)
-            providers.append(
-                PlannedProvider(_package_of(explicit), explicit.version, explicit.urn, users)
-            )
     # A parameterized package's resources carry no version, only a reference to its package.
     package_versions = {package.name: package.version for package in _packages(run)}
+
+    def version_of(registration: Registration) -> str:
+        return registration.version or package_versions.get(_package_of(registration), "")
+
+    providers = [
+        PlannedProvider(
+            _package_of(explicit),
+            version_of(explicit),
+            explicit.urn,
+            sum(_provider_urn(r.provider) == explicit.urn for r in custom),
+        )
+        for explicit in run.registrations
+        if explicit.type.startswith(PROVIDER_TYPE_PREFIX)
+    ]
     defaults: dict[tuple[str, str], int] = {}
     for registration in custom:
         if not registration.provider:
-            package = _package_of(registration)
-            version = registration.version or package_versions.get(package, "")
-            key = (package, version)
+            key = (_package_of(registration), version_of(registration))
             defaults[key] = defaults.get(key, 0) + 1
     providers += [
         PlannedProvider(package, version, None, count)

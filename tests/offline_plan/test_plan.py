@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 import yaml
 
 from components.config import ConfigError, parse_stack_config
+from components.genesys_oauth_client import OauthClient, OauthClientArgs
+from components.genesys_provider import Provider, ProviderArgs
 from offline_plan.cli import main, make_plan
 from offline_plan.engine import MAIN, PROJECT, ProgramRun, ProviderMocks, start_engine
 from offline_plan.plan import build_plan
+from offline_plan.plan_mocks import PlanMocks
 from offline_plan.stack_file import load_config
 
 REPO = MAIN.parent
@@ -218,3 +223,24 @@ def test_help_shows_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert exited.value.code == 0
     assert "(default: prod)" in " ".join(capsys.readouterr().out.split())
+
+
+def test_an_explicit_provider_is_listed_with_its_package_version_and_its_resources() -> None:
+    run = start_engine(PlanMocks(), preview=True, log_level=logging.WARNING)
+
+    def program() -> None:
+        provider = Provider("org-b", ProviderArgs(aws_region="eu-west-1"))
+        OauthClient(
+            "web",
+            OauthClientArgs(name="web", authorized_grant_type="CODE", scopes=["users:readonly"]),
+            pulumi.ResourceOptions(provider=provider),
+        )
+
+    run.run_function(program)
+    plan = build_plan(run, project=PROJECT)
+
+    [explicit] = [provider for provider in plan.providers if provider.explicit]
+    assert (explicit.package, explicit.version, explicit.resources) == ("genesyscloud", "1.84.1", 1)
+    [client] = [r for r in plan.resources if r.name == "web"]
+    assert client.provider == explicit.explicit
+    assert f"genesyscloud 1.84.1: explicit {explicit.explicit}, 1 resource(s)" in plan.to_text()
