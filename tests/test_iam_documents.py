@@ -13,8 +13,10 @@ from parliament import analyze_policy_string
 
 from tests.support.iam_policies import (
     IAM_DIR,
+    REPO,
     TOOL_POLICIES,
     grants,
+    is_tool_code,
     load_document,
     permission_for,
     policy_for_module,
@@ -94,16 +96,22 @@ def test_parliament_catches_what_it_is_trusted_for() -> None:
 def test_every_tool_module_maps_to_a_shipped_document() -> None:
     for module, document in TOOL_POLICIES.items():
         assert document is None or (IAM_DIR / document).is_file(), module
-        assert policy_for_module(f"{module}.anything") == (True, document)
+        assert policy_for_module(f"{module}.anything") == document
 
 
 def test_a_tool_module_without_a_document_is_an_error_not_a_pass() -> None:
     with pytest.raises(LookupError, match="add it to TOOL_POLICIES"):
-        policy_for_module("state_backend.something_new")
+        policy_for_module("secret_age.report")
 
 
-def test_test_code_is_not_a_tool() -> None:
-    assert policy_for_module("tests.state_backend.test_locks") == (False, None)
+def test_tools_are_the_repositorys_code_outside_tests_and_the_venv() -> None:
+    assert is_tool_code(str(REPO / "state_backend" / "locks.py"))
+    assert is_tool_code(str(REPO / "some_future_tool" / "cli.py"))
+    assert not is_tool_code(str(REPO / "tests" / "state_backend" / "test_locks.py"))
+    assert not is_tool_code(str(REPO / "venv" / "lib" / "boto3" / "session.py"))
+    assert not is_tool_code(str(REPO / "policy" / "venv" / "lib" / "site-packages" / "x.py"))
+    assert not is_tool_code("<frozen runpy>")
+    assert not is_tool_code("/usr/lib/python3.11/runpy.py")
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ A fixture wraps ``botocore.session.Session.create_client`` so that each client b
 test (boto3 builds them through it) gets a ``provide-client-params`` handler: botocore emits
 that event once per API call with the operation model and the caller's parameters, before
 anything is sent. The handler attributes the call to the innermost tool module on the stack
-(``iam_policies.policy_for_module``) and notes the action; the fixture then checks each action
-against that tool's document in ``iam/``.
+(``iam_policies.is_tool_code``, ``policy_for_module``) and notes the action; the fixture then
+checks each action against that tool's document in ``iam/``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,19 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 import botocore.session
 import pytest
 
-from tests.support.iam_policies import grants, load_document, permission_for, policy_for_module
+from tests.support.iam_policies import (
+    grants,
+    is_tool_code,
+    load_document,
+    permission_for,
+    policy_for_module,
+)
 
 
 @dataclass(frozen=True)
@@ -40,19 +47,19 @@ class CallRecorder:
         action = permission_for(model.service_model.endpoint_prefix, model.name, params)
         if action is None:
             return
-        frame = sys._getframe(1)
-        while frame is not None:
-            module = str(frame.f_globals.get("__name__", ""))
-            try:
-                is_tool, document = policy_for_module(module)
-            except LookupError as error:
-                self.problems.append(str(error))
-                return
-            if is_tool:
-                if document is not None:
-                    self.calls.append(ToolCall(module, document, action))
-                return
-            frame = frame.f_back  # type: ignore[assignment]
+        frame: FrameType | None = sys._getframe(1)
+        while frame is not None and not is_tool_code(frame.f_code.co_filename):
+            frame = frame.f_back
+        if frame is None:
+            return
+        module = str(frame.f_globals.get("__name__", ""))
+        try:
+            document = policy_for_module(module)
+        except LookupError as error:
+            self.problems.append(str(error))
+            return
+        if document is not None:
+            self.calls.append(ToolCall(module, document, action))
 
     def ungranted(self) -> list[str]:
         """One line per call whose tool's document does not grant it."""

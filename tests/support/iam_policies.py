@@ -1,11 +1,11 @@
 """Which shipped IAM document covers which tool, and whether it grants an AWS call.
 
-``TOOL_POLICIES`` is the contract between the code and ``iam/``: every boto3 call a tool makes
-in the tests is attributed to the innermost tool module on the call stack and must be granted
-by that module's document. A new tool (preflight, the secret-age report …) adds its module
-prefix here with its document; a new call in an existing tool needs its action in the document,
-or the test that makes the call fails. Calls made by test code itself (seeding moto) have no
-tool frame and are not checked.
+``TOOL_POLICIES`` is the contract between the code and ``iam/``: every boto3 call made in the
+tests is attributed to the innermost frame of the repository's own code outside ``tests/``
+(a tool module) and must be granted by that module's document. A new tool (preflight, the
+secret-age report …) adds its module prefix here with its document, or its first AWS call in a
+test fails naming this file; a new call in an existing tool needs its action in the document.
+Calls made by test code itself (seeding moto) have no tool frame and are not checked.
 
 The permission an operation needs is ``<endpoint prefix>:<operation>`` except where the AWS
 API reference names another (``S3_PERMISSIONS``, and the versioned object calls).
@@ -21,8 +21,9 @@ from typing import Any
 
 IAM_DIR = Path(__file__).resolve().parents[2] / "iam"
 
-TOOL_PACKAGES = ("state_backend", "genesys_credentials", "preflight")
-"""Packages whose AWS calls are checked; a module in them missing below fails the test."""
+REPO = IAM_DIR.parent
+NOT_TOOLS = (REPO / "tests", REPO / "venv", REPO / "examples")
+"""Test code (seeding moto), installed packages and examples are not checked."""
 
 TOOL_POLICIES: Mapping[str, str | None] = {
     "state_backend.bootstrap": "backend-bootstrapper.json",
@@ -69,17 +70,27 @@ def permission_for(prefix: str, operation: str, params: Mapping[str, Any]) -> st
     return None if action in NO_PERMISSION_NEEDED else action
 
 
-def policy_for_module(module: str) -> tuple[bool, str | None]:
-    """(is a tool module, its document) for a module name; longest prefix wins."""
-    if not module.startswith(TOOL_PACKAGES):
-        return False, None
+def is_tool_code(filename: str) -> bool:
+    """True for the repository's own code outside the tests: every package that may call AWS."""
+    if not Path(filename).is_absolute():  # "<frozen runpy>", "<string>": not a file of ours
+        return False
+    path = Path(filename).resolve()
+    return (
+        path.is_relative_to(REPO)
+        and "site-packages" not in path.parts
+        and not any(path.is_relative_to(directory) for directory in NOT_TOOLS)
+    )
+
+
+def policy_for_module(module: str) -> str | None:
+    """The document of a tool module (longest prefix wins); LookupError when it has none."""
     matches = [p for p in TOOL_POLICIES if module == p or module.startswith(f"{p}.")]
     if not matches:
         raise LookupError(
             f"{module} calls AWS but has no IAM document: add it to TOOL_POLICIES in "
             "tests/support/iam_policies.py with the iam/*.json that grants its calls"
         )
-    return True, TOOL_POLICIES[max(matches, key=len)]
+    return TOOL_POLICIES[max(matches, key=len)]
 
 
 def load_document(name: str) -> dict[str, Any]:
