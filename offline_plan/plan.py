@@ -36,6 +36,8 @@ class PlannedResource:
     custom: bool
     provider: str | None
     """URN of an explicit provider; None means the package's default provider."""
+    protect: bool
+    """``protect``: the engine refuses to delete it until the flag is lifted."""
     secret_inputs: tuple[str, ...]
     secret_outputs: tuple[str, ...]
     inputs: dict[str, Any]
@@ -49,6 +51,7 @@ class PlannedResource:
             "parent": self.parent,
             "custom": self.custom,
             "provider": self.provider,
+            "protect": self.protect,
             "secretInputs": list(self.secret_inputs),
             "secretOutputs": list(self.secret_outputs),
             "inputs": self.inputs,
@@ -154,6 +157,7 @@ def _resources(run: ProgramRun) -> tuple[PlannedResource, ...]:
             parent=registration.parent or None,
             custom=registration.custom,
             provider=_provider_urn(registration.provider),
+            protect=registration.protect,
             secret_inputs=tuple(secret_envelope_paths(registration.inputs)),
             secret_outputs=tuple(registration.additional_secret_outputs),
             inputs=without_secret_envelopes(registration.inputs),
@@ -229,7 +233,8 @@ def _tree(plan: Plan, parent: str | None, indent: str) -> Iterator[str]:
     for index, resource in enumerate(children):
         last = index == len(children) - 1
         branch, carry = ("└─ ", "   ") if last else ("├─ ", "│  ")
-        yield f"{indent}{branch}{resource.type}  {resource.name}"
+        protected = "  [protected]" if resource.protect else ""
+        yield f"{indent}{branch}{resource.type}  {resource.name}{protected}"
         detail = f"{indent}{carry}      "
         if resource.secret_inputs:
             yield f"{detail}secret inputs: {', '.join(resource.secret_inputs)}"
@@ -255,7 +260,11 @@ def _text_lines(plan: Plan) -> Iterator[str]:
     yield ""
     yield "Providers:"
     for provider in plan.providers:
-        kind = f"explicit {provider.explicit}" if provider.explicit else "default provider"
+        kind = (
+            f"explicit provider '{provider.explicit.rsplit('::', 1)[-1]}'"
+            if provider.explicit
+            else "default provider"
+        )
         yield (
             f"  {provider.package} {provider.version or '(no version)'}: {kind}, "
             f"{provider.resources} resource(s)"

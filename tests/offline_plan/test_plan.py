@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
 import yaml
 
 from components.config import ConfigError, parse_stack_config
-from components.genesys_oauth_client import OauthClient, OauthClientArgs
-from components.genesys_provider import Provider, ProviderArgs
 from offline_plan.cli import main, make_plan
 from offline_plan.engine import MAIN, PROJECT, ProgramRun, ProviderMocks, start_engine
-from offline_plan.plan import build_plan
-from offline_plan.plan_mocks import PlanMocks
+from offline_plan.plan import PlannedResource, build_plan
 from offline_plan.stack_file import load_config
 
 REPO = MAIN.parent
@@ -31,6 +26,10 @@ PER_CLIENT = [
     "aws:secretsmanager/secretVersion:SecretVersion",
 ]
 STACK_LEVEL = ["aws:kms/key:Key", "aws:kms/alias:Alias"]
+
+
+def is_provider(resource: PlannedResource) -> bool:
+    return resource.type.startswith("pulumi:providers:")
 
 
 def shipped_clients() -> list[str]:
@@ -63,9 +62,12 @@ def test_the_plan_of_the_shipped_config_lists_three_resources_per_client_plus_th
         children = [r for r in plan.resources if r.parent == component.urn]
         assert sorted(r.type for r in children) == sorted(PER_CLIENT)
         assert all(r.custom for r in children)
-    at_stack_level = [r for r in plan.resources if r.parent == stack[0].urn and r.custom]
+    at_stack_level = [
+        r for r in plan.resources if r.parent == stack[0].urn and r.custom and not is_provider(r)
+    ]
     assert sorted(r.type for r in at_stack_level) == sorted(STACK_LEVEL)
-    assert len([r for r in plan.resources if r.custom]) == 3 * len(components) + 2
+    managed = [r for r in plan.resources if r.custom and not is_provider(r)]
+    assert len(managed) == 3 * len(components) + 2
 
 
 def test_the_plan_names_the_secret_inputs_and_outputs_of_each_resource() -> None:
@@ -80,6 +82,16 @@ def test_the_plan_names_the_secret_inputs_and_outputs_of_each_resource() -> None
     text = plan.to_text()
     assert text.count("secret inputs: secretString") == len(shipped_clients())
     assert text.count("secret outputs: clientSecret") == len(shipped_clients())
+
+
+def test_the_plan_marks_what_the_engine_would_refuse_to_delete() -> None:
+    plan = make_plan("prod")
+
+    protected = sorted(r.name for r in plan.resources if r.protect)
+    text = plan.to_text()
+    assert "secrets-key" in protected, "the shipped config protects the stack's key"
+    assert all(f"  {name}  [protected]" in text for name in protected)
+    assert text.count("[protected]") == len(protected)
 
 
 def test_every_provider_computed_value_is_a_visible_placeholder() -> None:
@@ -109,6 +121,19 @@ def test_providers_and_the_package_registration_are_listed() -> None:
     assert by_package["genesyscloud"].version == "1.84.1"
     assert by_package["genesyscloud"].resources == len(shipped_clients())
     assert by_package["aws"].resources == 2 * len(shipped_clients()) + 2
+    assert by_package["aws"].explicit is None
+
+
+def test_the_explicit_genesys_provider_is_shown_with_the_clients_that_use_it() -> None:
+    plan = make_plan("prod")
+
+    [explicit] = [p for p in plan.providers if p.explicit]
+    clients = [r for r in plan.resources if r.type == PER_CLIENT[0]]
+    assert all(client.provider == explicit.explicit for client in clients)
+    assert [r.type for r in plan.resources if r.urn == explicit.explicit] == [
+        "pulumi:providers:genesyscloud"
+    ]
+    assert "genesyscloud 1.84.1: explicit provider 'genesyscloud', 2 resource(s)" in plan.to_text()
 
 
 def run_with_marker(marker: str) -> ProgramRun:
@@ -145,7 +170,8 @@ def test_a_broken_config_exits_1_with_the_message_pulumi_up_prints(
     config = shipped_config()
     config[f"{PROJECT}:clients"][0]["grantType"] = "CLIENT_CREDENTIALS"
     del config[f"{PROJECT}:genesysRegion"]
-    raw = {key.removeprefix(f"{PROJECT}:"): value for key, value in config.items()}
+    prefix = f"{PROJECT}:"
+    raw = {k.removeprefix(prefix): v for k, v in config.items() if k.startswith(prefix)}
     with pytest.raises(ConfigError) as expected:
         parse_stack_config(raw)
 
@@ -223,24 +249,3 @@ def test_help_shows_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert exited.value.code == 0
     assert "(default: prod)" in " ".join(capsys.readouterr().out.split())
-
-
-def test_an_explicit_provider_is_listed_with_its_package_version_and_its_resources() -> None:
-    run = start_engine(PlanMocks(), preview=True, log_level=logging.WARNING)
-
-    def program() -> None:
-        provider = Provider("org-b", ProviderArgs(aws_region="eu-west-1"))
-        OauthClient(
-            "web",
-            OauthClientArgs(name="web", authorized_grant_type="CODE", scopes=["users:readonly"]),
-            pulumi.ResourceOptions(provider=provider),
-        )
-
-    run.run_function(program)
-    plan = build_plan(run, project=PROJECT)
-
-    [explicit] = [provider for provider in plan.providers if provider.explicit]
-    assert (explicit.package, explicit.version, explicit.resources) == ("genesyscloud", "1.84.1", 1)
-    [client] = [r for r in plan.resources if r.name == "web"]
-    assert client.provider == explicit.explicit
-    assert f"genesyscloud 1.84.1: explicit {explicit.explicit}, 1 resource(s)" in plan.to_text()
