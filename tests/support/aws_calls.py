@@ -3,9 +3,9 @@
 A fixture wraps ``botocore.session.Session.create_client`` so that each client built during the
 test (boto3 builds them through it) gets a ``provide-client-params`` handler: botocore emits
 that event once per API call with the operation model and the caller's parameters, before
-anything is sent. The handler attributes the call to the innermost tool module on the stack
-(``iam_policies.is_tool_code``, ``policy_for_module``) and notes the action; the fixture then
-checks each action against that tool's document in ``iam/``.
+anything is sent. The handler attributes the call to the outermost tool module on the stack
+that has an IAM entry (``iam_policies.is_tool_code``, ``policy_for_module``) and notes the
+action; the fixture then checks each action against that tool's documents in ``iam/``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tests.support.iam_policies import (
     load_document,
     permission_for,
     policy_for_module,
+    unmapped,
 )
 
 
@@ -47,19 +48,21 @@ class CallRecorder:
         action = permission_for(model.service_model.endpoint_prefix, model.name, params)
         if action is None:
             return
+        tool_modules: list[str] = []
         frame: FrameType | None = sys._getframe(1)
-        while frame is not None and not is_tool_code(frame.f_code.co_filename):
+        while frame is not None:
+            if is_tool_code(frame.f_code.co_filename):
+                tool_modules.append(str(frame.f_globals.get("__name__", "")))
             frame = frame.f_back
-        if frame is None:
+        mapped = [
+            (m, policy_for_module(m)) for m in tool_modules if policy_for_module(m) is not None
+        ]
+        if not mapped:
+            if tool_modules:
+                self.problems.append(unmapped(tool_modules[0]))
             return
-        module = str(frame.f_globals.get("__name__", ""))
-        try:
-            document = policy_for_module(module)
-        except LookupError as error:
-            self.problems.append(str(error))
-            return
-        if document is not None:
-            self.calls.append(ToolCall(module, document, action))
+        module, documents = mapped[-1]
+        self.calls.extend(ToolCall(module, document, action) for document in documents or ())
 
     def ungranted(self) -> list[str]:
         """One line per call whose tool's document does not grant it."""

@@ -1,8 +1,8 @@
 """Which shipped IAM document covers which tool, and whether it grants an AWS call.
 
 ``TOOL_POLICIES`` is the contract between the code and ``iam/``: every boto3 call made in the
-tests is attributed to the innermost frame of the repository's own code outside ``tests/``
-(a tool module) and must be granted by that module's document. A new tool (preflight, the
+tests is attributed to the outermost module of the repository's own code (outside ``tests/``)
+that has an entry here, and must be granted by that entry's documents. A new tool (preflight, the
 secret-age report …) adds its module prefix here with its document, or its first AWS call in a
 test fails naming this file; a new call in an existing tool needs its action in the document.
 Calls made by test code itself (seeding moto) have no tool frame and are not checked.
@@ -25,16 +25,19 @@ REPO = IAM_DIR.parent
 NOT_TOOLS = (REPO / "tests", REPO / "venv", REPO / "examples")
 """Test code (seeding moto), installed packages and examples are not checked."""
 
-TOOL_POLICIES: Mapping[str, str | None] = {
-    "state_backend.bootstrap": "backend-bootstrapper.json",
-    "state_backend.checkpoint": "state-auditor.json",
-    "state_backend.audit": "state-auditor.json",
-    "state_backend.locks": "deployer.json",
-    "genesys_credentials": "secret-reader.json",
-    "state_backend.embedded": None,
+TOOL_POLICIES: Mapping[str, tuple[str, ...]] = {
+    "state_backend.bootstrap": ("backend-bootstrapper.json",),
+    "state_backend.checkpoint": ("state-auditor.json",),
+    "state_backend.audit": ("state-auditor.json",),
+    "state_backend.locks": ("deployer.json",),
+    "genesys_credentials": ("secret-reader.json",),
+    "preflight": ("pr-previewer.json", "deployer.json"),
+    "state_backend.embedded": (),
 }
-"""Module prefix → the document its calls must fit; None: not run against real AWS (the
-demo's emulator-only set-up). The longest matching prefix wins."""
+"""Module prefix → the documents that must each grant its calls (preflight runs in both the
+preview and the deploy job); empty: not run against real AWS (the demo's emulator-only set-up).
+The longest matching prefix wins. A call belongs to the outermost mapped module on the stack,
+so preflight's use of bootstrap's read-only checks is judged as preflight's own."""
 
 S3_PERMISSIONS = {
     "HeadBucket": "s3:ListBucket",
@@ -82,15 +85,18 @@ def is_tool_code(filename: str) -> bool:
     )
 
 
-def policy_for_module(module: str) -> str | None:
-    """The document of a tool module (longest prefix wins); LookupError when it has none."""
+def policy_for_module(module: str) -> tuple[str, ...] | None:
+    """The documents of a tool module (longest prefix wins); None when it has no entry."""
     matches = [p for p in TOOL_POLICIES if module == p or module.startswith(f"{p}.")]
-    if not matches:
-        raise LookupError(
-            f"{module} calls AWS but has no IAM document: add it to TOOL_POLICIES in "
-            "tests/support/iam_policies.py with the iam/*.json that grants its calls"
-        )
-    return TOOL_POLICIES[max(matches, key=len)]
+    return TOOL_POLICIES[max(matches, key=len)] if matches else None
+
+
+def unmapped(module: str) -> str:
+    """The failure for AWS calls from repository code with no entry in TOOL_POLICIES."""
+    return (
+        f"{module} calls AWS but has no IAM document: add it to TOOL_POLICIES in "
+        "tests/support/iam_policies.py with the iam/*.json that grants its calls"
+    )
 
 
 def load_document(name: str) -> dict[str, Any]:
