@@ -8,6 +8,9 @@ keep their secret envelopes (``MarshalProperties`` with ``KeepSecrets``,
 ``pkg/resource/plugin/analyzer_plugin.go``); the SDK unwraps them for the validators. Outputs the
 resource lists in ``additionalSecretOutputs`` are sealed as the engine stores them.
 
+A value the run marks as computed (the offline plan's placeholders) travels as the engine's
+unknown, as a preview sends a value no provider has returned yet; policies skip unknowns.
+
 Not reproduced: the provider's ``Check`` (the engine analyzes checked inputs, which may add
 provider defaults), default providers (the engine registers those itself) and dependencies; no
 guardrail reads them.
@@ -15,11 +18,12 @@ guardrail reads them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any
 
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
+from pulumi.runtime.rpc import UNKNOWN
 
 from offline_plan.engine import ProgramRun, Registration, seal_outputs
 from offline_plan.policy_pack import RunningPolicyPack
@@ -106,10 +110,43 @@ def analyze_stack_request(run: ProgramRun) -> analyzer_pb2.AnalyzeStackRequest:
     )
 
 
-def analyze_run(pack: RunningPolicyPack, run: ProgramRun) -> list[analyzer_pb2.AnalyzeDiagnostic]:
-    """Every diagnostic the pack reports for ``run``, in the engine's order."""
+def _mark_unknown(value: struct_pb2.Value, computed: Container[str]) -> None:
+    kind = value.WhichOneof("kind")
+    if kind == "string_value" and value.string_value in computed:
+        value.string_value = UNKNOWN
+    elif kind == "struct_value":
+        for item in value.struct_value.fields.values():
+            _mark_unknown(item, computed)
+    elif kind == "list_value":
+        for item in value.list_value.values:
+            _mark_unknown(item, computed)
+
+
+def with_unknowns(properties: struct_pb2.Struct, computed: Container[str]) -> struct_pb2.Struct:
+    """``properties`` with every string in ``computed`` replaced by the engine's unknown."""
+    for value in properties.fields.values():
+        _mark_unknown(value, computed)
+    return properties
+
+
+def analyze_run(
+    pack: RunningPolicyPack, run: ProgramRun, *, computed: Container[str] = frozenset()
+) -> list[analyzer_pb2.AnalyzeDiagnostic]:
+    """Every diagnostic the pack reports for ``run``, in the engine's order; strings in
+    ``computed`` are sent as unknowns. A resource policy's diagnostic carries no URN (the SDK
+    always reports against the analyzed resource: pulumi/pulumi-policy
+    ``sdk/python/lib/pulumi_policy/policy.py``, ``ReportViolation``), so it gets that one's."""
     diagnostics: list[analyzer_pb2.AnalyzeDiagnostic] = []
     for registration in run.registrations:
-        diagnostics.extend(pack.analyze(analyze_request(run, registration)).diagnostics)
-    diagnostics.extend(pack.analyze_stack(analyze_stack_request(run)).diagnostics)
+        request = analyze_request(run, registration)
+        with_unknowns(request.properties, computed)
+        with_unknowns(request.provider.properties, computed)
+        for diagnostic in pack.analyze(request).diagnostics:
+            diagnostic.urn = diagnostic.urn or registration.urn
+            diagnostics.append(diagnostic)
+    stack = analyze_stack_request(run)
+    for resource in stack.resources:
+        with_unknowns(resource.properties, computed)
+        with_unknowns(resource.provider.properties, computed)
+    diagnostics.extend(pack.analyze_stack(stack).diagnostics)
     return diagnostics

@@ -28,12 +28,21 @@ class PlanMocks(ProviderMocks):
 
     def __init__(self, marker: str = PLAN_MARKER) -> None:
         super().__init__(marker)
+        self.placeholders: set[str] = set()
+        """Every placeholder handed out: values a real preview would not know yet."""
+
+    def _placeholder(self, resource: str, prop: str) -> str:
+        value = placeholder(resource, prop)
+        self.placeholders.add(value)
+        return value
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         resource_id, outputs = super().new_resource(args)
         inputs = dict(args.inputs)
         planned = {
-            key: value if key in inputs and inputs[key] == value else placeholder(args.name, key)
+            key: value
+            if key in inputs and inputs[key] == value
+            else self._placeholder(args.name, key)
             for key, value in outputs.items()
         }
-        return (placeholder(args.name, "id") if args.custom else resource_id), planned
+        return (self._placeholder(args.name, "id") if args.custom else resource_id), planned

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from offline_plan.engine import PROJECT, STACK
+from offline_plan.pack_config import engine_config
 from offline_plan.policy_pack import RunningPolicyPack, start_policy_pack
-from tests.policy.wire import engine_config
 
 
 @pytest.fixture(scope="session")

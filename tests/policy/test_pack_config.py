@@ -14,9 +14,10 @@ from google.protobuf import json_format
 from pulumi.runtime.proto import analyzer_pb2
 
 from offline_plan.analyzer_requests import analyze_run
+from offline_plan.pack_config import config_entry
 from offline_plan.policy_pack import RunningPolicyPack
 from tests.conftest import RunProgram
-from tests.policy.wire import config_entry, configured, request, violations
+from tests.policy.wire import configured, request, violations
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG_FILES = sorted((REPO / "policy" / "config").glob("*.json"))

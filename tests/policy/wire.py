@@ -12,23 +12,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from google.protobuf import json_format
 from pulumi.runtime.proto import analyzer_pb2
 
 from offline_plan.analyzer_requests import resource_options, to_struct
 from offline_plan.engine import PROJECT, SECRET_SIG_KEY, SECRET_SIG_VALUE, STACK
+from offline_plan.pack_config import LEVELS, engine_config
 from offline_plan.policy_pack import RunningPolicyPack
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 STACK_URN = f"urn:pulumi:{STACK}::{PROJECT}::{STACK_TYPE}::{PROJECT}-{STACK}"
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """The engine's marker for a string not known during preview (pulumi.runtime.rpc.UNKNOWN)."""
-
-LEVELS = {
-    "advisory": analyzer_pb2.ADVISORY,
-    "mandatory": analyzer_pb2.MANDATORY,
-    "disabled": analyzer_pb2.DISABLED,
-}
 
 
 def secret(value: Any) -> dict[str, Any]:
@@ -114,44 +108,6 @@ def violations(response: analyzer_pb2.AnalyzeResponse) -> list[Violation]:
         )
         for d in response.diagnostics
     ]
-
-
-def config_entry(entry: str | Mapping[str, Any]) -> tuple[str | None, dict[str, Any]]:
-    """One pack-config entry as the engine reads it: a level, or an object holding
-    ``enforcementLevel`` beside the policy's properties."""
-    if isinstance(entry, str):
-        return entry, {}
-    properties = dict(entry)
-    return properties.pop("enforcementLevel", None), properties
-
-
-def engine_config(
-    info: analyzer_pb2.AnalyzerInfo, file_config: Mapping[str, Any]
-) -> analyzer_pb2.ConfigureAnalyzerRequest:
-    """The ``Configure`` request the engine sends for a ``--policy-pack-config`` document.
-
-    Follows ``ReconcilePolicyPackConfig`` (pulumi/pulumi ``pkg/resource/analyzer/config.go``):
-    every policy starts at its declared level with its schema defaults, then the file's entries
-    (a level string, or an object with ``enforcementLevel`` and properties) override them.
-    """
-    levels: dict[str, int] = {}
-    properties: dict[str, dict[str, Any]] = {}
-    for policy in info.policies:
-        levels[policy.name] = policy.enforcementLevel
-        schema = json_format.MessageToDict(policy.configSchema.properties)
-        properties[policy.name] = {
-            key: spec["default"] for key, spec in schema.items() if "default" in spec
-        }
-    for name, entry in file_config.items():
-        given_level, given = config_entry(entry)
-        if given_level is not None:
-            levels[name] = LEVELS[given_level]
-        properties.setdefault(name, {}).update(given)
-    request = analyzer_pb2.ConfigureAnalyzerRequest()
-    for name, level in levels.items():
-        request.policyConfig[name].enforcementLevel = level  # type: ignore[assignment]
-        request.policyConfig[name].properties.update(properties.get(name, {}))
-    return request
 
 
 @contextmanager
