@@ -12,7 +12,6 @@ at most ``MAX_FILE_BYTES``, and at most ``MAX_NODES`` values after YAML aliases 
 
 from __future__ import annotations
 
-import re
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -21,12 +20,11 @@ from typing import Any
 import yaml
 
 from offline_plan.errors import PlanError
+from state_backend.names import is_pulumi_name
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 MAX_DEPTH = 64
-STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
-"""Pulumi's own rule for a stack name (``stackNameAndProjectRegexp``, DIY backend)."""
 SCALARS = (str, int, float, bool, type(None))
 SCHEMA_KEYS = frozenset({"type", "default", "value", "description", "secret", "items"})
 """Keys of a typed project-config declaration in ``Pulumi.yaml``."""
@@ -48,7 +46,7 @@ _StackFileLoader.yaml_implicit_resolvers = {
 
 def validate_stack_name(stack: str) -> str:
     """The name, or PlanError saying what Pulumi accepts."""
-    if not STACK_NAME.fullmatch(stack):
+    if not is_pulumi_name(stack):
         raise PlanError(
             "--stack: stack names are 1-100 letters, digits, hyphens, underscores or periods "
             "(the NAME of Pulumi.NAME.yaml), e.g. --stack prod"

@@ -27,11 +27,10 @@ from typing import Any
 from components.config import NAMESPACE, ConfigError, StackConfig, parse_stack_config
 from preflight.text import shown
 from project_files.backend import BackendProblem, resolve_backend
-from project_files.cli import STACK_NAME
 from project_files.loading import Unreadable, load_mapping
 from state_backend.aws import resolve_region
 from state_backend.errors import BackendError
-from state_backend.names import validate_bucket_name
+from state_backend.names import is_pulumi_name, validate_bucket_name
 
 SECRETS_OVERRIDE_ENV = "PULUMI_CLOUD_SECRET_OVERRIDE"
 AWS_REGION_KEY = "aws:region"
@@ -81,7 +80,7 @@ def resolve(
     env: Mapping[str, str],
 ) -> Context:
     """Read the project files and settle every input; PreflightError when that is impossible."""
-    if not STACK_NAME.fullmatch(stack):
+    if not is_pulumi_name(stack):
         raise PreflightError(
             f"--stack {shown(stack, 60)} is not a Pulumi stack name: 1-100 of A-Z a-z 0-9 _ . -"
         )

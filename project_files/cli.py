@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -21,12 +20,11 @@ from typing import NoReturn
 from project_files.backend import Backend, BackendProblem, resolve_backend
 from project_files.loading import Unreadable, load_mapping, shorten
 from project_files.stack_file import stack_file_problems
+from state_backend.names import is_pulumi_name
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_UNREADABLE = 2
-STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", flags=re.ASCII)
-"""pulumi/pulumi ``sdk/go/common/tokens/stack_name.go`` ``ParseStackName``."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,7 +77,7 @@ def check(project_dir: Path, stack: str, environ: Mapping[str, str]) -> tuple[Ba
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if not STACK_NAME.fullmatch(args.stack):
+    if not is_pulumi_name(args.stack):
         print(
             f"error: --stack {shorten(args.stack)} is not a Pulumi stack name: 1-100 of "
             "A-Z a-z 0-9 _ . -",

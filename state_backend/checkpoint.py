@@ -36,12 +36,15 @@ from typing import IO, TYPE_CHECKING
 import zstandard
 from botocore.exceptions import BotoCoreError, ClientError
 
-from state_backend.errors import BackendError, CheckpointUnreadable, UsageError, translate
+from state_backend import names
+from state_backend.errors import BackendError, CheckpointUnreadable, translate
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 MIB = 1024 * 1024
+MAX_STATE_MIB = 1024 * 1024
+"""The highest ``--max-state-mib``: 1 TiB."""
 DEFAULT_MAX_MIB = 512
 """A 100,000-resource state of this program is ~290 MiB; real stacks are far smaller."""
 MAX_VALUE_BYTES = 64 * MIB
@@ -356,8 +359,7 @@ def _last_modified(s3: S3Client, bucket: str, key: str) -> datetime | None:
         raise
 
 
-def max_bytes_from_mib(mib: int) -> int:
-    """``--max-state-mib`` as bytes; a clear usage error for values that make no sense."""
-    if not 1 <= mib <= 1024 * 1024:
-        raise UsageError("--max-state-mib must be between 1 and 1048576 (1 TiB)")
-    return mib * MIB
+def max_bytes_from_mib(text: str) -> int:
+    """``--max-state-mib`` as bytes: a whole number of MiB up to 1 TiB, or a usage error. Parsed
+    after argparse, so ``--json`` can report a bad value as a document."""
+    return names.bounded_number(text, "--max-state-mib", 1, MAX_STATE_MIB) * MIB

@@ -74,9 +74,15 @@ def validate_alias(alias: str, flag: str) -> None:
         )
 
 
+def is_pulumi_name(name: str) -> bool:
+    """A stack or project name as Pulumi parses it (``ParseStackName``/``ValidateProjectName``):
+    the one rule every tool checks ``--stack`` against, each with its own error."""
+    return _PULUMI_NAME.fullmatch(name) is not None
+
+
 def validate_pulumi_name(name: str, flag: str) -> None:
-    """A stack or project name as Pulumi parses it (``ParseStackName``/``ValidateProjectName``)."""
-    if not _PULUMI_NAME.fullmatch(name):
+    """``is_pulumi_name`` or a ``UsageError`` naming ``flag`` and the rule."""
+    if not is_pulumi_name(name):
         raise UsageError(
             f"{flag} {shown(name)} is not a Pulumi name: 1-100 characters of letters, digits, "
             "'-', '_' and '.' (the bare name, e.g. prod, not organization/<project>/prod)"

@@ -210,17 +210,22 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("x", 0, id="none"),
+        pytest.param("x", 0, id="not-a-number"),
+        pytest.param("0", 0, id="zero"),
+        pytest.param("-1", 0, id="negative"),
+        pytest.param("1.5", 0, id="fraction"),
+        pytest.param("\u0661", 0, id="non-ascii-digit"),
+        pytest.param("1048577", 0, id="over-one-tebibyte"),
         pytest.param("1", 1, id="one"),
         pytest.param("1048576", 1024**2, id="one-tebibyte"),
     ],
 )
 def test_max_state_mib_bounds(text: str, expected: int) -> None:
     if expected:
-        assert checkpoint.max_bytes_from_mib(int(text)) == expected * MIB
+        assert checkpoint.max_bytes_from_mib(text) == expected * MIB
     else:
         with pytest.raises(BackendError, match="--max-state-mib"):
-            checkpoint.max_bytes_from_mib(0)
+            checkpoint.max_bytes_from_mib(text)
 
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
