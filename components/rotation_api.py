@@ -24,7 +24,7 @@ import os
 import re
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -65,11 +65,15 @@ class GenesysEndpoints:
         return f"{self.api_base_url.rstrip('/')}/api/v2/oauth/clients/{quoted}/secret"
 
 
+Getenv = Callable[[str], str | None]
+"""How variables are read (``os.getenv``): a function, so no frame or repr shows their values."""
+
+
 class DeployingCredentials:
     """The deploying OAuth client, read from ``GENESYSCLOUD_*`` on every call, cached nowhere."""
 
-    def __init__(self, environ: Mapping[str, str], endpoints: GenesysEndpoints) -> None:
-        self._environ = environ
+    def __init__(self, getenv: Getenv, endpoints: GenesysEndpoints) -> None:
+        self._getenv = getenv
         self._endpoints = endpoints
 
     @property
@@ -77,8 +81,8 @@ class DeployingCredentials:
         return f"the variables {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}"
 
     def get(self) -> GenesysCredentials:
-        client_id = self._environ.get(ENV_CLIENT_ID, "")
-        client_secret = self._environ.get(ENV_CLIENT_SECRET, "")
+        client_id = self._getenv(ENV_CLIENT_ID) or ""
+        client_secret = self._getenv(ENV_CLIENT_SECRET) or ""
         if not client_id.strip() or not client_secret:
             raise RegenerationError(
                 f"no Genesys credentials to regenerate the secret with: set {ENV_CLIENT_ID} and "
@@ -103,16 +107,14 @@ class DeployingCredentials:
 class _Bearer:
     """A bearer token: the one in ``GENESYSCLOUD_ACCESS_TOKEN``, or one fetched and renewable."""
 
-    def __init__(
-        self, environ: Mapping[str, str], endpoints: GenesysEndpoints, retry: RetryPolicy
-    ) -> None:
-        given = environ.get(ENV_ACCESS_TOKEN, "").strip()
+    def __init__(self, getenv: Getenv, endpoints: GenesysEndpoints, retry: RetryPolicy) -> None:
+        given = (getenv(ENV_ACCESS_TOKEN) or "").strip()
         self._given = Secret(given) if given else None
         self._tokens = (
             None
             if given
             else TokenClient(
-                DeployingCredentials(environ, endpoints),
+                DeployingCredentials(getenv, endpoints),
                 token_url=endpoints.token_url,
                 retry=retry,
             )
@@ -153,13 +155,13 @@ def regenerate_secret(
     client_id: str,
     endpoints: GenesysEndpoints,
     *,
-    environ: Mapping[str, str] | None = None,
+    getenv: Getenv = os.getenv,
     retry: RetryPolicy | None = None,
     timeout: float = 10.0,
 ) -> Secret:
     """Ask Genesys for a new secret of ``client_id`` and return it; the old one dies now.
 
-    ``environ`` defaults to the process environment, read at this call.
+    The variables are read through ``getenv`` (the process environment) during this call.
     """
     if not _CLIENT_ID.match(client_id):
         raise RegenerationError(
@@ -167,7 +169,7 @@ def regenerate_secret(
             "client's id in state matches Genesys"
         )
     policy = retry or RetryPolicy()
-    bearer = _Bearer(os.environ if environ is None else environ, endpoints, policy)
+    bearer = _Bearer(getenv, endpoints, policy)
     return _Exchange(client_id, endpoints.secret_url(client_id), bearer, policy, timeout).run()
 
 
