@@ -21,7 +21,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from secret_age.cli import main
+from secret_age.cli import build_parser, main
 from state_backend import aws
 from state_backend.aws import AwsClients
 from tests.support.aws_errors import aws_error
@@ -290,3 +290,18 @@ def test_deeply_nested_yaml_is_refused_not_a_crash(
 
     assert code == 2
     assert err.count("\n") == 1
+
+
+def test_the_commands_in_the_rotation_manual_are_ones_the_report_accepts() -> None:
+    manual = (REPO / "docs" / "rotation.md").read_text()
+    commands = [
+        line.strip()
+        for line in manual.splitlines()
+        if line.strip().startswith("python -m secret_age ")
+    ]
+
+    assert commands
+    for command in commands:
+        arguments = command.removeprefix("python -m secret_age ")
+        concrete = arguments.replace("[", "").replace("]", "").replace("URL", "http://127.0.0.1:1")
+        build_parser().parse_args(concrete.split())
