@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ EXIT_OK = 0
 EXIT_OVERDUE = 1
 EXIT_CANNOT_CHECK = 2
 SECONDS_PER_DAY = 86_400
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+"""Pulumi's stack name characters; anything else could make ``Pulumi.<stack>.yaml`` a path."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,14 @@ class ClientAge:
         return self.age_days > self.declared.config.rotation.max_age_days
 
 
+def _stack_name(value: str) -> str:
+    if not STACK_NAME.fullmatch(value) or value in (".", ".."):
+        raise argparse.ArgumentTypeError(
+            "a stack name is 1-100 letters, digits, '_', '.' or '-', e.g. --stack prod"
+        )
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m secret_age",
@@ -50,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         "against the maxAgeDays of its rotation block. Read-only: needs "
         "secretsmanager:ListSecretVersionIds only, never a secret value.",
     )
-    parser.add_argument("--stack", default="prod", help="stack name (reads Pulumi.<stack>.yaml)")
+    parser.add_argument(
+        "--stack", default="prod", type=_stack_name, help="stack name (reads Pulumi.<stack>.yaml)"
+    )
     parser.add_argument(
         "--dir", type=Path, default=Path(), help="project directory (default: current)"
     )

@@ -305,3 +305,33 @@ def test_the_commands_in_the_rotation_manual_are_ones_the_report_accepts() -> No
         arguments = command.removeprefix("python -m secret_age ")
         concrete = arguments.replace("[", "").replace("]", "").replace("URL", "http://127.0.0.1:1")
         build_parser().parse_args(concrete.split())
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stack=st.text(max_size=30))
+def test_any_stack_flag_is_a_stack_name_or_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stack: str
+) -> None:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+
+    try:
+        code = main(
+            ["--stack", stack, "--dir", str(tmp_path), "--endpoint-url", "http://127.0.0.1:9"]
+        )
+    except SystemExit as usage:  # argparse: usage error, exit 2
+        code = int(usage.code or 0)
+        assert "--stack" in capsys.readouterr().err
+    else:
+        assert f"Pulumi.{stack}.yaml" in capsys.readouterr().err
+    assert code == 2
+
+
+@pytest.mark.parametrize("stack", ["../prod", "prod/../x", "..", "", "a b", "x" * 101])
+def test_a_stack_flag_that_could_be_a_path_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stack: str
+) -> None:
+    with pytest.raises(SystemExit) as usage:
+        main(["--stack", stack, "--dir", str(tmp_path)])
+
+    assert usage.value.code == 2
+    assert "a stack name is 1-100 letters" in capsys.readouterr().err
