@@ -233,3 +233,14 @@ def test_the_regenerated_secret_reaches_the_engine_only_as_a_secret(
     sealed = {(r.type, path) for r in run.registrations for path in secret_envelope_paths(r.inputs)}
     # The pickled dynamic provider is always sealed by Pulumi; it holds no secret of ours.
     assert sealed == {(SECRET_VERSION, "secretString"), (REGENERATION, "__provider")}
+
+
+def test_preview_of_a_rotation_sends_the_same_sealed_requests(
+    engine: RunProgram, base_config: dict[str, Any], marker: str
+) -> None:
+    for rotation in ({"generation": 3}, {"generation": 2, "strategy": "regenerate"}):
+        run = engine(rotated(base_config, **rotation), preview=True)
+
+        assert len(run.of_type(SECRET_VERSION)) == len(base_config["clients"])
+        for label, text in run.wire_texts():
+            assert marker not in text, f"client secret in plaintext in {label} during preview"
