@@ -109,33 +109,29 @@ class _Bearer:
 
     def __init__(self, getenv: Getenv, endpoints: GenesysEndpoints, retry: RetryPolicy) -> None:
         given = (getenv(ENV_ACCESS_TOKEN) or "").strip()
-        self._given = Secret(given) if given else None
-        self._tokens = (
-            None
+        self._source: Secret | TokenClient = (
+            Secret(given)
             if given
             else TokenClient(
-                DeployingCredentials(getenv, endpoints),
-                token_url=endpoints.token_url,
-                retry=retry,
+                DeployingCredentials(getenv, endpoints), token_url=endpoints.token_url, retry=retry
             )
         )
 
     @property
     def renewable(self) -> bool:
-        return self._tokens is not None
+        return isinstance(self._source, TokenClient)
 
     def value(self) -> Secret:
-        if self._given is not None:
-            return self._given
-        assert self._tokens is not None  # noqa: S101 - one of the two is always set
-        failure = _token_failure(self._tokens)
-        if isinstance(failure, Secret):
-            return failure
-        raise RegenerationError(failure)
+        if isinstance(self._source, Secret):
+            return self._source
+        token = _token_failure(self._source)
+        if isinstance(token, Secret):
+            return token
+        raise RegenerationError(token)
 
     def renew(self) -> None:
-        if self._tokens is not None:
-            self._tokens.invalidate()
+        if isinstance(self._source, TokenClient):
+            self._source.invalidate()
 
 
 def _token_failure(tokens: TokenClient) -> Secret | str:
