@@ -244,3 +244,16 @@ def test_preview_of_a_rotation_sends_the_same_sealed_requests(
         assert len(run.of_type(SECRET_VERSION)) == len(base_config["clients"])
         for label, text in run.wire_texts():
             assert marker not in text, f"client secret in plaintext in {label} during preview"
+
+
+def test_only_the_current_client_is_protected_so_the_next_rotation_can_delete_the_previous(
+    engine: RunProgram, base_config: dict[str, Any]
+) -> None:
+    second = engine(rotated(base_config, generation=2))
+    alone = engine(rotated(base_config, generation=2, keepPrevious=False))
+
+    protected = {r.name: r.protect for r in second.of_type(OAUTH_CLIENT) if CLIENT in r.name}
+    assert protected == {f"{CLIENT}-oauth-client": False, f"{CLIENT}-oauth-client-gen2": True}
+    assert [r.protect for r in alone.of_type(OAUTH_CLIENT) if CLIENT in r.name] == [True]
+    unprotected = engine(rotated({**base_config, "protectResources": False}, generation=2))
+    assert not any(r.protect for r in unprotected.of_type(OAUTH_CLIENT))
