@@ -221,7 +221,7 @@ class _Exchange:
         )
         try:
             response = send(self._opener, request, self._timeout)
-        except (OSError, http.client.HTTPException) as error:
+        except (OSError, http.client.HTTPException, ValueError) as error:
             reason = getattr(error, "reason", error)
             return f"cannot reach the Genesys API at {self._url} ({reason})"
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
