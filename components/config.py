@@ -28,6 +28,7 @@ from components.config_source import read_project_config
 from components.genesys_provider import GenesysProviderSettings, ProxySettings
 from components.genesys_regions import REGION_DOMAINS, GenesysRegion, genesys_region
 from components.redirect_uri import is_dns_name, redirect_uri_problem
+from components.rotation import RotationConfig, parse_rotation
 
 NAMESPACE = "genesys-oauth-secrets"
 
@@ -83,6 +84,7 @@ CLIENT_KEYS = (
     "accessTokenValiditySeconds",
     "state",
     "recoveryWindowInDays",
+    "rotation",
 )
 """Keys of one entry of ``clients``: a new per-client setting is added here and parsed below."""
 ROLE_KEYS = ("roleId", "divisionId")
@@ -154,6 +156,8 @@ class ClientConfig:
     state: str = "active"
     recovery_window_in_days: int = RECOVERY_WINDOW_DEFAULT
     """Days Secrets Manager keeps a deleted secret; 0 deletes at once (an explicit opt-in)."""
+    rotation: RotationConfig = field(default_factory=RotationConfig)
+    """Which generation of the client's secret should exist (``components.rotation``)."""
 
 
 @dataclass(frozen=True)
@@ -424,6 +428,7 @@ def _parse_client(path: str, item: Any, problems: _Problems) -> ClientConfig | N
         item.get("recoveryWindowInDays", RECOVERY_WINDOW_DEFAULT),
         problems,
     )
+    rotation = parse_rotation(f"{path}.rotation", item.get("rotation"), problems)
     if len(problems.items) > before or name is None or grant_type is None:
         return None
     return ClientConfig(
@@ -436,6 +441,7 @@ def _parse_client(path: str, item: Any, problems: _Problems) -> ClientConfig | N
         access_token_validity_seconds=validity,
         state=state,
         recovery_window_in_days=recovery,
+        rotation=rotation,
     )
 
 

@@ -13,6 +13,15 @@ The OAuth client goes through the Genesys provider the component is given (the s
 one, pinned to the org region). ``protect`` guards the client and the secret, whose loss breaks
 every consumer; never the secret version, which is replaced on every change of the document
 (``secret_string`` is ForceNew in the AWS provider) and would make any such change fail.
+
+Rotation (``components.rotation``) builds on that: with ``overlap`` each generation is its own
+OAuth client (``<name>-oauth-client`` for generation 1, ``<name>-oauth-client-gen<N>`` after),
+the previous one kept beside the current one; with ``regenerate`` the one client stays and a
+``RegeneratedSecret`` supplies its new secret. Either way the secret version holds the current
+client's credentials, the component's outputs follow the current client, and without a
+``rotation`` block (or at generation 1) the resources are exactly those of before. Only the
+current client is protected: the previous one loses its protection when it becomes previous,
+so that the next rotation can delete it.
 """
 
 from __future__ import annotations
@@ -29,6 +38,8 @@ from components.credentials_document import credentials_document
 from components.genesys_oauth_client import OauthClient, OauthClientArgs, OauthClientRoleArgs
 from components.genesys_provider import Provider
 from components.genesys_regions import GenesysRegion
+from components.rotation import FIRST_GENERATION, REGENERATE
+from components.rotation_provider import RegeneratedSecret, region_endpoints
 
 COMPONENT_TYPE = "genesys-oauth-secrets:index:OAuthClientSecret"
 
@@ -76,26 +87,30 @@ class OAuthClientSecret(pulumi.ComponentResource):
         guarded = pulumi.ResourceOptions(parent=self, protect=args.protect)
         stack = pulumi.get_stack()
 
-        oauth_client = OauthClient(
-            f"{name}-oauth-client",
-            OauthClientArgs(
-                name=client.name,
-                authorized_grant_type=client.grant_type,
-                description=client.description,
-                access_token_validity_seconds=client.access_token_validity_seconds,
-                registered_redirect_uris=list(client.redirect_uris) or None,
-                scopes=list(client.scopes) or None,
-                roles=[
-                    OauthClientRoleArgs(role_id=role.role_id, division_id=role.division_id)
-                    for role in client.roles
-                ]
-                or None,
-                state=client.state,
-            ),
-            pulumi.ResourceOptions.merge(
-                guarded, pulumi.ResourceOptions(provider=args.genesys_provider)
-            ),
-        )
+        rotation = client.rotation
+        current_generation = rotation.live_generations[-1]
+        current = [
+            _oauth_client(
+                name,
+                client,
+                generation,
+                pulumi.ResourceOptions(
+                    parent=self,
+                    protect=args.protect and generation == current_generation,
+                    provider=args.genesys_provider,
+                ),
+            )
+            for generation in rotation.live_generations
+        ][-1]
+        client_secret: pulumi.Output[str] = current.client_secret
+        if rotation.strategy == REGENERATE and rotation.generation > FIRST_GENERATION:
+            client_secret = RegeneratedSecret(
+                f"{name}-secret-regeneration",
+                client_id=current.client_id,
+                generation=rotation.generation,
+                endpoints=region_endpoints(args.genesys_region),
+                opts=child,
+            ).secret
 
         if client.access_token_validity_seconds > TOKEN_VALIDITY_NON_SCIM_MAX:
             pulumi.log.warn(
@@ -122,20 +137,67 @@ class OAuthClientSecret(pulumi.ComponentResource):
             opts=guarded,
         )
 
+        # A rotation changes secret_string, which terraform-provider-aws marks ForceNew: Pulumi
+        # creates the new version first (PutSecretValue moves AWSCURRENT to it and AWSPREVIOUS to
+        # the old one), then deletes the old resource, whose Delete only removes the labels it
+        # recorded at creation (AWSCURRENT, which it skips). The old document stays AWSPREVIOUS.
+        # Hence no version_stages and no delete_before_replace here.
         aws.secretsmanager.SecretVersion(
             f"{name}-secret-version",
             secret_id=secret.id,
             secret_string=credentials_document(
-                client_id=oauth_client.client_id,
-                client_secret=require_client_secret(
-                    client.name, oauth_client.urn, oauth_client.client_secret
-                ),
+                client_id=current.client_id,
+                client_secret=require_client_secret(client.name, current.urn, client_secret),
                 region=args.genesys_region,
                 grant_type=client.grant_type,
             ),
             opts=child,
         )
 
-        self.client_id = oauth_client.client_id
+        self.client_id = current.client_id
         self.secret_arn = secret.arn
         self.register_outputs({"client_id": self.client_id, "secret_arn": self.secret_arn})
+
+
+def client_resource_name(component: str, generation: int) -> str:
+    """Pulumi name of a generation's OAuth client; generation 1 keeps the pre-rotation name.
+
+    The name depends on the generation number only, never on "current" or "previous", so a
+    client keeps its URN while it moves from current to previous.
+    """
+    suffix = "" if generation == FIRST_GENERATION else f"-gen{generation}"
+    return f"{component}-oauth-client{suffix}"
+
+
+def client_display_name(client_name: str, generation: int) -> str:
+    """Name shown in the Genesys admin UI: the configured name, plus the generation from 2 on.
+
+    Whether Genesys requires unique client names is not documented; distinct names avoid the
+    question and tell an admin which generation a client is.
+    """
+    if generation == FIRST_GENERATION:
+        return client_name
+    return f"{client_name} (generation {generation})"
+
+
+def _oauth_client(
+    component: str, client: ClientConfig, generation: int, opts: pulumi.ResourceOptions
+) -> OauthClient:
+    return OauthClient(
+        client_resource_name(component, generation),
+        OauthClientArgs(
+            name=client_display_name(client.name, generation),
+            authorized_grant_type=client.grant_type,
+            description=client.description,
+            access_token_validity_seconds=client.access_token_validity_seconds,
+            registered_redirect_uris=list(client.redirect_uris) or None,
+            scopes=list(client.scopes) or None,
+            roles=[
+                OauthClientRoleArgs(role_id=role.role_id, division_id=role.division_id)
+                for role in client.roles
+            ]
+            or None,
+            state=client.state,
+        ),
+        opts,
+    )

@@ -6,8 +6,8 @@ keeps a copy of every RegisterPackage, RegisterResource and RegisterResourceOutp
 tests assert on secret envelopes, ``packageRef`` and stack outputs exactly as sent.
 
 ``ProviderMocks`` plays the providers: it answers each resource the way its real provider would
-(ids, ARNs, computed outputs) and hands every OAuth client a unique marker secret, so a test can
-prove the secret never appears outside a secret envelope.
+(ids, ARNs, computed outputs) and hands every OAuth client, and every secret regeneration, a
+unique marker secret, so a test can prove the secret never appears outside a secret envelope.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import massage
+
+from components.rotation_provider import REGENERATED_SECRET_TYPE, SECRET_OUTPUT
 
 PROJECT = "genesys-oauth-secrets"
 STACK = "prod"
@@ -74,8 +76,18 @@ class ProviderMocks(mocks.Mocks):
         """The secret the fake Genesys provider returns for the OAuth client ``name``."""
         return "" if name in self.withheld_secrets else f"{self.marker}-{name}"
 
+    def regenerated_secret_for(self, client_id: str, generation: int) -> str:
+        """The secret the regenerate endpoint returns for ``client_id`` at ``generation``."""
+        return f"{self.marker}-{client_id}-regenerated-{generation}"
+
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
+        answer = self._genesys(args, inputs) or _aws(args.typ, inputs)
+        return answer or (f"{args.name}-id", inputs)
+
+    def _genesys(
+        self, args: mocks.MockResourceArgs, inputs: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]] | None:
         if args.typ == "genesyscloud:index/oauthClient:OauthClient":
             seed = f"{self.marker}/{args.name}".encode()
             client_id = str(uuid.UUID(hashlib.md5(seed).hexdigest()))  # noqa: S324 - an id, not a MAC
@@ -87,28 +99,37 @@ class ProviderMocks(mocks.Mocks):
                 "state": inputs.get("state", "active"),
             }
             return client_id, outputs
-        if args.typ == "aws:secretsmanager/secret:Secret":
-            arn = f"arn:aws:secretsmanager:{AWS_REGION}:{ACCOUNT}:secret:{inputs['name']}-AbCdEf"
-            return arn, {**inputs, "arn": arn}
-        if args.typ == "aws:secretsmanager/secretVersion:SecretVersion":
-            version_id = str(uuid.uuid4())
-            return f"{inputs['secretId']}|{version_id}", {
-                **inputs,
-                "arn": inputs["secretId"],
-                "versionId": version_id,
-                "versionStages": ["AWSCURRENT"],
-            }
-        if args.typ == "aws:kms/key:Key":
-            key_id = str(uuid.uuid4())
-            arn = f"arn:aws:kms:{AWS_REGION}:{ACCOUNT}:key/{key_id}"
-            return key_id, {**inputs, "arn": arn, "keyId": key_id}
-        if args.typ == "aws:kms/alias:Alias":
-            arn = f"arn:aws:kms:{AWS_REGION}:{ACCOUNT}:{inputs['name']}"
-            return str(inputs["name"]), {**inputs, "arn": arn}
-        return f"{args.name}-id", inputs
+        if args.typ == REGENERATED_SECRET_TYPE:
+            client_id, generation = str(inputs["clientId"]), int(inputs["generation"])
+            secret = self.regenerated_secret_for(client_id, generation)
+            return f"{client_id}/{generation}", {**inputs, SECRET_OUTPUT: secret}
+        return None
 
     def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         raise AssertionError(f"the program made an unexpected invoke: {args.token}")
+
+
+def _aws(typ: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """Secrets Manager and KMS answers: ARNs and ids shaped like AWS's."""
+    if typ == "aws:secretsmanager/secret:Secret":
+        arn = f"arn:aws:secretsmanager:{AWS_REGION}:{ACCOUNT}:secret:{inputs['name']}-AbCdEf"
+        return arn, {**inputs, "arn": arn}
+    if typ == "aws:secretsmanager/secretVersion:SecretVersion":
+        version_id = str(uuid.uuid4())
+        return f"{inputs['secretId']}|{version_id}", {
+            **inputs,
+            "arn": inputs["secretId"],
+            "versionId": version_id,
+            "versionStages": ["AWSCURRENT"],
+        }
+    if typ == "aws:kms/key:Key":
+        key_id = str(uuid.uuid4())
+        arn = f"arn:aws:kms:{AWS_REGION}:{ACCOUNT}:key/{key_id}"
+        return key_id, {**inputs, "arn": arn, "keyId": key_id}
+    if typ == "aws:kms/alias:Alias":
+        arn = f"arn:aws:kms:{AWS_REGION}:{ACCOUNT}:{inputs['name']}"
+        return str(inputs["name"]), {**inputs, "arn": arn}
+    return None
 
 
 def seal_outputs(outputs: struct_pb2.Struct, secret_names: Iterable[str]) -> None:

@@ -20,6 +20,7 @@ from state_backend.errors import BackendError, UsageError
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sts import STSClient
 
 ENDPOINT_ENV = "AWS_ENDPOINT_URL"
@@ -45,11 +46,13 @@ def resolve_region(region: str | None) -> str:
 
 @dataclass(frozen=True)
 class AwsClients:
-    """The three clients the commands need, bound to one region and endpoint."""
+    """The clients the tools need, bound to one region and endpoint."""
 
     s3: S3Client
     kms: KMSClient
     sts: STSClient
+    secretsmanager: SecretsManagerClient
+    """For ``secret_age``: version dates of the clients' secrets, never their values."""
     region: str
     endpoint_url: str | None
 
@@ -70,6 +73,7 @@ def connect(region: str | None = None, endpoint_url: str | None = None) -> AwsCl
             s3=session.client("s3", endpoint_url=endpoint, config=s3_config),
             kms=session.client("kms", endpoint_url=endpoint, config=RETRIES),
             sts=session.client("sts", endpoint_url=endpoint, config=RETRIES),
+            secretsmanager=session.client("secretsmanager", endpoint_url=endpoint, config=RETRIES),
             region=resolved_region,
             endpoint_url=endpoint,
         )

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 import boto3
 import pytest
-from botocore.awsrequest import AWSResponse, HTTPHeaders
+from botocore.awsrequest import AWSResponse
 
 from genesys_credentials import CredentialsReader, RetryPolicy, TokenClient
+from tests.support.aws_errors import aws_error
 from tests.support.fake_genesys_login import FakeGenesysLogin, genesys_login
 
 __all__ = ["genesys_login"]
@@ -57,14 +58,6 @@ class FakeClock:
         self.now += seconds
 
 
-class _Body:
-    def __init__(self, payload: bytes) -> None:
-        self._payload = payload
-
-    def stream(self, **_: object) -> Iterator[bytes]:
-        yield self._payload
-
-
 @dataclass
 class SecretsManagerCalls:
     """Counts GetSecretValue requests on the wire (retries included) and can fail the next ones.
@@ -85,11 +78,7 @@ class SecretsManagerCalls:
         if not self.failures:
             return None
         code, message = self.failures.pop(0)
-        body = json.dumps({"__type": code, "message": message}).encode()
-        headers = HTTPHeaders()
-        headers["Content-Type"] = "application/x-amz-json-1.1"
-        headers["x-amzn-RequestId"] = "fake"
-        return AWSResponse("https://secretsmanager.invalid/", 400, headers, _Body(body))
+        return aws_error("https://secretsmanager.invalid/", code, message)
 
 
 def watch(reader: CredentialsReader) -> SecretsManagerCalls:

@@ -21,6 +21,8 @@ NOW = 1_790_000_000.0  # 2026-09-21T14:13:20Z
         ("", None),
         ("soon", None),
         ("-3", None),
+        ("²", None),
+        ("٣", None),
     ],
 )
 def test_retry_after_as_seconds_or_http_date(header: str | None, seconds: float | None) -> None:

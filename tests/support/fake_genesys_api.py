@@ -18,6 +18,8 @@ API paths a deploying client reads, each as the Genesys SDKs document it
 - ``GET /api/v2/authorization/divisions/{divisionId}`` (no permission): ``AuthzDivision``;
 - ``GET /api/v2/oauth/clients/{clientId}`` (``oauth:client:view``): ``OAuthClient``, without
   its ``secret`` (Genesys stopped returning it from GET);
+- ``POST /api/v2/oauth/clients/{clientId}/secret`` (``oauth:client:edit``, no body): the
+  ``OAuthClient`` with a new ``secret``; from then on the login host accepts only the new one;
 - errors are always an ``ErrorBody`` JSON (``message, code, status, contextId, details,
   errors``): 403 ``missing.permissions`` naming the permission, 404 ``not.found``, 429
   ``too.many.requests.retry.after`` with ``Retry-After``.
@@ -34,6 +36,7 @@ permission, handler); tests script answers ahead of the contract per path with
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 import urllib.parse
 import uuid
@@ -145,7 +148,12 @@ class FakeGenesysApi(FakeGenesysLogin):
             ),
             self.route_for("GET", "authorization/divisions/{divisionId}", None, self._division),
             self.route_for("GET", "oauth/clients/{clientId}", "oauth:client:view", self._client),
+            self.route_for(
+                "POST", "oauth/clients/{clientId}/secret", "oauth:client:edit", self._regenerate
+            ),
         ]
+        self.regenerated: dict[str, list[str]] = {}
+        """Every secret issued by a regeneration, per client id, oldest first."""
 
     @staticmethod
     def route_for(method: str, template: str, permission: str | None, handler: Handler) -> Route:
@@ -217,6 +225,11 @@ class FakeGenesysApi(FakeGenesysLogin):
         """The next requests to exactly ``path`` (no query string) get these answers."""
         with self._api_lock:
             self._api_script.setdefault(path, []).extend(answers)
+
+    def clear_api_scripts(self) -> None:
+        """Drop answers scripted but not consumed (between property-test examples)."""
+        with self._api_lock:
+            self._api_script.clear()
 
     def throttle_api(self, path: str, times: int, retry_after: str | None = "1") -> None:
         """The next ``times`` requests to ``path`` get 429, as Genesys rate-limits a client."""
@@ -304,6 +317,15 @@ class FakeGenesysApi(FakeGenesysLogin):
 
     def _client(self, params: Mapping[str, str], _: str) -> Scripted:
         return _found(self.clients.get(params["clientId"]))
+
+    def _regenerate(self, params: Mapping[str, str], _: str) -> Scripted:
+        client = self.clients.get(params["clientId"])
+        if client is None:
+            return _found(None)
+        secret = f"regenerated-{secrets.token_hex(16)}"
+        self.accept(client["id"], secret)
+        self.regenerated.setdefault(client["id"], []).append(secret)
+        return _ok({**client, "secret": secret})
 
 
 def _ok(body: Mapping[str, object]) -> Scripted:

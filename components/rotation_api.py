@@ -1,0 +1,266 @@
+"""Regenerate an OAuth client's secret in place, with the deploying client's credentials.
+
+Genesys' Platform API: ``POST /api/v2/oauth/clients/{clientId}/secret`` (permission
+``oauth:client:edit``, no body) answers 200 with the OAuthClient and its new ``secret``; the old
+secret stops working at that moment. The Genesys Terraform provider (1.84.1) never calls it,
+so the ``regenerate`` rotation strategy does, from a Pulumi dynamic provider
+(``components.rotation_provider``).
+
+Credentials are those the Genesys provider itself uses: ``GENESYSCLOUD_ACCESS_TOKEN``, else
+``GENESYSCLOUD_OAUTHCLIENT_ID``/``GENESYSCLOUD_OAUTHCLIENT_SECRET`` exchanged for a token at the
+login host. They are read from the environment on every call and kept nowhere: not on the
+provider object (which Pulumi pickles into the state), not in a module global.
+
+The token comes from ``genesys_credentials.TokenClient`` and the request goes through
+``genesys_credentials.http``, so the no-redirect rule, the URL check and the 429/``Retry-After``
+handling are the service helper's. POST is retried after 429, 5xx and network errors: a lost
+answer means a secret nobody received, and a new regeneration is the only way to get one.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from genesys_credentials import RetryPolicy, Secret, TokenClient, TokenRejected
+from genesys_credentials.credentials import CLIENT_CREDENTIALS, GenesysCredentials
+from genesys_credentials.errors import TokenRequestFailed
+from genesys_credentials.http import check_url, error_detail, json_object, opener, send
+from genesys_credentials.retry import parse_retry_after
+
+ENV_CLIENT_ID = "GENESYSCLOUD_OAUTHCLIENT_ID"
+ENV_CLIENT_SECRET = "GENESYSCLOUD_OAUTHCLIENT_SECRET"  # noqa: S105 - a variable's name
+ENV_ACCESS_TOKEN = "GENESYSCLOUD_ACCESS_TOKEN"  # noqa: S105 - a variable's name
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+_CLIENT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z")
+
+
+class RegenerationError(Exception):
+    """The secret was not regenerated (or its answer was unusable); the message says why."""
+
+
+@dataclass(frozen=True)
+class GenesysEndpoints:
+    """Where the regeneration goes: the API base URL and the login host's token URL."""
+
+    api_base_url: str
+    """``https://api.<domain>``; tests and gateways pass another https or loopback URL."""
+    token_url: str
+    """``https://login.<domain>/oauth/token``."""
+
+    def __post_init__(self) -> None:
+        check_url(self.api_base_url, "api_base_url")
+        check_url(self.token_url, "token_url")
+
+    def secret_url(self, client_id: str) -> str:
+        """The regenerate endpoint of ``client_id`` (a UUID, checked by the caller)."""
+        quoted = urllib.parse.quote(client_id, safe="")
+        return f"{self.api_base_url.rstrip('/')}/api/v2/oauth/clients/{quoted}/secret"
+
+
+Getenv = Callable[[str], str | None]
+"""How variables are read (``os.getenv``): a function, so no frame or repr shows their values."""
+
+
+class DeployingCredentials:
+    """The deploying OAuth client, read from ``GENESYSCLOUD_*`` on every call, cached nowhere."""
+
+    def __init__(self, getenv: Getenv, endpoints: GenesysEndpoints) -> None:
+        self._getenv = getenv
+        self._endpoints = endpoints
+
+    @property
+    def secret_id(self) -> str:
+        return f"the variables {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}"
+
+    def get(self) -> GenesysCredentials:
+        client_id = self._getenv(ENV_CLIENT_ID) or ""
+        client_secret = self._getenv(ENV_CLIENT_SECRET) or ""
+        if not client_id.strip() or not client_secret:
+            raise RegenerationError(
+                f"no Genesys credentials to regenerate the secret with: set {ENV_CLIENT_ID} and "
+                f"{ENV_CLIENT_SECRET} (or {ENV_ACCESS_TOKEN}) for `pulumi up`, as for the "
+                "Genesys provider"
+            )
+        api = urllib.parse.urlsplit(self._endpoints.api_base_url).netloc
+        login = urllib.parse.urlsplit(self._endpoints.token_url).netloc
+        return GenesysCredentials(
+            client_id=client_id.strip(),
+            client_secret=Secret(client_secret),
+            genesys_region="",
+            api_host=api,
+            login_host=login,
+            grant_type=CLIENT_CREDENTIALS,
+        )
+
+    def refresh(self) -> GenesysCredentials:
+        return self.get()
+
+
+class _Bearer:
+    """A bearer token: the one in ``GENESYSCLOUD_ACCESS_TOKEN``, or one fetched and renewable."""
+
+    def __init__(self, getenv: Getenv, endpoints: GenesysEndpoints, retry: RetryPolicy) -> None:
+        given = (getenv(ENV_ACCESS_TOKEN) or "").strip()
+        self._source: Secret | TokenClient = (
+            Secret(given)
+            if given
+            else TokenClient(
+                DeployingCredentials(getenv, endpoints), token_url=endpoints.token_url, retry=retry
+            )
+        )
+
+    @property
+    def renewable(self) -> bool:
+        return isinstance(self._source, TokenClient)
+
+    def value(self) -> Secret:
+        if isinstance(self._source, Secret):
+            return self._source
+        token = _token_failure(self._source)
+        if isinstance(token, Secret):
+            return token
+        raise RegenerationError(token)
+
+    def renew(self) -> None:
+        if isinstance(self._source, TokenClient):
+            self._source.invalidate()
+
+
+def _token_failure(tokens: TokenClient) -> Secret | str:
+    """A token, or the sentence saying why there is none (raised by the caller, unchained)."""
+    try:
+        return Secret(tokens.access_token())
+    except TokenRejected:
+        return (
+            f"the Genesys login host rejected {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET} (401): "
+            "check that they belong to an active OAuth client of this org and region"
+        )
+    except TokenRequestFailed as error:
+        return f"no token to regenerate the secret with: {error}"
+
+
+def regenerate_secret(
+    client_id: str,
+    endpoints: GenesysEndpoints,
+    *,
+    getenv: Getenv = os.getenv,
+    retry: RetryPolicy | None = None,
+    timeout: float = 10.0,
+) -> Secret:
+    """Ask Genesys for a new secret of ``client_id`` and return it; the old one dies now.
+
+    The variables are read through ``getenv`` (the process environment) during this call.
+    """
+    if not _CLIENT_ID.match(client_id):
+        raise RegenerationError(
+            "the OAuth client id to regenerate is not a UUID; run `pulumi refresh` so the "
+            "client's id in state matches Genesys"
+        )
+    policy = retry or RetryPolicy()
+    bearer = _Bearer(getenv, endpoints, policy)
+    return _Exchange(client_id, endpoints.secret_url(client_id), bearer, policy, timeout).run()
+
+
+class _Exchange:
+    """One regeneration: the POST, its retries, and the answer mapped to a secret or an error."""
+
+    def __init__(
+        self, client_id: str, url: str, bearer: _Bearer, retry: RetryPolicy, timeout: float
+    ) -> None:
+        self._client_id = client_id
+        self._url = url
+        self._bearer = bearer
+        self._retry = retry
+        self._timeout = timeout
+        self._opener = opener()
+
+    def run(self) -> Secret:
+        renewed = False
+        attempt = 1
+        while True:
+            token = self._bearer.value()
+            outcome = self._post(token)
+            if isinstance(outcome, str):
+                self._wait_or_fail(attempt, self._retry.backoff(attempt), outcome)
+                attempt += 1
+                continue
+            status, headers_retry_after, body = outcome
+            if status == HTTPStatus.OK:
+                return self._secret_from(body)
+            detail = error_detail(body, token)
+            if status == HTTPStatus.UNAUTHORIZED and self._bearer.renewable and not renewed:
+                renewed = True
+                self._bearer.renew()
+                continue
+            if status in RETRYABLE_STATUSES:
+                delay = (
+                    self._retry.backoff(attempt)
+                    if headers_retry_after is None
+                    else headers_retry_after
+                )
+                self._wait_or_fail(attempt, delay, f"{self._url} answered {status} ({detail})")
+                attempt += 1
+                continue
+            raise RegenerationError(self._refusal(status, detail))
+
+    def _post(self, token: Secret) -> tuple[int, float | None, bytes] | str:
+        """The answer, or a sentence describing the network failure."""
+        request = urllib.request.Request(  # noqa: S310 - scheme checked by GenesysEndpoints
+            self._url,
+            data=b"",
+            method="POST",
+            headers={"Authorization": f"Bearer {token.reveal()}", "Accept": "application/json"},
+        )
+        try:
+            response = send(self._opener, request, self._timeout)
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            reason = getattr(error, "reason", error)
+            return f"cannot reach the Genesys API at {self._url} ({reason})"
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        return response.status, retry_after, response.body
+
+    def _wait_or_fail(self, attempt: int, delay: float, what: str) -> None:
+        if attempt >= self._retry.max_attempts or delay > self._retry.max_delay:
+            raise RegenerationError(
+                f"{what}; gave up after {attempt} attempt(s). The secret of OAuth client "
+                f"{self._client_id} may or may not have been regenerated: run `pulumi up` again "
+                "(it regenerates once more and stores the secret it receives)"
+            )
+        self._retry.sleep(delay)
+
+    def _secret_from(self, body: bytes) -> Secret:
+        secret = json_object(body).get("secret")
+        if isinstance(secret, str) and secret:
+            return Secret(secret)
+        raise RegenerationError(
+            f"{self._url} answered 200 without a secret: the old secret of OAuth client "
+            f"{self._client_id} is probably dead already; run `pulumi up` again to regenerate "
+            "and store a new one"
+        )
+
+    def _refusal(self, status: int, detail: str) -> str:
+        client = f"OAuth client {self._client_id}"
+        if status == HTTPStatus.UNAUTHORIZED:
+            return (
+                f"the Genesys API rejected the deploying token (401 {detail}): check "
+                f"{ENV_ACCESS_TOKEN}, or {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}"
+            )
+        if status == HTTPStatus.FORBIDDEN:
+            return (
+                f"the deploying OAuth client may not regenerate the secret of {client} (403 "
+                f"{detail}): give it a role with the permission oauth:client:edit"
+            )
+        if status == HTTPStatus.NOT_FOUND:
+            return (
+                f"{client} does not exist in this Genesys org (404 {detail}): it was deleted "
+                "outside Pulumi or genesysRegion points at another org; run `pulumi refresh`"
+            )
+        return f"{self._url} answered {status} ({detail}) to the secret regeneration of {client}"
