@@ -32,6 +32,7 @@ TOOL_POLICIES: Mapping[str, tuple[str, ...]] = {
     "state_backend.locks": ("deployer.json",),
     "genesys_credentials": ("secret-reader.json",),
     "preflight": ("pr-previewer.json", "deployer.json"),
+    "secret_age": ("secret-age-reporter.json",),
     "state_backend.embedded": (),
 }
 """Module prefix → the documents that must each grant its calls (preflight runs in both the
