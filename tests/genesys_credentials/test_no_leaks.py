@@ -10,6 +10,7 @@ import base64
 import json
 import logging
 import socket
+import sys
 import traceback
 import urllib.parse
 import uuid
@@ -72,25 +73,61 @@ def encodings(secret: str) -> list[str]:
 
 
 def forbidden(marker: str, issued: list[str]) -> list[str]:
-    """Every encoding of the secret, every long piece of one, and every token issued."""
+    """Every encoding of the secret, every long piece of one, and every token issued.
+
+    A piece that is part of a loaded module's name or file path is left out: tracebacks and
+    the reprs in their locals name modules (``genesys_credentials.credentials``), so a random
+    secret such as ``0000_credentials`` would otherwise "leak" through code, not data.
+    """
+    public = public_names()
     pieces = [
-        form[start : start + WINDOW]
+        piece
         for form in encodings(marker)
         for start in range(len(form) - WINDOW + 1)
+        if (piece := form[start : start + WINDOW]) not in public
     ]
     return [*encodings(marker), *pieces, *issued]
 
 
+def public_names() -> str:
+    """The names and file paths of every loaded module: text any traceback may contain."""
+    modules = list(sys.modules.items())
+    files = [str(getattr(module, "__file__", "") or "") for _, module in modules]
+    return "\n".join([*(name for name, _ in modules), *files])
+
+
 def exception_texts(error: BaseException) -> Iterator[str]:
-    """What str, repr and a traceback recorded with each frame's locals show, whole chain."""
+    """What str, repr and a traceback recorded with each frame's locals show, whole chain.
+
+    Each frame's file name and source line are removed from the formatted traceback: they are
+    the repository's and the standard library's code, never data, and a random secret's
+    12-character piece (``_credentials`` of ``0000_credentials``) can match a path by chance.
+    What stays is what an error tracker records from the run: messages and locals.
+    """
     recorded = traceback.TracebackException.from_exception(error, capture_locals=True)
-    yield "".join(recorded.format())
+    formatted = "".join(recorded.format())
+    for code in sorted(code_text(recorded), key=len, reverse=True):
+        formatted = formatted.replace(code, "")
+    yield formatted
     seen: BaseException | None = error
     while seen is not None:
         yield str(seen)
         yield repr(seen)
         yield from (repr(arg) for arg in seen.args)
         seen = seen.__cause__ or seen.__context__
+
+
+def code_text(recorded: traceback.TracebackException) -> set[str]:
+    """File names and source lines of every frame in the chain: code, not data."""
+    texts: set[str] = set()
+    seen: traceback.TracebackException | None = recorded
+    while seen is not None:
+        for frame in seen.stack:
+            texts.add(frame.filename)
+            if frame.line:
+                texts.add(frame.line)
+        seen = seen.__cause__ or seen.__context__
+    return texts
 
 
 def failure_of(action: Callable[[], object]) -> CredentialsError:
