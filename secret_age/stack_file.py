@@ -89,6 +89,8 @@ def read_stack(project_dir: Path, stack: str) -> StackClients:
 
 def _load(path: Path) -> tuple[Any, yaml.Node | None]:
     try:
+        if not path.is_file():  # before opening: a FIFO would block, /dev/zero never ends
+            raise StackFileError(f"{path} is not a regular file")
         with path.open("rb") as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:

@@ -8,6 +8,7 @@ line to bump), 2 the check could not be completed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -262,6 +263,18 @@ def test_a_missing_stack_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixt
 
     assert code == 2
     assert "Pulumi.staging.yaml" in err
+
+
+def test_a_stack_file_that_is_a_fifo_exits_2_without_waiting_for_a_writer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    os.mkfifo(tmp_path / "Pulumi.prod.yaml")
+
+    code, _, err = report(capsys, tmp_path, "--stack", "prod")
+
+    assert code == 2
+    assert "not a regular file" in err
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
