@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from offline_plan.engine import PROJECT, ProgramRun, run_program
+from tests.support import hypothesis_profiles
 from tests.support.aws_calls import aws_calls_fit_the_iam_documents
 from tests.support.moto_server import aws_endpoint, moto_server
 
@@ -26,6 +27,25 @@ __all__ = [
 REPO = Path(__file__).resolve().parents[1]
 
 RunProgram = Callable[..., ProgramRun]
+
+HYPOTHESIS_PROFILE = hypothesis_profiles.register()
+
+
+def pytest_report_header() -> str:
+    return f"hypothesis profile: {HYPOTHESIS_PROFILE} (no deadline, no too_slow check)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A property test whose settings depend on the machine's speed is an error, not a flake."""
+    for item in items:
+        test_settings = getattr(
+            getattr(item, "obj", None), "_hypothesis_internal_use_settings", None
+        )
+        if test_settings is not None and not hypothesis_profiles.load_independent(test_settings):
+            raise pytest.UsageError(
+                f"{item.nodeid}: its hypothesis settings set a deadline or re-enable too_slow; "
+                "use tests.support.hypothesis_profiles.health_checks_off(...)"
+            )
 
 
 @pytest.fixture(autouse=True)

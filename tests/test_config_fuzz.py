@@ -10,7 +10,7 @@ from typing import Any
 
 import pulumi
 import pulumi.runtime
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components.config import (
@@ -24,6 +24,7 @@ from components.config import (
     parse_stack_config,
 )
 from offline_plan.engine import PROJECT, start_engine
+from tests.support.hypothesis_profiles import health_checks_off
 
 ROLE = "5f0c2e1a-8d3b-4c7e-9a61-2b4d6f8e0a13"
 PLAUSIBLE = st.sampled_from(
@@ -57,7 +58,7 @@ BASE = {
     "genesysRegion": "us-east-1",
     "clients": [{"name": "ivr", "grantType": "CLIENT-CREDENTIALS", "roles": [{"roleId": ROLE}]}],
 }
-FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=health_checks_off())
 
 
 def parsed_or_refused(raw: dict[str, Any]) -> StackConfig | ConfigError:
@@ -110,7 +111,7 @@ def test_any_raw_text_from_the_cli_is_a_config_error_or_valid(texts: dict[str, s
     assert_well_formed(result)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=health_checks_off())
 @given(st.dictionaries(st.sampled_from(CLIENT_KEYS), JSON, max_size=9))
 def test_a_refused_config_registers_nothing_with_the_engine(client: dict[str, Any]) -> None:
     run = start_engine("fuzz")

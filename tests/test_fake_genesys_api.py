@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.support.fake_genesys_api import FakeGenesysApi, genesys_api
 from tests.support.fake_genesys_login import Scripted
+from tests.support.hypothesis_profiles import FIXTURE_OK
 
 __all__ = ["genesys_api"]
 
@@ -176,7 +177,7 @@ def test_the_login_host_still_serves_only_post_oauth_token(genesys_api: FakeGene
     assert call(f"{genesys_api.base_url}/elsewhere").status == 404
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=FIXTURE_OK)
 @given(path=st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=60))
 def test_every_api_path_answers_json_and_errors_are_error_bodies(
     genesys_api: FakeGenesysApi, deployer: tuple[str, str], path: str

@@ -14,7 +14,7 @@ import urllib.request
 from http import HTTPStatus
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components.rotation_api import (
@@ -26,6 +26,7 @@ from components.rotation_provider import RegenerateSecretProvider
 from genesys_credentials import RetryPolicy, Secret
 from tests.support.fake_genesys_api import FakeGenesysApi, genesys_api
 from tests.support.fake_genesys_login import Scripted
+from tests.support.hypothesis_profiles import FIXTURE_OK
 
 __all__ = ["genesys_api"]
 
@@ -269,7 +270,7 @@ def outcome_of(org: Org) -> Secret | RegenerationError:
         return error
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=FIXTURE_OK)
 @given(answers=st.lists(ANSWERS, min_size=1, max_size=5))
 def test_any_answer_sequence_gives_a_secret_or_a_regeneration_error(
     org: Org, answers: list[Scripted]

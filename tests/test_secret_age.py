@@ -19,13 +19,14 @@ import boto3
 import pytest
 import yaml
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from secret_age.cli import build_parser, main
 from state_backend import aws
 from state_backend.aws import AwsClients
 from tests.support.aws_errors import aws_error
+from tests.support.hypothesis_profiles import FIXTURE_OK
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT = "genesys-oauth-secrets"
@@ -277,7 +278,7 @@ def test_a_stack_file_that_is_a_fifo_exits_2_without_waiting_for_a_writer(
     assert "not a regular file" in err
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=FIXTURE_OK)
 @given(content=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)))
 def test_any_stack_file_content_gives_exit_2_and_one_line_never_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
@@ -320,7 +321,7 @@ def test_the_commands_in_the_rotation_manual_are_ones_the_report_accepts() -> No
         build_parser().parse_args(concrete.split())
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, suppress_health_check=FIXTURE_OK)
 @given(stack=st.text(max_size=30))
 def test_any_stack_flag_is_a_stack_name_or_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], stack: str

@@ -14,7 +14,7 @@ from email.message import Message
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genesys_credentials import (
@@ -31,6 +31,7 @@ from genesys_credentials.retry import LONGEST_WAIT, parse_retry_after
 from genesys_credentials.token_client import MAX_TOKEN_LIFETIME, read_answer
 from tests.genesys_credentials.conftest import FakeClock, credentials_document
 from tests.support.fake_genesys_login import FakeGenesysLogin, Scripted
+from tests.support.hypothesis_profiles import FIXTURE_OK
 
 SOURCE = "arn:aws:secretsmanager:us-east-1:123456789012:secret:genesys/oauth/test/ivr-AbCdEf"
 JSON = st.recursive(
@@ -152,7 +153,7 @@ def test_retry_after_counts_ascii_digits_only(header: str, seconds: float | None
     assert parse_retry_after(header) == seconds
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=FIXTURE_OK)
 @given(url=st.text(max_size=60) | st.from_regex(r"\Ahttps?://[^/]{0,70}(/[^ ]{0,20})?\Z"))
 def test_any_token_url_is_accepted_or_refused_with_invalid_argument(
     reader: CredentialsReader, url: str

@@ -20,7 +20,7 @@ from functools import partial
 
 import boto3
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from genesys_credentials import (
@@ -40,6 +40,7 @@ from tests.genesys_credentials.conftest import (
     store_secret,
 )
 from tests.support.fake_genesys_login import HANG_UP, FakeGenesysLogin, Scripted
+from tests.support.hypothesis_profiles import FIXTURE_OK
 
 WINDOW = 12
 """A piece of an encoding this long must not appear either (the helper masks from 8 on)."""
@@ -290,7 +291,7 @@ def login_failures(secret: str, login: FakeGenesysLogin) -> list[list[Scripted]]
 @settings(
     max_examples=10,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    suppress_health_check=FIXTURE_OK,
     phases=[Phase.explicit, Phase.generate],
 )
 @given(secret=SECRETS)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from offline_plan.checks import CHECKS
@@ -19,6 +19,7 @@ from offline_plan.engine import MAIN, PROJECT
 from offline_plan.guardrails import guardrail_violations
 from offline_plan.pack_config import PackConfigError, read_pack_config
 from offline_plan.policy_pack import PACK_DIR
+from tests.support.hypothesis_profiles import FIXTURE_OK
 
 REPO = MAIN.parent
 SECRET = "aws:secretsmanager/secret:Secret"
@@ -154,7 +155,9 @@ def test_a_pack_config_the_engine_would_not_read_stops_the_plan(
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=FIXTURE_OK,
 )
 @given(raw=st.binary(max_size=300) | st.text(max_size=200).map(str.encode))
 def test_any_pack_config_file_is_read_or_refused_in_one_line(tmp_path: Path, raw: bytes) -> None:

@@ -14,12 +14,13 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from offline_plan.cli import main
 from offline_plan.engine import MAIN, PROJECT
 from offline_plan.stack_file import MAX_FILE_BYTES
+from tests.support.hypothesis_profiles import health_checks_off
 
 REPO = MAIN.parent
 EXIT_CODES = {0, 1, 2}
@@ -155,13 +156,13 @@ FLAGS = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=health_checks_off())
 @given(argv=FLAGS)
 def test_any_flags_give_a_plan_or_a_clear_exit(argv: list[str]) -> None:
     plan_outcome(argv)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=health_checks_off())
 @given(stack=st.text(min_size=1, max_size=120))
 def test_any_stack_name_gives_a_plan_or_a_clear_exit(stack: str) -> None:
     plan_outcome(["--stack", stack])
@@ -179,13 +180,13 @@ PROJECT_KEYS = st.sampled_from(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=health_checks_off())
 @given(config=st.dictionaries(PROJECT_KEYS | st.text(max_size=20), JSONISH, max_size=4))
 def test_any_stack_config_gives_a_plan_or_a_clear_exit(config: dict[str, Any]) -> None:
     plan_outcome(["--stack", "test"], yaml.safe_dump({"config": config}))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=health_checks_off())
 @given(text=st.text(max_size=200))
 def test_any_stack_file_text_gives_a_plan_or_a_clear_exit(text: str) -> None:
     plan_outcome(["--stack", "test"], text)

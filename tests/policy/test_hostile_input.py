@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from offline_plan.engine import SECRET_SIG_KEY
@@ -21,6 +21,7 @@ from tests.policy.wire import (
     urn,
     violations,
 )
+from tests.support.hypothesis_profiles import health_checks_off
 
 PLANTED = "PLANTED-SECRET-3f9a1c"
 MESSAGE_LIMIT = 2000
@@ -85,7 +86,7 @@ resources = st.builds(
     properties,
     st.booleans(),
 )
-RELAXED = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+RELAXED = settings(deadline=None, max_examples=60, suppress_health_check=health_checks_off())
 
 
 def assert_answered_safely(found: list[Any]) -> None:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genesys_credentials import Secret
@@ -21,9 +21,10 @@ from preflight.platform_api import ApiError, PlatformApi, UnusableAnswer
 from preflight.text import shown
 from tests.preflight.conftest import NO_WAIT, World
 from tests.support.fake_genesys_login import Scripted
+from tests.support.hypothesis_profiles import FIXTURE_OK
 
 T = TypeVar("T")
-FUZZ = settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=80, suppress_health_check=FIXTURE_OK)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda children: (
@@ -165,7 +166,7 @@ def test_shown_text_has_no_control_characters_and_is_bounded(value: str) -> None
     assert not any(ord(char) < 32 or ord(char) == 127 for char in text)
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=FIXTURE_OK)
 @given(
     status=st.sampled_from([200, 400, 401, 403, 404, 418, 500]),
     body=st.binary(max_size=200) | st.builds(lambda v: json.dumps(v).encode(), json_values),

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from project_files.cli import annotation, main
+from tests.support.hypothesis_profiles import health_checks_off
 from tests.support.stack_files import BACKEND, kms_ciphertext, stack_document, write_project
 
 REPO = Path(__file__).resolve().parents[2]
@@ -152,7 +153,7 @@ VALUES: st.SearchStrategy[Any] = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=health_checks_off())
 @given(document=st.dictionaries(KEYS, VALUES, max_size=5), backend=st.text(max_size=80))
 def test_any_stack_file_and_backend_get_an_answer_and_never_the_secret(
     document: dict[str, Any], backend: str

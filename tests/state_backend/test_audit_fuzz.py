@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from state_backend import cli
 from state_backend.sample_state import build_state
+from tests.support.hypothesis_profiles import FIXTURE_OK
 
 FIELD_NAMES = [
     "version",
@@ -79,7 +80,9 @@ SLOTS = [
     ("version",),
 ]
 SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=FIXTURE_OK,
 )
 
 

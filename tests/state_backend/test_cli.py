@@ -12,12 +12,13 @@ import argparse
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from state_backend import cli
 from state_backend.errors import UsageError
 from tests.state_backend.conftest import RunCli
+from tests.support.hypothesis_profiles import FIXTURE_OK
 
 BOOTSTRAP = ("bootstrap", "--bucket", "acme-pulumi-state", "--region", "us-east-1")
 AUDIT = ("audit", "--bucket", "acme-pulumi-state")
@@ -155,7 +156,7 @@ FLAGS = {
 REQUIRED = {"bootstrap": ["--bucket", "b-b", "--region", "eu-west-1"], "locks": ["--bucket", "b-b"]}
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=FIXTURE_OK)
 @given(
     command=st.sampled_from(sorted(FLAGS)),
     data=st.data(),
