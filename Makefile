@@ -15,8 +15,15 @@ REQUIREMENTS_SUM := cat $(REQUIREMENTS) | cksum
 # One mypy cache for the root and examples/consumer: both analyse pulumi and pulumi_aws.
 MYPY_CACHE := $(CURDIR)/.mypy_cache
 
-.PHONY: install installed test lint typecheck workflows unit policy-test plan bench clean \
-	python-version
+.DEFAULT_GOAL := help
+.PHONY: help install installed test lint typecheck workflows unit policy-test plan preflight \
+	demo bench clean python-version
+
+# `make help` lists every target that has a `## ` description on its line.
+help: ## list the targets
+	@echo "make TARGET, the two set-up commands first:"
+	@awk -F':.*## ' '/^[a-z-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo "Variables: STACK=$(STACK) (plan, preflight), PYTHON=$(PYTHON) (install)."
 
 python-version:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -25,20 +32,22 @@ python-version:
 	  echo "Install Python 3.11+ and run: make install PYTHON=python3.11"; \
 	  exit 1; }
 
-install: python-version
+install: python-version ## create ./venv with everything pinned, and the policy pack's venv
 	@want=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
 	have=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); \
 	if [ -d $(VENV) ] && [ "$$have" != "$$want" ]; then \
 	  echo "==> $(VENV)/ was made by Python $${have:-(broken)}, not $$want: rebuilding it"; \
 	  rm -rf $(VENV) $(POLICY_VENV); \
 	fi
-	@echo "==> [1/4] virtualenv $(VENV)/ with $$($(PYTHON) --version)"
+	@echo "==> [1/5] virtualenv $(VENV)/ with $$($(PYTHON) --version)"
 	$(PYTHON) -m venv $(VENV)
-	@echo "==> [2/4] pip itself"
+	@echo "==> [2/5] pip itself"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	@echo "==> [3/4] requirements-dev.txt (program, tools, linters; the first run takes minutes)"
+	@echo "==> [3/5] requirements-dev.txt (program, tools, linters; the first run takes minutes)"
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	@echo "==> [4/4] the policy pack's own virtualenv $(POLICY_VENV)/"
+	@echo "==> [4/5] the genesys-oauth-secrets command and genesys-credentials, editable"
+	$(BIN)/python -m pip install --quiet --no-deps -e ./packages/genesys-credentials -e .
+	@echo "==> [5/5] the policy pack's own virtualenv $(POLICY_VENV)/"
 	$(PYTHON) -m venv $(POLICY_VENV)
 	$(POLICY_BIN)/python -m pip install --quiet -r policy/requirements.txt
 	@$(REQUIREMENTS_SUM) > $(INSTALLED)
@@ -52,42 +61,49 @@ installed:
 	  exit 1; \
 	fi
 
-test: lint typecheck workflows unit
+test: lint typecheck workflows unit ## lint, type-check, check the workflows, run every test
 
-lint: installed
+lint: installed ## ruff (lint and format) and yamllint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/yamllint --strict .
 
-typecheck: installed
+typecheck: installed ## mypy --strict on the program, tools, example and pack
 	$(BIN)/mypy --cache-dir $(MYPY_CACHE) .
 	cd examples/consumer && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml \
 	  --cache-dir $(MYPY_CACHE) .
 	cd policy && ../$(BIN)/mypy --config-file ../pyproject.toml --python-executable venv/bin/python .
 
-workflows: installed
+workflows: installed ## the GitHub workflows against their schema, and zizmor
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(BIN)/zizmor --offline .github
 
-unit: installed
+unit: installed ## the test suite (pytest)
 	$(BIN)/python -m pytest
 
 # The policy pack's tests alone (`unit` runs them too): the pack over gRPC, started once.
-policy-test: installed
+policy-test: installed ## the policy pack's tests only
 	$(BIN)/python -m pytest tests/policy -q
 
-plan: installed
-	$(BIN)/python -m offline_plan --stack $(STACK)
+plan: installed ## what `pulumi up` would register for STACK, offline
+	$(BIN)/genesys-oauth-secrets plan --stack $(STACK)
 
-bench: installed
+preflight: installed ## read-only checks of AWS and Genesys before a deploy of STACK
+	$(BIN)/genesys-oauth-secrets preflight --stack $(STACK)
+
+demo: installed ## the tools against a local AWS emulator, no account needed
+	$(BIN)/genesys-oauth-secrets demo
+
+bench: installed ## the benchmarks (figures, not pass/fail)
 	$(BIN)/python -m benchmarks.program
 	$(BIN)/python -m benchmarks.config_validation
 	$(BIN)/python -m benchmarks.audit_state
 	$(BIN)/python -m benchmarks.credentials_cache
 	$(BIN)/python -m benchmarks.offline_plan
 
-clean:
-	rm -rf $(VENV) $(POLICY_VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis \
+clean: ## remove the venvs and caches
+	rm -rf $(VENV) $(POLICY_VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build \
+	  packages/genesys-credentials/build *.egg-info packages/genesys-credentials/*.egg-info \
 	  examples/consumer/.mypy_cache policy/.mypy_cache
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

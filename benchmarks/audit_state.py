@@ -31,7 +31,7 @@ from pathlib import Path
 
 import zstandard
 
-from state_backend.sample_state import generated_clients, write_state
+from genesys_oauth_secrets.demo.sample_state import generated_clients, write_state
 
 FIXED_RESOURCES = 5
 """The stack, two default providers, the KMS key and its alias."""
@@ -59,9 +59,9 @@ def measure(kind: str, path: Path) -> dict[str, float]:
     """Runs in the child: one audit or one json.loads of ``path``, timed."""
     start = time.process_time()
     if kind == "audit":
-        from state_backend import audit, checkpoint  # noqa: PLC0415 - only the child imports
+        from genesys_oauth_secrets.audit import checkpoint, scan  # noqa: PLC0415 - child only
 
-        report = audit.audit(checkpoint.local_source(path, 4096 * MIB))
+        report = scan.audit(checkpoint.local_source(path, 4096 * MIB))
         if not report.clean:
             raise SystemExit(f"the generated state should be clean:\n{report.to_text()}")
     elif kind == "loads":
@@ -72,7 +72,7 @@ def measure(kind: str, path: Path) -> dict[str, float]:
             raw = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True).read()
         json.loads(raw)
     elif kind == "imports":
-        from state_backend import audit, checkpoint  # noqa: PLC0415
+        from genesys_oauth_secrets.audit import checkpoint, scan  # noqa: PLC0415
     return {"seconds": time.process_time() - start, "peak_mib": peak_mib()}
 
 

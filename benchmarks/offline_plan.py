@@ -1,6 +1,6 @@
 """How long `make plan` takes for the shipped config: the whole command, as a newcomer runs it.
 
-Target: well under 2 s for ``python -m offline_plan --stack prod`` (a fresh interpreter each
+Target: well under 2 s for ``genesys-oauth-secrets plan --stack prod`` (a fresh interpreter each
 time, imports included, since that is what a person and the PR workflow wait for). Also prints
 the in-process plan time once the imports are warm. Figures, not assertions: run
 ``venv/bin/python -m benchmarks.offline_plan``.
@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from offline_plan.cli import make_plan
+from genesys_oauth_secrets.plan.cli import make_plan
 
 REPEATS = 5
 TARGET_SECONDS = 2.0
@@ -22,10 +22,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def command_seconds() -> float:
-    """Wall time of one ``python -m offline_plan --stack prod`` in a new process."""
+    """Wall time of one ``genesys-oauth-secrets plan --stack prod`` in a new process."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "offline_plan", "--stack", "prod"],
+        [sys.executable, "-m", "genesys_oauth_secrets", "plan", "--stack", "prod"],
         cwd=REPO,
         check=True,
         capture_output=True,
@@ -50,7 +50,7 @@ def main() -> None:
     print(f"offline plan of the shipped prod config, {REPEATS} runs each")
     print(f"target: the command under {TARGET_SECONDS} s")
     print(f"{'measure':<34}{'median s':>10}{'max s':>10}")
-    print(row("python -m offline_plan (process)", commands))
+    print(row("genesys-oauth-secrets plan (process)", commands))
     print(row("make_plan, imports warm", warm))
 
 

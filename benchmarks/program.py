@@ -24,7 +24,7 @@ from components.config import parse_stack_config
 from components.credentials_document import credentials_document
 from components.genesys_oauth_client import OauthClient, OauthClientArgs, OauthClientRoleArgs
 from components.genesys_provider import create_genesys_provider
-from offline_plan.engine import PROJECT, start_engine
+from genesys_oauth_secrets.plan.engine import PROJECT, start_engine
 
 SIZES = (1, 10, 100, 500)
 REPEATS = 3

@@ -9,7 +9,7 @@ running ``pulumi up`` is the whole rotation, reviewed like any other change. Two
 - ``regenerate``: one client whose secret Genesys regenerates in place; its id never changes,
   but the old secret stops working at once.
 
-``maxAgeDays`` is read only by the age report (``python -m secret_age``), never by the program.
+``maxAgeDays`` is read only by the age report (``genesys-oauth-secrets age``), never by the program.
 Generation 1 (the default) means "as before rotation existed": the program's resource graph is
 then exactly what it was without this block. See docs/rotation.md for the runbook.
 """

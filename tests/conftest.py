@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from offline_plan.engine import PROJECT, ProgramRun, run_program
+from genesys_oauth_secrets.plan.engine import PROJECT, ProgramRun, run_program
 from tests.support import hypothesis_profiles
 from tests.support.aws_calls import aws_calls_fit_the_iam_documents
 from tests.support.moto_server import aws_endpoint, moto_server

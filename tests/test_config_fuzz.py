@@ -23,7 +23,7 @@ from components.config import (
     load_stack_config,
     parse_stack_config,
 )
-from offline_plan.engine import PROJECT, start_engine
+from genesys_oauth_secrets.plan.engine import PROJECT, start_engine
 from tests.support.hypothesis_profiles import health_checks_off
 
 ROLE = "5f0c2e1a-8d3b-4c7e-9a61-2b4d6f8e0a13"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from components.config import ConfigError, StackConfig, parse_stack_config
-from offline_plan.engine import start_engine
+from genesys_oauth_secrets.plan.engine import start_engine
 
 DELETE = object()
 """Row value meaning: remove the key."""

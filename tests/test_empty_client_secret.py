@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from components.client_secret_check import EmptyClientSecretError
-from offline_plan.engine import start_engine
+from genesys_oauth_secrets.plan.engine import start_engine
 
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
 OAUTH_CLIENT = "genesyscloud:index/oauthClient:OauthClient"

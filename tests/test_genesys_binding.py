@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from components.config import ConfigError
-from offline_plan.engine import start_engine
+from genesys_oauth_secrets.plan.engine import start_engine
 from tests.conftest import REPO, RunProgram
 
 OAUTH_CLIENT = "genesyscloud:index/oauthClient:OauthClient"

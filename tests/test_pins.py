@@ -27,9 +27,18 @@ SDK_FLOOR = Version("3.247.0")
 
 
 def requirements(path: Path) -> list[Requirement]:
-    """The requirement lines of one file; includes (``-r``) and comments skipped."""
-    lines = (line.split("#")[0].strip() for line in path.read_text().splitlines())
-    return [Requirement(line) for line in lines if line and not line.startswith("-r ")]
+    """The requirement lines of one file; includes (``-r``), comments and local paths skipped.
+
+    A local path (``./packages/genesys-credentials``) is a distribution of this repository:
+    the commit pins it. It must exist, so a moved package cannot leave a dangling line.
+    """
+    lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
+    for line in lines:
+        if line.startswith(("./", "../")):
+            assert (path.parent / line / "pyproject.toml").is_file(), f"{path}: {line} is gone"
+    return [
+        Requirement(line) for line in lines if line and not line.startswith(("-r ", "./", "../"))
+    ]
 
 
 def exact_version(requirement: Requirement) -> Version:

@@ -41,4 +41,4 @@ def test_it_installs_checks_config_and_plans_every_stack_file() -> None:
     assert runs[2] == "make install"
     assert "tests/test_config_validation.py" in runs[3]
     assert "for file in Pulumi.*.yaml" in runs[4]
-    assert 'python -m offline_plan --stack "$stack"' in runs[4]
+    assert 'genesys-oauth-secrets plan --stack "$stack"' in runs[4]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from offline_plan.engine import (
+from genesys_oauth_secrets.plan.engine import (
     ACCOUNT,
     AWS_REGION,
     ProgramRun,

@@ -23,7 +23,7 @@ from components.rotation import (
     RotationConfig,
     parse_rotation,
 )
-from offline_plan.engine import start_engine
+from genesys_oauth_secrets.plan.engine import start_engine
 
 BAD_ROTATIONS: list[tuple[int, Any, str]] = [
     # (client index, rotation value, expected message)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from offline_plan.engine import ProgramRun, is_secret_envelope, secret_envelope_paths
+from genesys_oauth_secrets.plan.engine import ProgramRun, is_secret_envelope, secret_envelope_paths
 from tests.conftest import RunProgram
 
 OAUTH_CLIENT = "genesyscloud:index/oauthClient:OauthClient"

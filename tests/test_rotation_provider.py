@@ -19,7 +19,7 @@ import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from components.rotation_provider import REGENERATED_SECRET_TYPE, RegenerateSecretProvider
-from offline_plan.engine import is_secret_envelope
+from genesys_oauth_secrets.plan.engine import is_secret_envelope
 from tests.conftest import RunProgram
 
 REPO = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from components.config import ConfigError
-from offline_plan.engine import ProgramRun, start_engine
+from genesys_oauth_secrets.plan.engine import ProgramRun, start_engine
 
 NOTHING_DEPLOYED = ["pulumi:pulumi:Stack"]
 

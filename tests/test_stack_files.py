@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from project_files.backend import resolve_backend
-from project_files.stack_file import is_ciphertext, stack_file_problems
+from genesys_oauth_secrets.check.stack_file import is_ciphertext, stack_file_problems
+from genesys_oauth_secrets.shared.backend_url import resolve_backend
 from tests.support.stack_files import PROVIDER, kms_ciphertext
 
 REPO = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = {path.name: path for path in (REPO / ".github" / "workflows").glob("*.yml")}
 PULUMI_WORKFLOWS = ["preview.yml", "deploy.yml"]
-CHECK = "python -m project_files --stack prod --github-output"
+CHECK = "genesys-oauth-secrets check --stack prod --github-output"
 ROLE = {"preview.yml": "AWS_PREVIEW_ROLE_ARN", "deploy.yml": "AWS_DEPLOY_ROLE_ARN"}
 ENVIRONMENT = {"preview.yml": "preview", "deploy.yml": "production"}
 Step = dict[str, Any]
@@ -47,7 +47,7 @@ def effective_env(workflow: dict[str, Any], job: dict[str, Any], step: Step) -> 
 
 
 def check_position(job: dict[str, Any]) -> int:
-    """Index of the project_files check in a job's steps; -1 if absent."""
+    """Index of the genesys_oauth_secrets.check check in a job's steps; -1 if absent."""
     runs = [str(step.get("run", "")) for step in job.get("steps", [])]
     return next((i for i, run in enumerate(runs) if CHECK in run), -1)
 
@@ -131,7 +131,9 @@ def test_no_workflow_runs_pull_request_code_with_the_base_repository_s_secrets(n
 
 def test_the_deploy_audit_reads_the_bucket_the_deploy_wrote() -> None:
     job = load("deploy.yml")["jobs"]["deploy"]
-    audit = next(step for step in job["steps"] if "state_backend audit" in str(step.get("run")))
+    audit = next(
+        step for step in job["steps"] if "genesys-oauth-secrets audit" in str(step.get("run"))
+    )
 
     assert audit["env"] == {
         "STATE_BUCKET": "${{ needs.test.outputs.bucket }}",

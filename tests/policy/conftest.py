@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from offline_plan.engine import PROJECT, STACK
-from offline_plan.pack_config import engine_config
-from offline_plan.policy_pack import RunningPolicyPack, start_policy_pack
+from genesys_oauth_secrets.plan.engine import PROJECT, STACK
+from genesys_oauth_secrets.plan.pack_config import engine_config
+from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack, start_policy_pack
 
 
 @pytest.fixture(scope="session")

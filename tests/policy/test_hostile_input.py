@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from offline_plan.engine import SECRET_SIG_KEY
-from offline_plan.policy_pack import RunningPolicyPack
+from genesys_oauth_secrets.plan.engine import SECRET_SIG_KEY
+from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack
 from tests.policy.wire import (
     STACK_TYPE,
     UNKNOWN_STRING,

@@ -13,9 +13,9 @@ import pytest
 from google.protobuf import json_format
 from pulumi.runtime.proto import analyzer_pb2
 
-from offline_plan.analyzer_requests import analyze_run
-from offline_plan.pack_config import config_entry
-from offline_plan.policy_pack import RunningPolicyPack
+from genesys_oauth_secrets.plan.analyzer_requests import analyze_run
+from genesys_oauth_secrets.plan.pack_config import config_entry
+from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack
 from tests.conftest import RunProgram
 from tests.policy.wire import configured, request, violations
 

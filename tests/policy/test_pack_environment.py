@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def requirements(path: Path) -> dict[str, Requirement]:
     lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
-    parsed = (Requirement(line) for line in lines if line and not line.startswith("-"))
+    parsed = (Requirement(line) for line in lines if line and not line.startswith(("-", "./")))
     return {requirement.name: requirement for requirement in parsed}
 
 

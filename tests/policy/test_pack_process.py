@@ -1,5 +1,5 @@
 """Starting the pack fails with one line naming the cause, whatever the pack does instead of
-printing its port (``offline_plan.policy_pack`` reads the pack's stdout like the engine)."""
+printing its port (``plan.policy_pack`` reads the pack's stdout like the engine)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from offline_plan.policy_pack import PACK_DIR, PolicyPackError, start_policy_pack
+from genesys_oauth_secrets.plan.policy_pack import PACK_DIR, PolicyPackError, start_policy_pack
 
 
 def fake_pack(tmp_path: Path, main: str) -> Path:

@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 from pulumi.runtime.proto import analyzer_pb2
 
-from offline_plan.analyzer_requests import analyze_request, analyze_run, analyze_stack_request
-from offline_plan.policy_pack import RunningPolicyPack
+from genesys_oauth_secrets.plan.analyzer_requests import (
+    analyze_request,
+    analyze_run,
+    analyze_stack_request,
+)
+from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack
 from tests.conftest import RunProgram
 
 OAUTH_CLIENT = "genesyscloud:index/oauthClient:OauthClient"

@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from offline_plan.policy_pack import RunningPolicyPack
+from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack
 from tests.policy.wire import request, secret, violations
 
 OAUTH_CLIENT = "genesyscloud:index/oauthClient:OauthClient"

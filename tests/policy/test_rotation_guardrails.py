@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from offline_plan.analyzer_requests import analyze_run
-from offline_plan.policy_pack import RunningPolicyPack
+from genesys_oauth_secrets.plan.analyzer_requests import analyze_run
+from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack
 from tests.conftest import RunProgram
 
 ROTATIONS = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from offline_plan.policy_pack import RunningPolicyPack
+from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack
 from tests.policy.wire import (
     STACK_TYPE,
     STACK_URN,

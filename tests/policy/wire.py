@@ -14,10 +14,10 @@ from typing import Any
 
 from pulumi.runtime.proto import analyzer_pb2
 
-from offline_plan.analyzer_requests import resource_options, to_struct
-from offline_plan.engine import PROJECT, SECRET_SIG_KEY, SECRET_SIG_VALUE, STACK
-from offline_plan.pack_config import LEVELS, engine_config
-from offline_plan.policy_pack import RunningPolicyPack
+from genesys_oauth_secrets.plan.analyzer_requests import resource_options, to_struct
+from genesys_oauth_secrets.plan.engine import PROJECT, SECRET_SIG_KEY, SECRET_SIG_VALUE, STACK
+from genesys_oauth_secrets.plan.pack_config import LEVELS, engine_config
+from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 STACK_URN = f"urn:pulumi:{STACK}::{PROJECT}::{STACK_TYPE}::{PROJECT}-{STACK}"

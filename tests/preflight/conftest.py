@@ -22,10 +22,15 @@ import pytest
 import yaml
 
 from genesys_credentials import RetryPolicy
-from preflight.cli import main
-from preflight.genesys_permissions import REQUIRED
-from state_backend.aws import connect
-from state_backend.bootstrap import DEFAULT_KEY_ALIAS, BootstrapSettings, Journal, bootstrap
+from genesys_oauth_secrets.preflight.cli import main
+from genesys_oauth_secrets.preflight.genesys_permissions import REQUIRED
+from genesys_oauth_secrets.shared.aws import connect
+from genesys_oauth_secrets.shared.backend_baseline import (
+    DEFAULT_KEY_ALIAS,
+    BootstrapSettings,
+    Journal,
+    bootstrap,
+)
 from tests.support.fake_genesys_api import FakeGenesysApi, genesys_api
 
 __all__ = ["genesys_api"]

@@ -12,12 +12,18 @@ import pytest
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.stub import Stubber
 
-from preflight import deploy_permissions, stack_locks
-from preflight.aws_identity import Identity
-from preflight.context import resolve
-from state_backend.bootstrap import DEFAULT_KEY_ALIAS
-from state_backend.locks import lock_prefix
-from tests.preflight.conftest import BUCKET, PROJECT, REGION, World, encrypted_key
+from genesys_oauth_secrets.preflight import deploy_permissions, stack_locks
+from genesys_oauth_secrets.preflight.aws_identity import Identity
+from genesys_oauth_secrets.preflight.context import resolve
+from genesys_oauth_secrets.shared.backend_baseline import DEFAULT_KEY_ALIAS
+from genesys_oauth_secrets.shared.stack_locks import lock_prefix
+from tests.preflight.conftest import (
+    BUCKET,
+    PROJECT,
+    REGION,
+    World,
+    encrypted_key,
+)
 
 SECRET_NAME = "genesys/oauth/prod/ivr-integration"
 
@@ -49,7 +55,7 @@ def test_a_missing_bucket_is_answered_with_the_bootstrap_line(world: World) -> N
     [line] = outcome.lines("state-bucket")
     assert "does not exist" in line
     assert (
-        "fix: python -m state_backend bootstrap --bucket no-such-state-bucket --region us-east-1"
+        "fix: genesys-oauth-secrets bootstrap --bucket no-such-state-bucket --region us-east-1"
         in line
     )
     assert outcome.status("locks") == {"SKIPPED"}
@@ -195,7 +201,7 @@ def test_a_stale_lock_is_answered_with_the_clear_stale_line(
     [line] = world.run().lines("locks")
     assert "stale lock" in line
     assert (
-        f"fix: python -m state_backend locks --bucket {BUCKET} --project {PROJECT} --stack prod "
+        f"fix: genesys-oauth-secrets locks --bucket {BUCKET} --project {PROJECT} --stack prod "
         "--region us-east-1 --clear-stale --older-than 6h" in line
     )
 

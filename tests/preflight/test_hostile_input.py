@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genesys_credentials import Secret
-from preflight.cli import main
-from preflight.context import PreflightError, resolve
-from preflight.genesys_answers import caller, client_grants, holds, role
-from preflight.platform_api import ApiError, PlatformApi, UnusableAnswer
-from preflight.text import shown
+from genesys_oauth_secrets.preflight.cli import main
+from genesys_oauth_secrets.preflight.context import PreflightError, resolve
+from genesys_oauth_secrets.preflight.genesys_answers import caller, client_grants, holds, role
+from genesys_oauth_secrets.preflight.platform_api import ApiError, PlatformApi, UnusableAnswer
+from genesys_oauth_secrets.shared.text import shown
 from tests.preflight.conftest import NO_WAIT, World
 from tests.support.fake_genesys_login import Scripted
 from tests.support.hypothesis_profiles import FIXTURE_OK

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
-COMMAND = "venv/bin/python -m preflight --stack prod"
+COMMAND = "venv/bin/genesys-oauth-secrets preflight --stack prod"
 
 
 def steps_of(name: str) -> list[dict[str, Any]]:

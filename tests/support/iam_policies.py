@@ -26,14 +26,14 @@ NOT_TOOLS = (REPO / "tests", REPO / "venv", REPO / "examples")
 """Test code (seeding moto), installed packages and examples are not checked."""
 
 TOOL_POLICIES: Mapping[str, tuple[str, ...]] = {
-    "state_backend.bootstrap": ("backend-bootstrapper.json",),
-    "state_backend.checkpoint": ("state-auditor.json",),
-    "state_backend.audit": ("state-auditor.json",),
-    "state_backend.locks": ("deployer.json",),
+    "genesys_oauth_secrets.shared.backend_baseline": ("backend-bootstrapper.json",),
+    "genesys_oauth_secrets.audit.checkpoint": ("state-auditor.json",),
+    "genesys_oauth_secrets.audit.scan": ("state-auditor.json",),
+    "genesys_oauth_secrets.shared.stack_locks": ("deployer.json",),
     "genesys_credentials": ("secret-reader.json",),
-    "preflight": ("pr-previewer.json", "deployer.json"),
-    "secret_age": ("secret-age-reporter.json",),
-    "state_backend.embedded": (),
+    "genesys_oauth_secrets.preflight": ("pr-previewer.json", "deployer.json"),
+    "genesys_oauth_secrets.age": ("secret-age-reporter.json",),
+    "genesys_oauth_secrets.demo.walkthrough": (),
 }
 """Module prefix → the documents that must each grant its calls (preflight runs in both the
 preview and the deploy job); empty: not run against real AWS (the demo's emulator-only set-up).

@@ -17,7 +17,7 @@ from typing import Any
 from google.protobuf import json_format
 from pulumi.runtime import mocks
 
-from offline_plan.engine import ProviderMocks, start_engine
+from genesys_oauth_secrets.plan.engine import ProviderMocks, start_engine
 
 MARKER = "MARKER-registration-snapshot"
 EXISTING_KEY = "arn:aws:kms:us-east-1:123456789012:key/0b7f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4"

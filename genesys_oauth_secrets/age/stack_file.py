@@ -1,0 +1,133 @@
+"""The clients of a stack as its ``Pulumi.<stack>.yaml`` declares them, with their line numbers.
+
+Validation is the program's own (``components.config.parse_stack_config``), so the report
+judges exactly the rotation settings ``pulumi up`` would use. The YAML is also composed into
+nodes to find the line a user edits to rotate: ``rotation.generation`` if written, else the
+client's first line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from components.config import ClientConfig, ConfigError, parse_stack_config
+
+MAX_FILE_BYTES = 1_000_000
+"""A stack file is a few kilobytes; anything this large is not one."""
+
+
+class StackFileError(Exception):
+    """The stack's config cannot be read or is invalid; the message names the file and fix."""
+
+
+@dataclass(frozen=True)
+class DeclaredClient:
+    """One client of the stack and where its rotation is set."""
+
+    config: ClientConfig
+    path: str
+    """Config path of the value to bump, e.g. ``clients[1].rotation.generation``."""
+    line: int | None
+    """1-based line of that value (or of the client when it has no generation yet)."""
+
+
+@dataclass(frozen=True)
+class StackClients:
+    """What the report needs from the stack's files."""
+
+    stack_file: Path
+    project: str
+    aws_region: str | None
+    clients: tuple[DeclaredClient, ...]
+
+
+def read_stack(project_dir: Path, stack: str) -> StackClients:
+    """Read ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml`` under ``project_dir``."""
+    project_doc, _ = _load(project_dir / "Pulumi.yaml")
+    project = project_doc.get("name") if isinstance(project_doc, Mapping) else None
+    if not isinstance(project, str) or not project:
+        raise StackFileError(f"{project_dir / 'Pulumi.yaml'} has no project name (`name:`)")
+    stack_file = project_dir / f"Pulumi.{stack}.yaml"
+    document, root = _load(stack_file)
+    config = document.get("config") if isinstance(document, Mapping) else None
+    if not isinstance(config, Mapping):
+        raise StackFileError(f"{stack_file} has no `config:` map")
+    prefix = f"{project}:"
+    raw: dict[str, Any] = {
+        key[len(prefix) :]: value for key, value in config.items() if str(key).startswith(prefix)
+    }
+    for key, value in raw.items():
+        if isinstance(value, Mapping) and "secure" in value:
+            raise StackFileError(
+                f"{stack_file}: {prefix}{key} is a secret config value; the age report reads "
+                "config without decrypting it, so keep clients and their rotation in plain config"
+            )
+    try:
+        parsed = parse_stack_config(raw)
+    except ConfigError as error:
+        first = error.problems[0] if error.problems else "invalid"
+        raise StackFileError(
+            f"{stack_file} has {len(error.problems)} config problem(s), first: {first}; "
+            "run `genesys-oauth-secrets plan` or `pulumi preview` to see them all"
+        ) from None
+    region = config.get("aws:region")
+    lines = _client_nodes(root, f"{prefix}clients")
+    return StackClients(
+        stack_file=stack_file,
+        project=project,
+        aws_region=region if isinstance(region, str) and region else None,
+        clients=tuple(
+            _declared(index, client, lines) for index, client in enumerate(parsed.clients)
+        ),
+    )
+
+
+def _load(path: Path) -> tuple[Any, yaml.Node | None]:
+    try:
+        if not path.is_file():  # before opening: a FIFO would block, /dev/zero never ends
+            raise StackFileError(f"{path} is not a regular file")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise StackFileError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise StackFileError(f"{path} is over {MAX_FILE_BYTES} bytes; it is not a stack file")
+    try:
+        text = raw.decode("utf-8-sig")
+        return yaml.safe_load(text), yaml.compose(text)
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError) as error:
+        where = getattr(error, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise StackFileError(f"{path} is not readable YAML{at}") from None
+
+
+def _client_nodes(root: yaml.Node | None, key: str) -> list[yaml.Node]:
+    config = _child(root, "config")
+    clients = _child(config, key)
+    return list(clients.value) if isinstance(clients, yaml.SequenceNode) else []
+
+
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    found = None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            found = value_node  # the last duplicate wins, as in safe_load
+    return found
+
+
+def _declared(index: int, client: ClientConfig, nodes: list[yaml.Node]) -> DeclaredClient:
+    node = nodes[index] if index < len(nodes) else None
+    generation = _child(_child(node, "rotation"), "generation")
+    if generation is not None:
+        return DeclaredClient(
+            client, f"clients[{index}].rotation.generation", generation.start_mark.line + 1
+        )
+    line = node.start_mark.line + 1 if node is not None else None
+    return DeclaredClient(client, f"clients[{index}].rotation.generation", line)

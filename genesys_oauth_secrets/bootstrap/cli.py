@@ -1,0 +1,109 @@
+"""The ``bootstrap`` subcommand: options, the journal of what was done, the next commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from genesys_oauth_secrets.shared import backend_baseline as baseline
+from genesys_oauth_secrets.shared import names, options
+from genesys_oauth_secrets.shared.aws import connect
+from genesys_oauth_secrets.shared.backend_url import state_bucket
+from genesys_oauth_secrets.shared.command import Command, Phase
+from genesys_oauth_secrets.shared.errors import BackendError, UsageError
+from genesys_oauth_secrets.shared.output import EXIT_ATTENTION, EXIT_OK, Report
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    options.add_bucket(parser)
+    parser.add_argument(
+        "--key-alias",
+        type=options.checked(lambda text: names.validate_alias(text, "--key-alias")),
+        default=baseline.DEFAULT_KEY_ALIAS,
+        help="alias of the secrets-provider key",
+    )
+    parser.add_argument(
+        "--state-key-alias",
+        type=options.checked(lambda text: names.validate_alias(text, "--state-key-alias")),
+        default=baseline.DEFAULT_STATE_KEY_ALIAS,
+        help="alias of the bucket's SSE-KMS key",
+    )
+    parser.add_argument(
+        "--noncurrent-days",
+        type=options.number("--noncurrent-days", 1, baseline.MAX_NONCURRENT_DAYS),
+        default=baseline.DEFAULT_NONCURRENT_DAYS,
+        help="days after which old state versions expire",
+    )
+    options.add_stack(parser, "named in the printed `pulumi stack init`")
+    options.add_dir(parser)
+    parser.add_argument(
+        "--fix", action="store_true", help="change the settings of an existing bucket or key"
+    )
+    options.add_endpoint_url(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Create or check; on failure, list what this run had already created.
+
+    ``args.next_steps`` false (set by the demo, never by a flag) leaves out the ``next:``
+    commands: the demo prints its own, and only while its emulator is there to run them against.
+    """
+    bucket, backend_region = state_bucket(args.bucket, options.project_dir(args), os.environ)
+    region = args.region or backend_region
+    if region is None:
+        raise UsageError(
+            "bootstrap needs the bucket's region: pass --region, or write it in the backend URL "
+            "(s3://<bucket>?region=<region>)"
+        )
+    settings = baseline.BootstrapSettings(
+        bucket=bucket,
+        region=region,
+        key_alias=args.key_alias,
+        state_key_alias=args.state_key_alias,
+        noncurrent_days=args.noncurrent_days,
+        stack=args.stack,
+    )
+    report = Report(as_json=False)
+    clients = connect(region, args.endpoint_url)
+    journal = baseline.Journal(report.line)
+    try:
+        baseline.bootstrap(clients, settings, fix=args.fix, journal=journal)
+    except BackendError:
+        if journal.created:
+            report.line(
+                "this run created, before failing (kept; once the cause is fixed, rerun with "
+                "--fix to finish configuring them):"
+            )
+            for item in journal.created:
+                report.line(f"  - {item}")
+        raise
+    if journal.violations:
+        report.line(
+            f"{len(journal.violations)} setting(s) differ from the baseline and were not "
+            "changed; rerun with --fix to change them"
+        )
+        return EXIT_ATTENTION
+    if journal.created or journal.changed:
+        report.line(
+            f"done: {len(journal.created)} created, {len(journal.changed)} setting(s) written"
+        )
+    else:
+        report.line("no changes: everything was already as configured")
+    if getattr(args, "next_steps", True):
+        report.line("next:")
+        for line in baseline.next_steps(settings, clients.endpoint_url):
+            report.line(f"  {line}")
+    return EXIT_OK
+
+
+COMMAND = Command(
+    name="bootstrap",
+    phase=Phase.SET_UP,
+    summary="create or check the state bucket and its two KMS keys",
+    description="Create, or check, the state bucket (versioning, SSE-KMS with a bucket key, "
+    "public access blocked, BucketOwnerEnforced, TLS-only policy, noncurrent-version expiry) "
+    "and the KMS keys of the bucket and of the awskms:// secrets provider. Safe to rerun: an "
+    "existing bucket's differences are listed, and changed only with --fix.",
+    configure=configure,
+    run=run,
+)

@@ -1,0 +1,295 @@
+"""What one evaluation sent to the engine, arranged for a person (text) or a machine (JSON).
+
+Everything here is read from the captured requests, never from the program's objects: the plan
+shows what the engine would receive. Secret envelopes are reported by property name and their
+values replaced by ``[secret]`` before anything is rendered, so no code path below can print
+one.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from genesys_oauth_secrets.plan.engine import (
+    ProgramRun,
+    Registration,
+    secret_envelope_paths,
+    without_secret_envelopes,
+)
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_TYPE_PREFIX = "pulumi:providers:"
+
+
+@dataclass(frozen=True)
+class PlannedResource:
+    """One RegisterResource request with its secrets named, never shown."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    provider: str | None
+    """URN of an explicit provider; None means the package's default provider."""
+    protect: bool
+    """``protect``: the engine refuses to delete it until the flag is lifted."""
+    secret_inputs: tuple[str, ...]
+    secret_outputs: tuple[str, ...]
+    inputs: dict[str, Any]
+    """Inputs with every secret replaced by ``[secret]``."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "custom": self.custom,
+            "provider": self.provider,
+            "protect": self.protect,
+            "secretInputs": list(self.secret_inputs),
+            "secretOutputs": list(self.secret_outputs),
+            "inputs": self.inputs,
+        }
+
+
+@dataclass(frozen=True)
+class PlannedProvider:
+    """A provider the deployment would use: an explicit resource, or a package's default."""
+
+    package: str
+    version: str
+    explicit: str | None
+    """URN of the provider resource; None for the engine's default provider."""
+    resources: int
+    """How many custom resources use it."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "package": self.package,
+            "version": self.version,
+            "explicit": self.explicit,
+            "resources": self.resources,
+        }
+
+
+@dataclass(frozen=True)
+class PlannedPackage:
+    """A RegisterPackage request: a parameterized package on a base plugin."""
+
+    name: str
+    version: str
+    base_plugin: str
+    base_plugin_version: str
+    parameter: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "basePlugin": self.base_plugin,
+            "basePluginVersion": self.base_plugin_version,
+            "parameter": self.parameter,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole plan of one stack."""
+
+    project: str
+    stack: str
+    resources: tuple[PlannedResource, ...]
+    providers: tuple[PlannedProvider, ...]
+    packages: tuple[PlannedPackage, ...]
+    outputs: dict[str, Any]
+    diagnostics: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()
+    """Problems reported by plan checks (see ``genesys_oauth_secrets.plan.checks``)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "resources": [resource.to_json() for resource in self.resources],
+            "providers": [provider.to_json() for provider in self.providers],
+            "packages": [package.to_json() for package in self.packages],
+            "outputs": self.outputs,
+            "diagnostics": list(self.diagnostics),
+            "findings": list(self.findings),
+        }
+
+    def to_text(self) -> str:
+        return "\n".join(_text_lines(self))
+
+
+def _decoded_parameter(value: bytes) -> Any:
+    """The package parameter as JSON when it is JSON (terraform-provider's is), else base64."""
+    try:
+        return json.loads(value.decode())
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return base64.b64encode(value).decode()
+
+
+def _package_of(registration: Registration) -> str:
+    if registration.type.startswith(PROVIDER_TYPE_PREFIX):
+        return registration.type.removeprefix(PROVIDER_TYPE_PREFIX)
+    return registration.type.split(":", 1)[0]
+
+
+def _provider_urn(reference: str) -> str | None:
+    """A provider reference is ``<urn>::<id>``; empty means the default provider."""
+    return reference.rsplit("::", 1)[0] if reference else None
+
+
+def _resources(run: ProgramRun) -> tuple[PlannedResource, ...]:
+    """In URN order: the engine receives them concurrently, so arrival order varies by run."""
+    planned = (
+        PlannedResource(
+            urn=registration.urn,
+            type=registration.type,
+            name=registration.name,
+            parent=registration.parent or None,
+            custom=registration.custom,
+            provider=_provider_urn(registration.provider),
+            protect=registration.protect,
+            secret_inputs=tuple(secret_envelope_paths(registration.inputs)),
+            secret_outputs=tuple(registration.additional_secret_outputs),
+            inputs=without_secret_envelopes(registration.inputs),
+        )
+        for registration in run.registrations
+    )
+    return tuple(sorted(planned, key=lambda resource: resource.urn))
+
+
+def _providers(run: ProgramRun) -> tuple[PlannedProvider, ...]:
+    custom = [
+        r
+        for r in run.registrations
+        if r.custom and not r.type.startswith(PROVIDER_TYPE_PREFIX) and r.type != STACK_TYPE
+    ]
+    # A parameterized package's resources carry no version, only a reference to its package.
+    package_versions = {package.name: package.version for package in _packages(run)}
+
+    def version_of(registration: Registration) -> str:
+        return registration.version or package_versions.get(_package_of(registration), "")
+
+    providers = [
+        PlannedProvider(
+            _package_of(explicit),
+            version_of(explicit),
+            explicit.urn,
+            sum(_provider_urn(r.provider) == explicit.urn for r in custom),
+        )
+        for explicit in run.registrations
+        if explicit.type.startswith(PROVIDER_TYPE_PREFIX)
+    ]
+    defaults: dict[tuple[str, str], int] = {}
+    for registration in custom:
+        if not registration.provider:
+            key = (_package_of(registration), version_of(registration))
+            defaults[key] = defaults.get(key, 0) + 1
+    providers += [
+        PlannedProvider(package, version, None, count)
+        for (package, version), count in defaults.items()
+    ]
+    return tuple(sorted(providers, key=lambda p: (p.package, p.version, p.explicit or "")))
+
+
+def _packages(run: ProgramRun) -> tuple[PlannedPackage, ...]:
+    return tuple(
+        PlannedPackage(
+            name=request.parameterization.name or request.name,
+            version=request.parameterization.version or request.version,
+            base_plugin=request.name,
+            base_plugin_version=request.version,
+            parameter=_decoded_parameter(request.parameterization.value),
+        )
+        for request in run.monitor.packages
+    )
+
+
+def build_plan(run: ProgramRun, *, project: str) -> Plan:
+    """The plan of a finished run (``ProgramRun.evaluate`` returned)."""
+    outputs = run.monitor.outputs.get(run.stack_urn, {})
+    return Plan(
+        project=project,
+        stack=run.stack,
+        resources=_resources(run),
+        providers=_providers(run),
+        packages=_packages(run),
+        outputs=without_secret_envelopes(outputs),
+        diagnostics=tuple(run.logs),
+    )
+
+
+def _tree(plan: Plan, parent: str | None, indent: str) -> Iterator[str]:
+    children = sorted((r for r in plan.resources if r.parent == parent), key=lambda r: r.name)
+    for index, resource in enumerate(children):
+        last = index == len(children) - 1
+        branch, carry = ("└─ ", "   ") if last else ("├─ ", "│  ")
+        protected = "  [protected]" if resource.protect else ""
+        yield f"{indent}{branch}{resource.type}  {resource.name}{protected}"
+        detail = f"{indent}{carry}      "
+        if resource.secret_inputs:
+            yield f"{detail}secret inputs: {', '.join(resource.secret_inputs)}"
+        if resource.secret_outputs:
+            yield f"{detail}secret outputs: {', '.join(resource.secret_outputs)}"
+        yield from _tree(plan, resource.urn, indent + carry)
+
+
+def _text_lines(plan: Plan) -> Iterator[str]:
+    custom = [r for r in plan.resources if r.custom]
+    yield (
+        f"Offline plan of {plan.project}, stack {plan.stack}: {len(plan.resources)} resources "
+        f"({len(custom)} custom). Nothing was deployed; no credentials were used."
+    )
+    yield "Values only a provider knows are shown as <computed: resource.property>; secrets as"
+    yield "[secret], never their value."
+    yield ""
+    yield "Resources (type  name):"
+    roots = [r for r in plan.resources if r.parent is None]
+    for root in roots:
+        yield f"  {root.type}  {root.name}"
+        yield from _tree(plan, root.urn, "  ")
+    yield ""
+    yield "Providers:"
+    for provider in plan.providers:
+        kind = (
+            f"explicit provider '{provider.explicit.rsplit('::', 1)[-1]}'"
+            if provider.explicit
+            else "default provider"
+        )
+        yield (
+            f"  {provider.package} {provider.version or '(no version)'}: {kind}, "
+            f"{provider.resources} resource(s)"
+        )
+    yield ""
+    yield "Packages registered:"
+    if not plan.packages:
+        yield "  (none)"
+    for package in plan.packages:
+        parameter = json.dumps(package.parameter, separators=(",", ":"))
+        yield (
+            f"  {package.name} {package.version} on plugin {package.base_plugin} "
+            f"{package.base_plugin_version}, parameter {parameter}"
+        )
+    yield ""
+    yield "Stack outputs:"
+    for line in json.dumps(plan.outputs, indent=2, sort_keys=True).splitlines():
+        yield f"  {line}"
+    if plan.diagnostics:
+        yield ""
+        yield "Warnings the program logged:"
+        for message in plan.diagnostics:
+            yield f"  warning: {message}"
+    if plan.findings:
+        yield ""
+        yield f"Plan checks: {len(plan.findings)} finding(s):"
+        for finding in plan.findings:
+            yield f"  - {finding}"

@@ -1,0 +1,346 @@
+"""The age report against a real Secrets Manager API (moto on loopback) and real stack files.
+
+Secrets are created in moto as ``pulumi up`` names them; the report's clock is moved forward
+instead of waiting months. Exit codes: 0 all young enough, 1 one overdue (named with the config
+line to bump), 2 the check could not be completed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+import boto3
+import pytest
+import yaml
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from genesys_oauth_secrets.age.cli import COMMAND, main
+from genesys_oauth_secrets.shared import aws
+from genesys_oauth_secrets.shared.aws import AwsClients
+from genesys_oauth_secrets.shared.command import command_parser
+from tests.support.aws_errors import aws_error
+from tests.support.hypothesis_profiles import FIXTURE_OK
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT = "genesys-oauth-secrets"
+
+
+def stack_dir(tmp_path: Path, edit: Callable[[dict[str, Any]], None] | None = None) -> Path:
+    """A project directory holding the shipped Pulumi.yaml and Pulumi.prod.yaml, edited."""
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    document = yaml.safe_load((REPO / "Pulumi.prod.yaml").read_text())
+    if edit is not None:
+        edit(document["config"])
+    (tmp_path / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    return tmp_path
+
+
+def rotate_ivr(config: dict[str, Any]) -> None:
+    config[f"{PROJECT}:clients"][0]["rotation"] = {"generation": 2, "maxAgeDays": 30}
+
+
+def deploy_secrets(names: tuple[str, ...] = ("ivr-integration", "agent-desktop")) -> list[str]:
+    """Create the clients' secrets as the program does; the version ids now AWSCURRENT."""
+    client = boto3.client("secretsmanager", region_name="us-east-1")
+    return [
+        client.create_secret(Name=f"genesys/oauth/prod/{name}", SecretString="{}")["VersionId"]
+        for name in names
+    ]
+
+
+def later(days: float) -> Callable[[], datetime]:
+    return lambda: datetime.now(UTC) + timedelta(days=days)
+
+
+def report(
+    capsys: pytest.CaptureFixture[str], project: Path, *extra: str, days: float = 0
+) -> tuple[int, str, str]:
+    code = main(["--stack", "prod", "--dir", str(project), *extra], now=later(days))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_fresh_secrets_pass_with_one_line_per_client(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy_secrets()
+
+    code, out, err = report(capsys, stack_dir(tmp_path, rotate_ivr))
+
+    assert code == 0, err
+    assert out.splitlines() == [
+        "ivr-integration: generation 2 (overlap), current secret 0 day(s) old, max 30: ok",
+        "agent-desktop: generation 1 (overlap), current secret 0 day(s) old, max 90: ok",
+    ]
+
+
+def test_a_secret_older_than_max_age_days_exits_1_naming_the_line_to_bump(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy_secrets()
+    project = stack_dir(tmp_path, rotate_ivr)
+    lines = (project / "Pulumi.prod.yaml").read_text().splitlines()
+    generation_line = next(i for i, text in enumerate(lines, 1) if "generation: 2" in text)
+
+    code, out, _ = report(capsys, project, days=31)
+
+    assert code == 1
+    ivr, desktop = out.splitlines()
+    assert ivr.startswith("ivr-integration: generation 2 (overlap), current secret 31 day(s) old")
+    assert (
+        f"OVERDUE: set clients[0].rotation.generation to 3 (Pulumi.prod.yaml line "
+        f"{generation_line}), then `pulumi preview` and `pulumi up`" in ivr
+    )
+    assert desktop.endswith("max 90: ok")
+
+
+def test_a_client_without_a_rotation_block_is_pointed_at_its_first_line(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy_secrets()
+    project = stack_dir(tmp_path)
+    lines = (project / "Pulumi.prod.yaml").read_text().splitlines()
+    client_line = next(i for i, text in enumerate(lines, 1) if "name: agent-desktop" in text)
+
+    code, out, _ = report(capsys, project, days=91)
+
+    assert code == 1
+    desktop = out.splitlines()[1]
+    assert (
+        f"set clients[1].rotation.generation to 2 (Pulumi.prod.yaml line {client_line})" in desktop
+    )
+
+
+def test_json_reports_every_client_with_its_current_version(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ivr_version, _ = deploy_secrets()
+    rotated = boto3.client("secretsmanager", region_name="us-east-1").put_secret_value(
+        SecretId="genesys/oauth/prod/ivr-integration", SecretString='{"rotated": true}'
+    )
+
+    code, out, _ = report(capsys, stack_dir(tmp_path, rotate_ivr), "--json", days=45)
+
+    assert code == 1
+    document = json.loads(out)
+    assert document["overdue"] is True
+    ivr, desktop = document["clients"]
+    assert ivr["name"] == "ivr-integration"
+    assert ivr["current_version_id"] == rotated["VersionId"] != ivr_version
+    assert ivr["secret_name"] == "genesys/oauth/prod/ivr-integration"
+    assert ivr["overdue"] is True
+    assert ivr["bump"]["path"] == "clients[0].rotation.generation"
+    assert ivr["bump"]["to"] == 3
+    assert isinstance(ivr["bump"]["line"], int)
+    assert desktop["overdue"] is False
+    assert desktop["bump"] is None
+    assert 44.9 < ivr["age_days"] < 45.1
+
+
+def answer_for(secret: str, code: str, message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answer ListSecretVersionIds on ``secret`` with an AWS error, in AWS's JSON shape.
+
+    moto answers a missing secret with a 500 (a KeyError inside moto) instead of AWS's
+    ResourceNotFoundException, and enforces no IAM; botocore's real parser reads this instead.
+    """
+
+    def before_send(request: AWSPreparedRequest, **_: object) -> AWSResponse | None:
+        if secret.encode() not in (request.body or b""):
+            return None
+        return aws_error(request.url, code, message)
+
+    def connect(region: str | None, endpoint_url: str | None) -> AwsClients:
+        clients = aws.connect(region, endpoint_url)
+        handler = cast("Callable[..., None]", before_send)
+        events = clients.secretsmanager.meta.events
+        events.register("before-send.secrets-manager.ListSecretVersionIds", handler)
+        return clients
+
+    monkeypatch.setattr("genesys_oauth_secrets.age.cli.connect", connect)
+
+
+def test_a_missing_secret_cannot_be_checked_and_exits_2_with_one_line(
+    aws_endpoint: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deploy_secrets(("ivr-integration",))
+    answer_for(
+        "agent-desktop",
+        "ResourceNotFoundException",
+        "Secrets Manager can't find the specified secret.",
+        monkeypatch,
+    )
+
+    code, out, err = report(capsys, stack_dir(tmp_path))
+
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("error: secret genesys/oauth/prod/agent-desktop does not exist")
+    assert "pulumi up" in err
+
+
+def test_access_denied_names_the_one_permission_the_report_needs(
+    aws_endpoint: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deploy_secrets()
+    answer_for(
+        "ivr-integration",
+        "AccessDeniedException",
+        "User: arn:aws:sts::123456789012:assumed-role/secret-age/ci is not authorized to "
+        "perform: secretsmanager:ListSecretVersionIds on resource: genesys/oauth/prod/x",
+        monkeypatch,
+    )
+
+    code, out, _ = report(capsys, stack_dir(tmp_path), "--json")
+
+    assert code == 2
+    message = json.loads(out)["error"]
+    assert "access denied" in message
+    assert "needs the IAM permission secretsmanager:ListSecretVersionIds" in message
+
+
+def test_json_failure_is_a_json_document_too(
+    aws_endpoint: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answer_for("ivr-integration", "ResourceNotFoundException", "not found", monkeypatch)
+
+    code, out, _ = report(capsys, stack_dir(tmp_path), "--json")
+
+    assert code == 2
+    assert "does not exist" in json.loads(out)["error"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda c: c[f"{PROJECT}:clients"][0].update(rotation={"generation": "2"}),
+            "clients[0].rotation.generation: must be a whole number",
+        ),
+        (
+            lambda c: c.update({f"{PROJECT}:clients": {"secure": "v1:abc"}}),
+            "is a secret config value",
+        ),
+        (lambda c: c.pop(f"{PROJECT}:clients"), "clients: required"),
+    ],
+    ids=["bad-generation", "secret-config", "no-clients"],
+)
+def test_a_stack_file_it_cannot_judge_exits_2_before_any_aws_call(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: Callable[[dict[str, Any]], None],
+    expected: str,
+) -> None:
+    project = stack_dir(tmp_path, edit)
+
+    code, out, err = report(capsys, project, "--endpoint-url", "http://127.0.0.1:9")
+
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert expected in err
+
+
+def test_a_missing_stack_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+
+    code, _, err = report(capsys, tmp_path, "--stack", "staging")
+
+    assert code == 2
+    assert "Pulumi.staging.yaml" in err
+
+
+def test_a_stack_file_that_is_a_fifo_exits_2_without_waiting_for_a_writer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    os.mkfifo(tmp_path / "Pulumi.prod.yaml")
+
+    code, _, err = report(capsys, tmp_path, "--stack", "prod")
+
+    assert code == 2
+    assert "not a regular file" in err
+
+
+@settings(max_examples=60, suppress_health_check=FIXTURE_OK)
+@given(content=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)))
+def test_any_stack_file_content_gives_exit_2_and_one_line_never_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.prod.yaml").write_bytes(content)
+
+    code, out, err = report(capsys, tmp_path, "--endpoint-url", "http://127.0.0.1:9")
+
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
+
+
+def test_deeply_nested_yaml_is_refused_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.prod.yaml").write_text("config: " + "[" * 5000 + "]" * 5000)
+
+    code, _, err = report(capsys, tmp_path)
+
+    assert code == 2
+    assert err.count("\n") == 1
+
+
+def test_the_commands_in_the_rotation_manual_are_ones_the_report_accepts() -> None:
+    manual = (REPO / "docs" / "rotation.md").read_text()
+    commands = [
+        line.strip()
+        for line in manual.splitlines()
+        if line.strip().startswith("genesys-oauth-secrets age ")
+    ]
+
+    assert commands
+    for command in commands:
+        arguments = command.removeprefix("genesys-oauth-secrets age ")
+        concrete = arguments.replace("[", "").replace("]", "").replace("URL", "http://127.0.0.1:1")
+        command_parser(COMMAND).parse_args(concrete.split())
+
+
+@settings(max_examples=60, suppress_health_check=FIXTURE_OK)
+@given(stack=st.text(max_size=30))
+def test_any_stack_flag_is_a_stack_name_or_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stack: str
+) -> None:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+
+    code = main(["--stack", stack, "--dir", str(tmp_path), "--endpoint-url", "http://127.0.0.1:9"])
+
+    err = capsys.readouterr().err
+    assert "argument --stack" in err or f"Pulumi.{stack}.yaml" in err
+    assert code == 2
+
+
+@pytest.mark.parametrize("stack", ["../prod", "prod/../x", "..", "", "a b", "x" * 101])
+def test_a_stack_flag_that_could_be_a_path_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stack: str
+) -> None:
+    code = main(["--stack", stack, "--dir", str(tmp_path)])
+
+    assert code == 2
+    assert "is not a Pulumi name" in capsys.readouterr().err

@@ -1,0 +1,565 @@
+"""The leak corpus: one mutation of an honest checkpoint per row, the finding's JSON path beside it.
+
+Each row starts from the realistic three-client state (shaped like ``pulumi/pulumi``
+``pkg/resource/stack/testdata/checkpoint-*.json``: ``version``, ``checkpoint.latest`` with
+``manifest``, ``secrets_providers``, ``resources``), applies one mistake a real program, operator
+or attacker could make, and expects the audit to fail with that exact path and rule. Rows with
+``render`` write text a dict cannot hold (a repeated key); rows with ``ambiguous`` also expect the
+key Pulumi reads otherwise than it looks to be reported. ``UNREADABLE`` lists files that are not a
+checkpoint Pulumi can load: exit 2, one line, never OK. Rows marked
+``known`` model a post-incident check: the secret is supplied with --known-secret-file, because
+a secret copied into a tag cannot be recognised otherwise. Every row also proves the report
+never repeats the secret.
+
+Resource indexes in the honest state: 0 stack, 1 aws provider, 2 genesys provider, 3 KMS key,
+4 alias, then per client (ivr-integration, agent-desktop, wfm-sync) the component, OAuth client,
+secret and secret version: ivr-integration 5-8, agent-desktop 9-12, wfm-sync 13-16.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from genesys_oauth_secrets.audit.checkpoint import MIB, local_source
+from genesys_oauth_secrets.audit.scan import SECRET_SIG, SECRET_SIG_KEY, KnownSecrets, audit
+from genesys_oauth_secrets.demo.sample_state import (
+    SampleState,
+    build_state,
+    explicit_genesys_provider,
+)
+from tests.backend_tools.conftest import RunCli
+
+LATEST = "$.checkpoint.latest"
+Mutation = Callable[[SampleState], None]
+Render = Callable[[SampleState], bytes]
+
+
+@dataclass(frozen=True)
+class Leak:
+    """One seeded mistake and where the audit must point."""
+
+    mutate: Mutation
+    path: str
+    rule: str
+    known: bool = False
+    export: bool = False
+    gzip: bool = False
+    render: Render | None = None
+    ambiguous: str | None = None
+
+
+def res(state: SampleState, index: int) -> dict[str, Any]:
+    resource: dict[str, Any] = state.resources[index]
+    return resource
+
+
+def secret_of(state: SampleState, client: str) -> str:
+    return state.client_secrets[client]
+
+
+def document_of(state: SampleState, client: str, index: int) -> str:
+    """The credentials document a secret version holds, rebuilt from the state's own fields."""
+    client_id = res(state, index - 2)["outputs"]["clientId"]
+    return json.dumps({"client_id": client_id, "client_secret": secret_of(state, client)})
+
+
+def set_at(index: int, section: str, key: str, value: Callable[[SampleState], object]) -> Mutation:
+    def mutate(state: SampleState) -> None:
+        res(state, index)[section][key] = value(state)
+
+    return mutate
+
+
+def revealed(state: SampleState) -> None:
+    res(state, 6)["outputs"]["clientSecret"] = {
+        SECRET_SIG_KEY: SECRET_SIG,
+        "plaintext": json.dumps(secret_of(state, "ivr-integration")),
+    }
+
+
+def provider(kind: str, url: str | None) -> Mutation:
+    def mutate(state: SampleState) -> None:
+        latest = state.document["checkpoint"]["latest"]
+        latest["secrets_providers"] = {"type": kind, "state": {"url": url} if url else {}}
+
+    return mutate
+
+
+def no_provider(state: SampleState) -> None:
+    del state.document["checkpoint"]["latest"]["secrets_providers"]
+
+
+def echo_in_tag(state: SampleState) -> None:
+    res(state, 7)["inputs"]["tags"]["rotation-note"] = secret_of(state, "ivr-integration")
+
+
+def echo_in_description(state: SampleState) -> None:
+    secret = secret_of(state, "agent-desktop")
+    res(state, 10)["inputs"]["description"] = f"Agent desktop SSO (secret {secret})"
+
+
+def clear_and_echoed(state: SampleState) -> None:
+    secret = secret_of(state, "wfm-sync")
+    res(state, 14)["outputs"]["clientSecret"] = secret
+    res(state, 15)["outputs"]["description"] = f"for wfm-sync, secret {secret}"
+
+
+def plaintext_deployer_secret(state: SampleState) -> None:
+    added = explicit_genesys_provider(state, secret="deployer-client-secret-value")
+    added["inputs"]["oauthclientSecret"] = "deployer-client-secret-value"
+
+
+def extra_client_output(state: SampleState) -> None:
+    clients = res(state, 0)["outputs"]["clients"]
+    clients["agent-desktop"]["client_secret"] = secret_of(state, "agent-desktop")
+
+
+def component_extra_output(state: SampleState) -> None:
+    res(state, 5)["outputs"]["client_secret"] = secret_of(state, "ivr-integration")
+
+
+def pending_operation(state: SampleState) -> None:
+    interrupted = json.loads(json.dumps(res(state, 6)))
+    interrupted["outputs"]["clientSecret"] = secret_of(state, "ivr-integration")
+    state.document["checkpoint"]["latest"]["pending_operations"] = [
+        {"resource": interrupted, "type": "updating"}
+    ]
+
+
+def no_ciphertext(state: SampleState) -> None:
+    del res(state, 12)["outputs"]["secretString"]["ciphertext"]
+
+
+def clear_client_secret(state: SampleState, index: int = 6) -> None:
+    res(state, index)["outputs"]["clientSecret"] = secret_of(state, "ivr-integration")
+
+
+def rename(container: dict[str, Any], old: str, new: str) -> None:
+    """Rename a key in place, keeping its position (as an editor or a script would)."""
+    items = [(new if key == old else key, value) for key, value in container.items()]
+    container.clear()
+    container.update(items)
+
+
+def case_variant(where: Callable[[SampleState], dict[str, Any]], old: str, new: str) -> Mutation:
+    def mutate(state: SampleState) -> None:
+        clear_client_secret(state)
+        rename(where(state), old, new)
+
+    return mutate
+
+
+def latest_of(state: SampleState) -> dict[str, Any]:
+    latest: dict[str, Any] = state.document["checkpoint"]["latest"]
+    return latest
+
+
+def clean_then_leaky(second_key: str) -> Render:
+    """``"latest": <honest>`` followed by ``"<second_key>": <same with a clear secret>``."""
+
+    def render(state: SampleState) -> bytes:
+        honest = json.dumps(latest_of(state), indent=4)
+        clear_client_secret(state)
+        leaky = json.dumps(latest_of(state), indent=4)
+        stack = json.dumps(state.document["checkpoint"]["stack"])
+        return (
+            f'{{"version": 3, "checkpoint": {{"stack": {stack}, "latest": {honest}, '
+            f'"{second_key}": {leaky}}}}}'
+        ).encode()
+
+    return render
+
+
+def repeated_property(state: SampleState) -> bytes:
+    """``"clientSecret": "<clear>", "clientSecret": <envelope>``: Go keeps the envelope."""
+    outputs = res(state, 6)["outputs"]
+    envelope = json.dumps(outputs["clientSecret"])
+    outputs["clientSecret"] = "REPLACED-BELOW"
+    clear = json.dumps(secret_of(state, "ivr-integration"))
+    return (
+        json.dumps(state.document, indent=4)
+        .replace(
+            '"clientSecret": "REPLACED-BELOW"',
+            f'"clientSecret": {clear}, "clientSecret": {envelope}',
+        )
+        .encode()
+    )
+
+
+def random_password(state: SampleState) -> None:
+    """A resource of any other type that declares its output secret, stored in clear anyway."""
+    urn = "urn:pulumi:prod::genesys-oauth-secrets::random:index/randomPassword:RandomPassword::pw"
+    state.resources.append(
+        {
+            "urn": urn,
+            "custom": True,
+            "id": "none",
+            "type": "random:index/randomPassword:RandomPassword",
+            "inputs": {"length": 32, "special": True},
+            "outputs": {"id": "none", "length": 32, "result": "Zq8!vT2#pL9@wX4$mN7&kR1*"},
+            "additionalSecretOutputs": ["result"],
+        }
+    )
+
+
+def secret_policy_in_clear(state: SampleState) -> None:
+    secret = res(state, 7)
+    secret["additionalSecretOutputs"] = ["policy"]
+    secret["outputs"]["policy"] = '{"Version": "2012-10-17", "Statement": []}'
+
+
+def decoy_provider(holder: Callable[[SampleState], dict[str, Any]]) -> Mutation:
+    def mutate(state: SampleState) -> None:
+        provider = latest_of(state).pop("secrets_providers")
+        holder(state)["secrets_providers"] = provider
+
+    return mutate
+
+
+def long_s_resources(state: SampleState) -> None:
+    clear_client_secret(state)
+    rename(latest_of(state), "resources", "re\u017fources")
+
+
+def deep_secret(state: SampleState) -> bytes:
+    """A known secret 1,000 levels down a tag value: Go reads it, so must the audit.
+
+    Written as text: Python's own json module cannot nest that deep.
+    """
+    res(state, 11)["inputs"]["tags"]["history"] = "NESTED-BELOW"
+    nested = "[" * 1000 + json.dumps(secret_of(state, "agent-desktop")) + "]" * 1000
+    return json.dumps(state.document).replace('"NESTED-BELOW"', nested).encode()
+
+
+CORPUS = {
+    "clientSecret-plaintext-in-outputs": Leak(
+        set_at(6, "outputs", "clientSecret", lambda s: secret_of(s, "ivr-integration")),
+        f"{LATEST}.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+    ),
+    "clientSecret-plaintext-in-inputs": Leak(
+        set_at(10, "inputs", "clientSecret", lambda s: secret_of(s, "agent-desktop")),
+        f"{LATEST}.resources[10].inputs.clientSecret",
+        "plaintext-secret",
+    ),
+    "secretString-unwrapped-in-outputs": Leak(
+        set_at(16, "outputs", "secretString", lambda s: document_of(s, "wfm-sync", 16)),
+        f"{LATEST}.resources[16].outputs.secretString",
+        "plaintext-secret",
+    ),
+    "secretString-unwrapped-in-inputs": Leak(
+        set_at(8, "inputs", "secretString", lambda s: document_of(s, "ivr-integration", 8)),
+        f"{LATEST}.resources[8].inputs.secretString",
+        "plaintext-secret",
+    ),
+    "show-secrets-plaintext-envelope": Leak(
+        revealed, f"{LATEST}.resources[6].outputs.clientSecret", "revealed-secret"
+    ),
+    "passphrase-secrets-provider": Leak(
+        provider("passphrase", None), f"{LATEST}.secrets_providers", "secrets-provider"
+    ),
+    "gcpkms-secrets-provider": Leak(
+        provider("cloud", "gcpkms://projects/p/locations/l/keyRings/r/cryptoKeys/k"),
+        f"{LATEST}.secrets_providers",
+        "secrets-provider",
+    ),
+    "no-secrets-provider": Leak(no_provider, f"{LATEST}.secrets_providers", "secrets-provider"),
+    "empty-secrets-provider": Leak(
+        provider("", None), f"{LATEST}.secrets_providers", "secrets-provider"
+    ),
+    "extra-stack-output": Leak(
+        set_at(0, "outputs", "ivrClientSecret", lambda s: secret_of(s, "ivr-integration")),
+        f"{LATEST}.resources[0].outputs.ivrClientSecret",
+        "stack-output",
+    ),
+    "extra-field-in-a-client-output": Leak(
+        extra_client_output,
+        f"{LATEST}.resources[0].outputs.clients['agent-desktop'].client_secret",
+        "stack-output",
+    ),
+    "secret-exported-as-secret_arn": Leak(
+        lambda s: res(s, 0)["outputs"]["clients"]["wfm-sync"].update(
+            secret_arn=secret_of(s, "wfm-sync")
+        ),
+        f"{LATEST}.resources[0].outputs.clients['wfm-sync'].secret_arn",
+        "stack-output",
+    ),
+    "component-registers-the-secret": Leak(
+        component_extra_output,
+        f"{LATEST}.resources[5].outputs.client_secret",
+        "component-output",
+    ),
+    "secret-echoed-in-a-tag": Leak(
+        echo_in_tag, f"{LATEST}.resources[7].inputs.tags['rotation-note']", "known-secret", True
+    ),
+    "secret-echoed-in-a-description": Leak(
+        echo_in_description, f"{LATEST}.resources[10].inputs.description", "known-secret", True
+    ),
+    "clear-secret-echoed-elsewhere-found-without-known-file": Leak(
+        clear_and_echoed, f"{LATEST}.resources[15].outputs.description", "known-secret"
+    ),
+    "explicit-provider-plaintext-oauthclientSecret": Leak(
+        plaintext_deployer_secret,
+        f"{LATEST}.resources[3].inputs.oauthclientSecret",
+        "plaintext-secret",
+    ),
+    "pending-operation-with-clear-secret": Leak(
+        pending_operation,
+        f"{LATEST}.pending_operations[0].resource.outputs.clientSecret",
+        "plaintext-secret",
+    ),
+    "envelope-without-ciphertext": Leak(
+        no_ciphertext, f"{LATEST}.resources[12].outputs.secretString", "malformed-secret"
+    ),
+    "gzip-state-with-clear-clientSecret": Leak(
+        set_at(14, "outputs", "clientSecret", lambda s: secret_of(s, "wfm-sync")),
+        f"{LATEST}.resources[14].outputs.clientSecret",
+        "plaintext-secret",
+        gzip=True,
+    ),
+    "stack-export-with-clear-clientSecret": Leak(
+        set_at(6, "outputs", "clientSecret", lambda s: secret_of(s, "ivr-integration")),
+        "$.deployment.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        export=True,
+    ),
+    "Latest-case-variant-with-clear-clientSecret": Leak(
+        case_variant(lambda s: s.document["checkpoint"], "latest", "Latest"),
+        "$.checkpoint.Latest.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        ambiguous="$.checkpoint.Latest",
+    ),
+    "Resources-case-variant-with-clear-clientSecret": Leak(
+        case_variant(latest_of, "resources", "Resources"),
+        f"{LATEST}.Resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        ambiguous=f"{LATEST}.Resources",
+    ),
+    "Type-case-variant-on-the-oauth-client": Leak(
+        case_variant(lambda s: res(s, 6), "type", "Type"),
+        f"{LATEST}.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        ambiguous=f"{LATEST}.resources[6].Type",
+    ),
+    "Outputs-case-variant-with-clear-clientSecret": Leak(
+        case_variant(lambda s: res(s, 6), "outputs", "Outputs"),
+        f"{LATEST}.resources[6].Outputs.clientSecret",
+        "plaintext-secret",
+        ambiguous=f"{LATEST}.resources[6].Outputs",
+    ),
+    "long-s-spelling-of-resources": Leak(
+        long_s_resources,
+        f"{LATEST}['re\\u017fources'][6].outputs.clientSecret",
+        "plaintext-secret",
+        ambiguous=f"{LATEST}['re\\u017fources']",
+    ),
+    "clean-latest-then-leaky-Latest": Leak(
+        lambda s: None,
+        "$.checkpoint.Latest.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        render=clean_then_leaky("Latest"),
+        ambiguous="$.checkpoint.Latest",
+    ),
+    "clean-latest-then-leaky-latest-repeated": Leak(
+        lambda s: None,
+        f"{LATEST}.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        render=clean_then_leaky("latest"),
+    ),
+    "repeated-property-hides-a-clear-secret": Leak(
+        lambda s: None,
+        f"{LATEST}.resources[6].outputs.clientSecret",
+        "plaintext-secret",
+        render=repeated_property,
+    ),
+    "additionalSecretOutputs-on-another-type": Leak(
+        random_password, f"{LATEST}.resources[17].outputs.result", "plaintext-secret"
+    ),
+    "additionalSecretOutputs-on-a-secrets-manager-secret": Leak(
+        secret_policy_in_clear, f"{LATEST}.resources[7].outputs.policy", "plaintext-secret"
+    ),
+    "decoy-secrets_providers-at-the-top": Leak(
+        decoy_provider(lambda s: s.document),
+        f"{LATEST}.secrets_providers",
+        "secrets-provider",
+    ),
+    "decoy-secrets_providers-beside-latest": Leak(
+        decoy_provider(lambda s: s.document["checkpoint"]),
+        f"{LATEST}.secrets_providers",
+        "secrets-provider",
+    ),
+    "known-secret-1000-levels-deep": Leak(
+        lambda s: None,
+        f"{LATEST}.resources[11].inputs.tags.history" + "[0]" * 1000,
+        "known-secret",
+        known=True,
+        render=deep_secret,
+    ),
+}
+
+
+def known_from(state: SampleState) -> KnownSecrets:
+    known = KnownSecrets()
+    for secret in state.client_secrets.values():
+        known.add(secret, "a secret from --known-secret-file")
+    return known
+
+
+@pytest.mark.parametrize("leak", CORPUS.values(), ids=CORPUS.keys())
+def test_each_seeded_leak_is_caught_at_its_path(tmp_path: Path, leak: Leak) -> None:
+    state = build_state(export=leak.export)
+    leak.mutate(state)
+    path = tmp_path / ("state.json.gz" if leak.gzip else "state.json")
+    path.write_bytes(leak.render(state) if leak.render else state.to_bytes(compress=leak.gzip))
+
+    report = audit(local_source(path, 512 * MIB), known_from(state) if leak.known else None)
+
+    found = {finding.path: finding.rule for finding in report.findings}
+    assert found.get(leak.path) == leak.rule, f"findings: {found}"
+    if leak.ambiguous:
+        assert found.get(leak.ambiguous) == "ambiguous-key", f"findings: {found}"
+    rendered = report.to_text() + json.dumps(report.to_json())
+    for secret in [*state.client_secrets.values(), "deployer-client-secret-value"]:
+        assert secret not in rendered
+
+
+def test_the_corpus_is_large_enough_and_each_row_is_a_real_mutation() -> None:
+    assert len(CORPUS) >= 12
+    for name, leak in CORPUS.items():
+        state = build_state(export=leak.export)
+        honest = state.to_bytes()
+        leak.mutate(state)
+        assert (leak.render(state) if leak.render else state.to_bytes()) != honest, name
+
+
+def test_the_cli_fails_each_leak_with_exit_1_and_the_path(tmp_path: Path, run_cli: RunCli) -> None:
+    state = build_state()
+    CORPUS["secret-echoed-in-a-tag"].mutate(state)
+    path = tmp_path / "state.json"
+    path.write_bytes(state.to_bytes())
+    known = tmp_path / "known.txt"
+    known.write_text("\n".join(state.client_secrets.values()) + "\n")
+
+    without = run_cli("audit", str(path))
+    result = run_cli("audit", str(path), "--known-secret-file", str(known), "--json")
+
+    assert without.code == 0
+    assert result.code == 1
+    report = json.loads(result.out)
+    assert [f["path"] for f in report["findings"]] == [
+        f"{LATEST}.resources[7].inputs.tags['rotation-note']"
+    ]
+    assert all(secret not in result.out + result.err for secret in state.client_secrets.values())
+
+
+def write(name: str, content: Callable[[SampleState], bytes]) -> Callable[[Path], Path]:
+    def make(directory: Path) -> Path:
+        path = directory / name
+        path.write_bytes(content(build_state()))
+        return path
+
+    return make
+
+
+def fifo(directory: Path) -> Path:
+    path = directory / "state.json"
+    os.mkfifo(path)
+    return path
+
+
+def replace_resources(text: str) -> Callable[[SampleState], bytes]:
+    """The honest state with its resource list replaced by ``text``."""
+
+    def content(state: SampleState) -> bytes:
+        latest_of(state)["resources"] = "RESOURCES"
+        return json.dumps(state.document).replace('"RESOURCES"', text).encode()
+
+    return content
+
+
+UNREADABLE: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "resources-as-object": (
+        write("state.json", replace_resources('{"0": {"type": "x"}}')),
+        "is an object, not a list",
+    ),
+    "list-in-list": (
+        write("state.json", replace_resources('[[{"type": "x"}]]')),
+        "is a list, not a resource object",
+    ),
+    "resource-not-an-object": (write("state.json", replace_resources('["x"]')), "not a resource"),
+    "nesting-deeper-than-go-allows": (
+        write(
+            "state.json",
+            replace_resources("[{" + '"outputs": [' * 1 + "[" * 20_000 + "]" * 20_000 + "]}]"),
+        ),
+        "nested deeper than 10,000 levels",
+    ),
+    "nan": (write("state.json", replace_resources('[{"outputs": {"x": NaN}}]')), "not valid JSON"),
+    "trailing-garbage": (write("state.json", lambda s: s.to_bytes() + b"\n{}"), "not valid JSON"),
+    "invalid-utf-8": (
+        write("state.json", lambda s: s.to_bytes()[:-9] + b'"\xff"}}}'),
+        "not valid JSON",
+    ),
+    "dev-zero": (lambda _: Path("/dev/zero"), "a device, not a regular file"),
+    "fifo": (fifo, "a FIFO (named pipe), not a regular file"),
+    "directory": (lambda directory: directory, "a directory, not a regular file"),
+}
+"""Files the audit cannot prove anything about: exit 2 with one line (or one JSON document)."""
+
+
+@pytest.mark.parametrize(("make", "reason"), UNREADABLE.values(), ids=UNREADABLE.keys())
+def test_what_is_not_a_loadable_checkpoint_exits_2_in_one_line(
+    tmp_path: Path, run_cli: RunCli, make: Callable[[Path], Path], reason: str
+) -> None:
+    path = make(tmp_path)
+
+    plain = run_cli("audit", str(path))
+    as_json = run_cli("audit", str(path), "--json")
+
+    assert plain.code == as_json.code == 2
+    assert plain.out == ""
+    assert plain.err.count("\n") == 1
+    assert plain.err.startswith("error: ")
+    assert reason in plain.err
+    report = json.loads(as_json.out)
+    assert report["clean"] is False
+    assert reason in report["error"]
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda text: text.encode(), id="utf-8"),
+        pytest.param(lambda text: codecs.BOM_UTF8 + text.encode(), id="utf-8-bom-notepad"),
+        pytest.param(lambda text: text.replace("\n", "\r\n").encode(), id="crlf"),
+        pytest.param(
+            lambda text: codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le"),
+            id="utf-16-le-bom-powershell",
+        ),
+        pytest.param(lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"), id="utf-16-be"),
+    ],
+)
+def test_a_known_secret_file_from_any_windows_tool_still_matches(
+    tmp_path: Path, run_cli: RunCli, encode: Callable[[str], bytes]
+) -> None:
+    state = build_state()
+    CORPUS["secret-echoed-in-a-tag"].mutate(state)
+    path = tmp_path / "state.json"
+    path.write_bytes(state.to_bytes())
+    known = tmp_path / "known.txt"
+    known.write_bytes(encode("\n".join(state.client_secrets.values()) + "\n"))
+
+    result = run_cli("audit", str(path), "--known-secret-file", str(known), "--json")
+
+    assert result.code == 1
+    assert [f["path"] for f in json.loads(result.out)["findings"]] == [
+        f"{LATEST}.resources[7].inputs.tags['rotation-note']"
+    ]
