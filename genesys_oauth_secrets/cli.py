@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (argcomplete global completion looks for this in the first 1 KiB)
 """The front door: ``genesys-oauth-secrets <command> [options]``.
 
 One verb per job, the way the ``pulumi`` and ``terraform`` CLIs are one command. ``--help``

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -127,3 +131,44 @@ def test_anything_but_a_command_is_one_error_line_and_exit_2(word: str) -> None:
     assert out.getvalue() == ""
     assert err.getvalue().startswith("error: genesys-oauth-secrets: ")
     assert err.getvalue().count("\n") == 1
+
+
+COMMAND = Path(sys.executable).with_name("genesys-oauth-secrets")
+
+
+def completions(line: str, tmp_path: Path) -> list[str]:
+    """What the shell code ``register-python-argcomplete`` prints would offer for ``line``
+    (the cursor at its end): argcomplete's protocol, answered into a file instead of fd 8."""
+    answer = tmp_path / "completions"
+    environment = {
+        **os.environ,
+        "_ARGCOMPLETE": "1",
+        "COMP_LINE": line,
+        "COMP_POINT": str(len(line)),
+        "_ARGCOMPLETE_IFS": "\n",
+        "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
+    }
+    result = subprocess.run(  # noqa: S603 - the installed command, completion mode
+        [str(COMMAND)], env=environment, capture_output=True, check=False, timeout=60
+    )
+    assert result.returncode == 0
+    return answer.read_text().split()
+
+
+@pytest.mark.parametrize(
+    ("line", "offered"),
+    [
+        ("genesys-oauth-secrets ", set(COMMANDS)),
+        ("genesys-oauth-secrets p", {"plan", "preflight"}),
+        ("genesys-oauth-secrets audit --end", {"--endpoint-url"}),
+        ("genesys-oauth-secrets preflight --genesys", {"--genesys-base-url"}),
+    ],
+)
+def test_tab_completion_offers_the_commands_and_their_options(
+    line: str, offered: set[str], tmp_path: Path
+) -> None:
+    assert set(completions(line, tmp_path)) >= offered
+
+
+def test_global_completion_finds_the_marker_in_the_first_kilobyte() -> None:
+    assert b"PYTHON_ARGCOMPLETE_OK" in Path(cli.__file__).read_bytes()[:1024]
