@@ -292,3 +292,29 @@ def test_no_old_python_m_entry_point_remains() -> None:
 )
 def test_the_old_entry_point_pattern_tells_them_from_the_rest(line: str, old: bool) -> None:
     assert bool(OLD_ENTRY_POINTS.search(line)) is old
+
+
+OLD_COMMANDS = re.compile(
+    r"^(?:venv/bin/)?(state_backend|secret_age|project_files|offline_plan)(?:\s|$)"
+)
+
+
+def old_commands(text: str) -> list[str]:
+    """Code that shows one of the tools' old names as a command (a path like ``x/y.py`` is not)."""
+    return [code for code in code_of(text) if OLD_COMMANDS.match(code.strip())]
+
+
+def test_no_manual_shows_an_old_tool_name_as_a_command() -> None:
+    found = [
+        f"{manual.relative_to(ROOT)}: `{code}`"
+        for manual in MANUALS
+        for code in old_commands(manual.read_text())
+    ]
+
+    assert found == []
+
+
+def test_the_old_command_check_tells_commands_from_paths() -> None:
+    doc = "`state_backend locks --clear-stale` `secret_age` `offline_plan/engine.py` `age`"
+
+    assert old_commands(doc) == ["state_backend locks --clear-stale", "secret_age"]
