@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (argcomplete global completion looks for this in the first 1 KiB)
 """The front door: ``genesys-oauth-secrets <command> [options]``.
 
 One verb per job, the way the ``pulumi`` and ``terraform`` CLIs are one command. ``--help``
@@ -27,7 +28,7 @@ from genesys_oauth_secrets.demo.cli import command as demo_command
 from genesys_oauth_secrets.locks.cli import COMMAND as LOCKS
 from genesys_oauth_secrets.plan.cli import COMMAND as PLAN
 from genesys_oauth_secrets.preflight.cli import COMMAND as PREFLIGHT
-from genesys_oauth_secrets.shared.command import PROG, Command, Parser, Phase
+from genesys_oauth_secrets.shared.command import PROG, Command, HelpFormatter, Parser, Phase
 from genesys_oauth_secrets.shared.errors import BackendError
 from genesys_oauth_secrets.shared.output import EXIT_CANNOT
 
@@ -92,7 +93,7 @@ def build_parser() -> Parser:
         sub = subcommands.add_parser(
             command.name,
             description=command.description,
-            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+            formatter_class=HelpFormatter,
         )
         command.configure(sub)
         sub.set_defaults(run=command.run)
