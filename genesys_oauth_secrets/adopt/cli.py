@@ -112,8 +112,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"fix before adopting: {problem}", file=sys.stderr)
     if described.problems:
         print(
-            "an import whose inputs differ from the real client fails: change the client in "
-            "Genesys (Admin > Integrations > OAuth) and run this again",
+            "an import whose inputs differ from the real client fails or changes the client: "
+            "change it in Genesys (Admin > Integrations > OAuth) and run this again",
             file=sys.stderr,
         )
         return EXIT_ATTENTION
