@@ -3,12 +3,16 @@ over-broad reader policy are refused; what the program registers passes."""
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
 import pytest
 
+from genesys_oauth_secrets.plan.analyzer_requests import analyze_run
 from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack
+from tests.conftest import RunProgram
+from tests.policy import test_stack_policies as stack_policies
 from tests.policy.wire import request, violations
 
 SECRET = "aws:secretsmanager/secret:Secret"
@@ -116,3 +120,43 @@ def test_what_the_program_registers_passes(pack: RunningPolicyPack) -> None:
 
     assert names(pack, SECRET, {**SECRET_PROPS, "replicas": replicas}) == set()
     assert names(pack, SECRET_POLICY, policy_props(reader_statement())) == set()
+
+
+def test_the_program_with_replicas_readers_and_adoption_passes_every_policy(
+    pack: RunningPolicyPack, engine: RunProgram, prod_config: dict[str, Any]
+) -> None:
+    config = copy.deepcopy(prod_config)
+    config["replicaRegions"] = [{"region": "us-west-2"}, {"region": "eu-west-1"}]
+    config["clients"][0]["readers"] = [READER]
+    config["clients"][1]["adopt"] = {"clientId": "7c9e6679-7425-40de-944b-e07fc1f90ae7"}
+
+    run = engine(config)
+
+    assert [(d.policyName, d.message) for d in analyze_run(pack, run)] == []
+    assert run.of_type(SECRET_POLICY)
+
+
+OTHER_SECRET = "arn:aws:secretsmanager:us-west-2:123456789012:secret:other-AbCdEf"
+
+
+@pytest.mark.parametrize(
+    ("replica_arn", "violated"),
+    [
+        (lambda primary: primary.replace(":us-east-1:", ":us-west-2:"), False),
+        (lambda _primary: OTHER_SECRET, True),
+        (lambda _primary: {"value": "not an ARN"}, True),
+    ],
+    ids=["own-replica", "another-secret", "not-a-string"],
+)
+def test_exported_replica_arns_must_be_the_secrets_own_replicas(
+    pack: RunningPolicyPack, replica_arn: Any, violated: bool
+) -> None:
+    entry = stack_policies.exports(["ivr"])["clients"]["ivr"]
+    entry["replica_arns"] = {"us-west-2": replica_arn(entry["secret_arn"])}
+    resources = stack_policies.with_stack_outputs(
+        stack_policies.healthy(("ivr",)), {"clients": {"ivr": entry}}
+    )
+
+    found = [policy for policy, _, _ in stack_policies.judge(pack, resources)]
+
+    assert found == (["stack-exports-only-client-references"] if violated else [])
