@@ -22,9 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import pulumi
+
+from components.problems import Problems
 
 ADOPT_KEYS = ("clientId", "secret")
 REGENERATE = "regenerate"
@@ -34,16 +36,6 @@ ADOPTED_SECRETS_KEY = "adoptedClientSecrets"
 """Stack key: a map of client name → that client's current secret, set with ``--secret``."""
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", re.ASCII)
-
-
-class Problems(Protocol):
-    """Where the parser reports problems: the config validator's collector."""
-
-    def add(self, path: str, message: str) -> None:
-        """One problem at ``path``."""
-
-    def unknown_key(self, path: str, key: object, known: Sequence[str]) -> None:
-        """A key not in ``known`` under ``path`` (a prefix ending in ``.``)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
+
+from components.problems import Problems
 
 MAX_READERS = 20
 """Our bound per client; a longer list belongs in one account root and that account's IAM."""
@@ -26,13 +28,6 @@ _PRINCIPAL = re.compile(
 READ_ACTIONS = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
 """Exactly what a reader may do with the secret."""
 READER_SID = "GenesysSecretReadersDecryptThroughSecretsManager"
-
-
-class Problems(Protocol):
-    """Where the parser reports problems: the config validator's collector."""
-
-    def add(self, path: str, message: str) -> None:
-        """One problem at ``path``."""
 
 
 def parse_readers(path: str, value: Any, problems: Problems) -> tuple[str, ...]:

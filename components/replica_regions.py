@@ -14,12 +14,14 @@ primary.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
 import botocore.session
+
+from components.problems import Problems
 
 REPLICA_KEYS = ("region", "kmsKeyId")
 MAX_REPLICA_REGIONS = 10
@@ -35,16 +37,6 @@ _KEY_ARN = re.compile(
     re.ASCII,
 )
 _ECHOABLE_REGION = re.compile(r"[a-z0-9-]{1,32}", re.ASCII)
-
-
-class Problems(Protocol):
-    """Where the parser reports problems: the config validator's collector."""
-
-    def add(self, path: str, message: str) -> None:
-        """One problem at ``path``."""
-
-    def unknown_key(self, path: str, key: object, known: Sequence[str]) -> None:
-        """A key not in ``known`` under ``path`` (a prefix ending in ``.``)."""
 
 
 @dataclass(frozen=True)
