@@ -21,7 +21,9 @@ KEY_ID = "0b7f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4"
 SEED_KEY = "adoptedClientSecrets"
 
 
-def with_changes(base: dict[str, Any], stack: dict[str, Any], client: dict[str, Any]) -> dict:
+def with_changes(
+    base: dict[str, Any], stack: dict[str, Any], client: dict[str, Any]
+) -> dict[str, Any]:
     """``base`` with stack keys ``stack`` and the first client's keys ``client`` set."""
     config = copy.deepcopy(base)
     config.update(stack)
