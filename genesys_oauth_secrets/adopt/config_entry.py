@@ -4,7 +4,8 @@ Field names are the Platform API's (``OAuthClient`` in MyPureCloud/platform-clie
 ``platformclientv2``): ``name``, ``description``, ``authorizedGrantType``, ``roleDivisions``
 (``roleId``, ``divisionId``), ``scope``, ``registeredRedirectUri``,
 ``accessTokenValiditySeconds``, ``state``. The secret is never read: GET does not return it, and
-a ``secret`` field, if one came, is ignored.
+a ``secret`` field, if one came, is ignored. A field of an unexpected shape is copied as it
+came, so that the validation names it rather than this module guessing.
 
 The entry is checked with the program's own validation (``components.config``), so what this
 prints is what the program accepts, and anything it would refuse (a display name that is not a
@@ -41,18 +42,24 @@ def config_entry(client: Mapping[str, Any], client_id: str) -> DescribedClient:
     }
     if client.get("description"):
         entry["description"] = client["description"]
-    roles = [
-        {
-            "roleId": grant.get("roleId"),
-            **({"divisionId": grant["divisionId"]} if grant.get("divisionId") else {}),
-        }
-        for grant in client.get("roleDivisions") or ()
-        if isinstance(grant, Mapping)
-    ]
+    grants = client.get("roleDivisions")
+    roles = (
+        [
+            {
+                "roleId": grant.get("roleId"),
+                **({"divisionId": grant["divisionId"]} if grant.get("divisionId") else {}),
+            }
+            if isinstance(grant, Mapping)
+            else grant
+            for grant in grants
+        ]
+        if isinstance(grants, list)
+        else grants
+    )
     optional = {
         "roles": roles,
-        "scopes": list(client.get("scope") or ()),
-        "redirectUris": list(client.get("registeredRedirectUri") or ()),
+        "scopes": client.get("scope"),
+        "redirectUris": client.get("registeredRedirectUri"),
     }
     entry.update({key: value for key, value in optional.items() if value})
     entry["accessTokenValiditySeconds"] = client.get("accessTokenValiditySeconds")
