@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import argcomplete
 
+from genesys_oauth_secrets.adopt.cli import COMMAND as DESCRIBE_CLIENT
 from genesys_oauth_secrets.age.cli import COMMAND as AGE
 from genesys_oauth_secrets.audit.cli import COMMAND as AUDIT
 from genesys_oauth_secrets.bootstrap.cli import COMMAND as BOOTSTRAP
@@ -47,6 +48,7 @@ COMMANDS: tuple[Command, ...] = (
     BOOTSTRAP,
     CHECK,
     PREFLIGHT,
+    DESCRIBE_CLIENT,
     AUDIT,
     AGE,
     LOCKS,
