@@ -61,5 +61,5 @@ def test_only_a_regular_file_is_read_so_nothing_blocks(tmp_path: Path, kind: str
     elif kind == "fifo":
         os.mkfifo(path)
 
-    with pytest.raises(Unreadable, match="no such regular file in|not a regular file"):
+    with pytest.raises(Unreadable, match=r"no such regular file in|not a regular file"):
         load_mapping(path)
