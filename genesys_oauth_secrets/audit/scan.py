@@ -474,6 +474,18 @@ class _Auditor:
         Pulumi loads an envelope only with exactly one of ``ciphertext``/``plaintext`` as a
         string (``DeserializePropertyValue``); any plaintext key in the file is a leak.
         """
+        # DeserializePropertyValue (pkg/resource/stack/deployment.go) reads only the signature,
+        # ``ciphertext`` and ``plaintext`` keys and ignores the rest, so any other key is data
+        # Pulumi never protects: a finding, whatever it holds (issue 17, kind 1).
+        extra = sorted(k for k in envelope if k not in (SIG_KEY, "ciphertext", "plaintext"))
+        if extra:
+            self.add(
+                path,
+                "envelope-extra-field",
+                f"a secret envelope carries {len(extra)} field(s) besides its signature and "
+                "ciphertext; Pulumi ignores them, so whatever they hold is stored in the clear",
+                urn,
+            )
         if "plaintext" in envelope:
             self.add(
                 path,

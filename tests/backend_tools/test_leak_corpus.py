@@ -138,6 +138,11 @@ def no_ciphertext(state: SampleState) -> None:
     del res(state, 12)["outputs"]["secretString"]["ciphertext"]
 
 
+def envelope_with_extra_field(state: SampleState) -> None:
+    """A valid ciphertext envelope that also carries the plaintext under a key Pulumi ignores."""
+    res(state, 12)["outputs"]["secretString"]["value"] = secret_of(state, "ivr-integration")
+
+
 def clear_client_secret(state: SampleState, index: int = 6) -> None:
     res(state, index)["outputs"]["clientSecret"] = secret_of(state, "ivr-integration")
 
@@ -318,6 +323,11 @@ CORPUS = {
     ),
     "envelope-without-ciphertext": Leak(
         no_ciphertext, f"{LATEST}.resources[12].outputs.secretString", "malformed-secret"
+    ),
+    "envelope-with-extra-field-beside-ciphertext": Leak(
+        envelope_with_extra_field,
+        f"{LATEST}.resources[12].outputs.secretString",
+        "envelope-extra-field",
     ),
     "gzip-state-with-clear-clientSecret": Leak(
         set_at(14, "outputs", "clientSecret", lambda s: secret_of(s, "wfm-sync")),
