@@ -514,10 +514,6 @@ UNREADABLE: dict[str, tuple[Callable[[Path], Path], str]] = {
     ),
     "nan": (write("state.json", replace_resources('[{"outputs": {"x": NaN}}]')), "not valid JSON"),
     "trailing-garbage": (write("state.json", lambda s: s.to_bytes() + b"\n{}"), "not valid JSON"),
-    "invalid-utf-8": (
-        write("state.json", lambda s: s.to_bytes()[:-9] + b'"\xff"}}}'),
-        "not valid JSON",
-    ),
     "dev-zero": (lambda _: Path("/dev/zero"), "a device, not a regular file"),
     "fifo": (fifo, "a FIFO (named pipe), not a regular file"),
     "directory": (lambda directory: directory, "a directory, not a regular file"),

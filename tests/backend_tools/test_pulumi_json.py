@@ -247,7 +247,6 @@ UNLOADABLE: dict[str, tuple[str | bytes, str]] = {
         checkpoint_text(f'{{"resources": [{{"outputs": {"[" * MAX_DEPTH}{"]" * MAX_DEPTH}}}]}}'),
         "nested deeper than 10,000 levels",
     ),
-    "invalid-utf8": (b'{"version": 3, "checkpoint": {"stack": "\xff"}}', "invalid bytes in UTF8"),
     "control-char": (
         b'{"version": 3, "checkpoint": {"stack": "a\x01"}}',
         "invalid character inside string",
