@@ -1,0 +1,242 @@
+"""Issue 17: the audit answers as Pulumi's loader would, one corpus row per rule.
+
+Three tables, one per kind of wrong answer the review found, each row one mutation of the honest
+three-client state (``build_state``, shaped like ``pulumi/pulumi``
+``pkg/resource/stack/testdata``):
+
+- ``LEAKS``: a plaintext secret that must be a finding (exit 1) at the path and rule given;
+- ``REFUSED``: a file Pulumi's loader refuses; the audit exits 2 naming the same rule;
+- ``LOADABLE``: a file Pulumi loads as is, so the audit must say OK (exit 0).
+
+Rows marked ``known`` add the secret used to ``--known-secret-file``, as an incident review
+would. Every row also proves the secret never reaches the report.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from genesys_oauth_secrets.audit.checkpoint import MIB, local_source
+from genesys_oauth_secrets.audit.scan import SECRET_SIG, SECRET_SIG_KEY, audit
+from genesys_oauth_secrets.audit.secret_forms import BYTE_STRING_SIG
+from genesys_oauth_secrets.demo.sample_state import SampleState, build_state
+from tests.backend_tools.test_leak_corpus import LATEST, Leak, known_from, res, secret_of
+
+AMPERSAND_SECRET = "Gx7&q<P>z+Lm/9w"  # escaped by every encoder
+DIGIT_SECRET = "867530912345678"  # can be a JSON number
+DYNAMIC_TYPE = "pulumi-python:dynamic/rotation:RegeneratedSecret"
+
+
+def plant(secret: str) -> Callable[[SampleState], None]:
+    """Make ``secret`` one the reviewer knows (it lands in the known-secret file)."""
+
+    def add(state: SampleState) -> None:
+        state.client_secrets[f"planted-{len(state.client_secrets)}"] = secret
+
+    return add
+
+
+def envelope_holding(ciphertext: Callable[[SampleState], str]) -> Callable[[SampleState], None]:
+    def mutate(state: SampleState) -> None:
+        res(state, 6)["outputs"]["clientSecret"] = {
+            SECRET_SIG_KEY: SECRET_SIG,
+            "ciphertext": ciphertext(state),
+        }
+
+    return mutate
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def byte_string(text: str) -> dict[str, str]:
+    return {SECRET_SIG_KEY: BYTE_STRING_SIG, "value": b64(text)}
+
+
+def nested_json_tag(escape: Callable[[str], str]) -> Callable[[SampleState], None]:
+    """A tag holding JSON text another encoder wrote, with the known secret inside."""
+
+    def mutate(state: SampleState) -> None:
+        plant(AMPERSAND_SECRET)(state)
+        inner = json.dumps({"client_secret": AMPERSAND_SECRET})
+        res(state, 7)["inputs"]["tags"]["payload"] = escape(inner)
+
+    return mutate
+
+
+def go_escapes(text: str) -> str:
+    """Go's json.Marshal: HTML-safe escapes for & < > (encoding/json encode.go htmlSafeSet)."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def dotnet_escapes(text: str) -> str:
+    """System.Text.Json's default encoder: upper-case hex, + and & < > escaped, \\/ from others."""
+    return (
+        text.replace("+", "\\u002B")
+        .replace("&", "\\u0026")
+        .replace("<", "\\u003C")
+        .replace(">", "\\u003E")
+        .replace("/", "\\/")
+    )
+
+
+def then(*steps: Callable[[SampleState], None]) -> Callable[[SampleState], None]:
+    def mutate(state: SampleState) -> None:
+        for step in steps:
+            step(state)
+
+    return mutate
+
+
+def dynamic_resource(provider: Callable[[SampleState], object]) -> Callable[[SampleState], None]:
+    """This program's ``RegeneratedSecret``, as Pulumi stores a Python dynamic resource."""
+
+    def mutate(state: SampleState) -> None:
+        parent = res(state, 5)
+        urn = parent["urn"].replace("OAuthClientSecret::", f"OAuthClientSecret${DYNAMIC_TYPE}::")
+        state.resources.append(
+            {
+                "urn": urn + "-regenerated",
+                "custom": True,
+                "id": "3c1f4a5e-regenerated",
+                "type": DYNAMIC_TYPE,
+                "inputs": {"__provider": provider(state), "generation": 1},
+                "outputs": {"__provider": provider(state), "generation": 1},
+                "parent": parent["urn"],
+            }
+        )
+
+    return mutate
+
+
+def set_path(index: int, *keys: str, value: Callable[[SampleState], object]) -> Callable[..., None]:
+    def mutate(state: SampleState) -> None:
+        target: Any = res(state, index)
+        for key in keys[:-1]:
+            target = target[key]
+        target[keys[-1]] = value(state)
+
+    return mutate
+
+
+R = f"{LATEST}.resources"
+PICKLE = "gASVKAAAAAAAAACMCF9fbWFpbl9flIwQUm90YXRpb25Qcm92aWRlcpSTlCmBlC4="
+
+LEAKS = {
+    "ciphertext-is-the-plaintext": Leak(
+        envelope_holding(lambda s: secret_of(s, "ivr-integration")),
+        f"{R}[6].outputs.clientSecret",
+        "ciphertext-shape",
+    ),
+    "ciphertext-is-base64-of-the-json-value": Leak(
+        envelope_holding(lambda s: b64(json.dumps(secret_of(s, "ivr-integration")))),
+        f"{R}[6].outputs.clientSecret",
+        "ciphertext-shape",
+    ),
+    "v1-shaped-ciphertext-whose-payload-is-the-secret": Leak(
+        envelope_holding(lambda s: f"v1:AAAAAAAAAAAAAAAA:{b64(secret_of(s, 'ivr-integration'))}"),
+        f"{R}[6].outputs.clientSecret",
+        "known-secret",
+        known=True,
+    ),
+    "go-escaped-nested-json": Leak(
+        nested_json_tag(go_escapes), f"{R}[7].inputs.tags.payload", "known-secret", known=True
+    ),
+    "dotnet-escaped-nested-json": Leak(
+        nested_json_tag(dotnet_escapes), f"{R}[7].inputs.tags.payload", "known-secret", known=True
+    ),
+    "lower-case-hex-escapes": Leak(
+        nested_json_tag(lambda t: dotnet_escapes(t).replace("\\u002B", "\\u002b")),
+        f"{R}[7].inputs.tags.payload",
+        "known-secret",
+        known=True,
+    ),
+    "json-text-in-json-text": Leak(
+        nested_json_tag(lambda t: json.dumps(go_escapes(t))),
+        f"{R}[7].inputs.tags.payload",
+        "known-secret",
+        known=True,
+    ),
+    "secret-as-a-json-number": Leak(
+        then(
+            plant(DIGIT_SECRET), set_path(15, "outputs", "version", value=lambda s: 867530912345678)
+        ),
+        f"{R}[15].outputs.version",
+        "known-secret",
+        known=True,
+    ),
+    "secret-as-the-name-of-a-key-pulumi-ignores": Leak(
+        lambda s: res(s, 7).update({secret_of(s, "ivr-integration"): True}),
+        f"{R}[7]['<a key holding a known secret>']",
+        "known-secret",
+        known=True,
+    ),
+    "byte-string-output-holding-the-secret": Leak(
+        set_path(
+            15, "outputs", "description", value=lambda s: byte_string(secret_of(s, "wfm-sync"))
+        ),
+        f"{R}[15].outputs.description",
+        "known-secret",
+        known=True,
+    ),
+    "byte-string-in-the-component-outputs": Leak(
+        set_path(
+            5, "outputs", "client_id", value=lambda s: byte_string(secret_of(s, "ivr-integration"))
+        ),
+        f"{R}[5].outputs.client_id",
+        "known-secret",
+        known=True,
+    ),
+    "byte-string-clientSecret-echoed-elsewhere": Leak(
+        then(
+            set_path(
+                14, "outputs", "clientSecret", value=lambda s: byte_string(secret_of(s, "wfm-sync"))
+            ),
+            set_path(
+                15, "outputs", "description", value=lambda s: f"for {secret_of(s, 'wfm-sync')}"
+            ),
+        ),
+        f"{R}[15].outputs.description",
+        "known-secret",
+    ),
+    "dynamic-resource-provider-not-secret": Leak(
+        dynamic_resource(lambda s: PICKLE), f"{R}[17].inputs.__provider", "dynamic-provider"
+    ),
+}
+
+
+def write_state(tmp_path: Path, state: SampleState, name: str = "state.json") -> Path:
+    path = tmp_path / name
+    path.write_bytes(state.to_bytes())
+    return path
+
+
+@pytest.mark.parametrize("leak", LEAKS.values(), ids=LEAKS.keys())
+def test_kind_1_each_plaintext_form_is_a_finding(tmp_path: Path, leak: Leak) -> None:
+    state = build_state(export=leak.export)
+    leak.mutate(state)
+    path = write_state(tmp_path, state)
+
+    report = audit(local_source(path, 512 * MIB), known_from(state) if leak.known else None)
+
+    found = {finding.path: finding.rule for finding in report.findings}
+    assert found.get(leak.path) == leak.rule, f"findings: {found}"
+    rendered = report.to_text() + json.dumps(report.to_json())
+    assert not any(secret in rendered for secret in state.client_secrets.values())
+
+
+def test_kind_1_a_secret_dynamic_provider_is_fine(tmp_path: Path) -> None:
+    state = build_state()
+    envelope = {SECRET_SIG_KEY: SECRET_SIG, "ciphertext": f"v1:AAAAAAAAAAAAAAAA:{b64('x' * 40)}"}
+    dynamic_resource(lambda s: envelope)(state)
+
+    report = audit(local_source(write_state(tmp_path, state), 512 * MIB))
+
+    assert report.clean, report.findings
