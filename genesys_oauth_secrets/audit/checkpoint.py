@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 MIB = 1024 * 1024
+_DIY_STACKS = "/.pulumi/stacks/"
+"""Where a DIY backend (a file:// one too) keeps each stack's checkpoint."""
 MAX_STATE_MIB = 1024 * 1024
 """The highest ``--max-state-mib``: 1 TiB."""
 DEFAULT_MAX_MIB = 512
@@ -120,7 +122,7 @@ def local_source(path: Path, max_bytes: int) -> StateSource:
         size = os.fstat(file.fileno()).st_size
     if size > max_bytes:
         raise CheckpointUnreadable(_too_large(str(path), max_bytes))
-    return StateSource(path, str(path), max_bytes)
+    return StateSource(path, str(path), max_bytes, diy=_DIY_STACKS in path.resolve().as_posix())
 
 
 def _too_large(label: str, max_bytes: int) -> str:
@@ -410,7 +412,7 @@ def download_state(
                 out.write(chunk)
     except (ClientError, BotoCoreError) as error:
         raise translate(error, service="s3", target=target) from error
-    return StateSource(copy, label, max_bytes)
+    return StateSource(copy, label, max_bytes, diy=True)
 
 
 def _last_modified(s3: S3Client, bucket: str, key: str) -> datetime | None:

@@ -39,9 +39,11 @@ from genesys_oauth_secrets.audit.checkpoint import (
     open_stream,
     text_encoding,
 )
+from genesys_oauth_secrets.audit.load_rules import LoadRules
 from genesys_oauth_secrets.audit.pulumi_json import (
     SECRETS_PROVIDERS,
     SIG_KEY,
+    BigInteger,
     Found,
     JsonPath,
     Resource,
@@ -50,10 +52,12 @@ from genesys_oauth_secrets.audit.pulumi_json import (
     json_path,
     walk,
 )
+from genesys_oauth_secrets.audit.refusal import PulumiRefuses
 from genesys_oauth_secrets.audit.secret_forms import (
     BYTE_STRING_SIG,
     base64_forms,
     byte_string_text,
+    decode_b64,
     is_symmetric_ciphertext,
     layers,
     number_forms,
@@ -272,8 +276,10 @@ def describe_provider(kind: object, url: object) -> str:
 class _Auditor:
     """The ``pulumi_json.Visitor`` that applies the rules and collects findings."""
 
-    def __init__(self, known: KnownSecrets) -> None:
+    def __init__(self, known: KnownSecrets, label: str) -> None:
         self.known = known
+        self.rules = LoadRules(label)
+        self.label = label
         self.derived: dict[str, str] = {}
         self.findings: dict[str, Finding] = {}
         self.resources = 0
@@ -295,6 +301,7 @@ class _Auditor:
 
     def part(self, path: JsonPath, name: str | None, value: object, found: Found) -> None:
         """Outside the resources: note the secrets provider, then the generic rules."""
+        self.rules.part(path, name, value)
         if name == "secrets_providers":
             self.providers.append((path, value))
         self.noticed(found, None)
@@ -303,7 +310,8 @@ class _Auditor:
         self.scan(value, path, None)
 
     def resource(self, resource: Resource) -> None:
-        """All rules for one resource: credentials first, then outputs, then the generic ones."""
+        """All rules for one resource: Pulumi's load rules, credentials, outputs, the rest."""
+        self.rules.resource(resource)
         if not resource.operation:
             self.resources += 1
         urn_value = resource.last("urn")
@@ -627,6 +635,15 @@ class _Auditor:
         # (pkg/secrets/cloud/manager.go openKeeper -> gosecrets.OpenKeeper).
         if kind == "cloud" and isinstance(url, str) and url.lower().startswith("awskms://"):
             key = cloud.get("encryptedkey")
+            # NewCloudSecretsManagerFromState (pkg/secrets/cloud/manager.go) decodes the state
+            # into `EncryptedKey []byte`: Go's JSON decoder wants standard base64 there.
+            if key is not None and not (isinstance(key, str) and decode_b64(key) is not None):
+                raise PulumiRefuses(
+                    self.label,
+                    "encryptedkey-not-base64",
+                    f"{json_path((*where, 'state', 'encryptedkey'))} is not base64, so Pulumi "
+                    "cannot read the data key",
+                )
             if not (isinstance(key, str) and key):
                 self.add(
                     (*where, "state", "encryptedkey"),
@@ -721,6 +738,18 @@ def audit(source: StateSource, known: KnownSecrets | None = None) -> AuditReport
         for value, origin in new.items():
             extended.add(value, origin)
         auditor, shape = _pass(source, extended)
+    # pkg/backend/diy/state.go getCheckpoint reads a stack's object as a VersionedCheckpoint:
+    # a `stack export` document there has no `checkpoint`, and Pulumi cannot load it.
+    if source.diy and shape.root != "checkpoint":
+        raise PulumiRefuses(
+            source.label,
+            "export-where-diy-keeps-a-checkpoint",
+            "a `pulumi stack export` document saved where the DIY backend keeps the stack's "
+            "checkpoint; restore it with `pulumi stack import` instead",
+        )
+    auditor.rules.finish(
+        shape.version, ("checkpoint", "latest") if shape.root == "checkpoint" else ("deployment",)
+    )
     provider = auditor.resolve_provider(shape)
     return AuditReport(
         source=source.label,
@@ -735,10 +764,20 @@ def audit(source: StateSource, known: KnownSecrets | None = None) -> AuditReport
 
 
 def _pass(source: StateSource, known: KnownSecrets) -> tuple[_Auditor, Shape]:
-    auditor = _Auditor(known)
-    with open_regular(source.path, "state file") as file:
-        shape = walk(open_stream(source, file), auditor)
-    return auditor, shape
+    """One streaming read; again with ijson's Python parser if yajl meets a huge integer.
+
+    Go decodes a number into ``float64`` whatever its size and writes ``1.8446744073709552e19``
+    as ``18446744073709552000``; yajl stops with "integer overflow" above int64. The Python
+    parser reads any integer, slower, so it is used only for such a file.
+    """
+    auditor = _Auditor(known, source.label)
+    try:
+        with open_regular(source.path, "state file") as file:
+            return auditor, walk(open_stream(source, file), auditor)
+    except BigInteger:
+        auditor = _Auditor(known, source.label)
+        with open_regular(source.path, "state file") as file:
+            return auditor, walk(open_stream(source, file), auditor, big_numbers=True)
 
 
 def merge_known(sources: Iterable[KnownSecrets]) -> KnownSecrets:

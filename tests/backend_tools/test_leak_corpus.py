@@ -513,7 +513,7 @@ UNREADABLE: dict[str, tuple[Callable[[Path], Path], str]] = {
         "nested deeper than 10,000 levels",
     ),
     "nan": (write("state.json", replace_resources('[{"outputs": {"x": NaN}}]')), "not valid JSON"),
-    "trailing-garbage": (write("state.json", lambda s: s.to_bytes() + b"\n{}"), "not valid JSON"),
+    "trailing-garbage": (write("state.json", lambda s: s.to_bytes() + b"\n{}"), "[trailing-data]"),
     "dev-zero": (lambda _: Path("/dev/zero"), "a device, not a regular file"),
     "fifo": (fifo, "a FIFO (named pipe), not a regular file"),
     "directory": (lambda directory: directory, "a directory, not a regular file"),

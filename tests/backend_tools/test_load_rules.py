@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zstandard
 
 from genesys_oauth_secrets.audit.checkpoint import MIB, local_source
 from genesys_oauth_secrets.audit.scan import SECRET_SIG, SECRET_SIG_KEY, audit
 from genesys_oauth_secrets.audit.secret_forms import BYTE_STRING_SIG
 from genesys_oauth_secrets.demo.sample_state import SampleState, build_state
+from tests.backend_tools.conftest import RunCli
 from tests.backend_tools.test_leak_corpus import LATEST, Leak, known_from, res, secret_of
 
 AMPERSAND_SECRET = "Gx7&q<P>z+Lm/9w"  # escaped by every encoder
@@ -240,3 +242,185 @@ def test_kind_1_a_secret_dynamic_provider_is_fine(tmp_path: Path) -> None:
     report = audit(local_source(write_state(tmp_path, state), 512 * MIB))
 
     assert report.clean, report.findings
+
+
+Render = Callable[[SampleState], bytes]
+
+
+def doc(mutate: Callable[[SampleState], None]) -> Render:
+    def render(state: SampleState) -> bytes:
+        mutate(state)
+        return state.to_bytes()
+
+    return render
+
+
+def latest(state: SampleState) -> dict[str, Any]:
+    found: dict[str, Any] = state.document["checkpoint"]["latest"]
+    return found
+
+
+def top(**fields: object) -> Callable[[SampleState], None]:
+    return lambda s: s.document.update(fields)
+
+
+def provider_state(**fields: object) -> Callable[[SampleState], None]:
+    return lambda s: latest(s)["secrets_providers"]["state"].update(fields)
+
+
+def duplicate(index: int) -> Callable[[SampleState], None]:
+    return lambda s: s.resources.append(json.loads(json.dumps(res(s, index))))
+
+
+def drop(index: int, key: str) -> Callable[[SampleState], None]:
+    return lambda s: res(s, index).pop(key)
+
+
+GENESYS_PROVIDER = "urn:pulumi:prod::genesys-oauth-secrets::pulumi:providers:genesyscloud"
+REFUSED: dict[str, tuple[Render, str]] = {
+    "version-4-with-a-feature-this-cli-lacks": (
+        doc(top(version=4, features=["taint", "quantumStacks"])),
+        "unsupported-feature",
+    ),
+    "features-not-a-list": (doc(top(version=4, features="taint")), "features-type"),
+    "custom-as-a-string": (doc(set_path(6, "custom", value=lambda s: "true")), "field-type"),
+    "created-not-rfc3339": (
+        doc(set_path(6, "created", value=lambda s: "2026-11-20 10:15:30")),
+        "field-type",
+    ),
+    "manifest-magic-mismatch": (
+        doc(lambda s: latest(s)["manifest"].update(magic="0" * 64)),
+        "manifest-magic",
+    ),
+    "missing-parent": (
+        doc(set_path(6, "parent", value=lambda s: res(s, 5)["urn"] + "-gone")),
+        "missing-parent",
+    ),
+    "parent-listed-after-the-child": (
+        doc(set_path(6, "parent", value=lambda s: res(s, 9)["urn"])),
+        "missing-parent",
+    ),
+    "duplicate-urn-not-marked-delete": (doc(duplicate(7)), "duplicate-urn"),
+    "id-on-a-resource-that-is-not-custom": (
+        doc(set_path(5, "id", value=lambda s: "component-id")),
+        "id-without-custom",
+    ),
+    "resource-without-urn": (doc(drop(7, "urn")), "resource-without-urn"),
+    "reference-to-an-unknown-provider": (
+        doc(set_path(6, "provider", value=lambda s: f"{GENESYS_PROVIDER}::other::0e8c-unknown")),
+        "unknown-provider",
+    ),
+    "unrecognised-signature-value": (
+        doc(set_path(15, "outputs", "description", value=lambda s: {SECRET_SIG_KEY: "f" * 32})),
+        "unknown-signature",
+    ),
+    "byte-string-not-base64": (
+        doc(
+            set_path(
+                15,
+                "outputs",
+                "description",
+                value=lambda s: {SECRET_SIG_KEY: BYTE_STRING_SIG, "value": "%%"},
+            )
+        ),
+        "malformed-byte-string",
+    ),
+    "encryptedkey-not-base64": (
+        doc(provider_state(encryptedkey="not base64!")),
+        "encryptedkey-not-base64",
+    ),
+    "config-key-without-namespace": (
+        doc(lambda s: s.document["checkpoint"].update(config={"region": "us-east-1"})),
+        "config-key",
+    ),
+    "utf-8-byte-order-mark": (lambda s: b"\xef\xbb\xbf" + s.to_bytes(), "byte-order-mark"),
+    "form-feed-as-whitespace": (
+        lambda s: s.to_bytes().replace(b"{", b"{\x0c", 1),
+        "json-whitespace",
+    ),
+    "vertical-tab-as-whitespace": (
+        lambda s: s.to_bytes().replace(b"{", b"{\x0b", 1),
+        "json-whitespace",
+    ),
+    "gzip-with-trailing-zero-padding": (
+        lambda s: s.to_bytes(compress=True) + b"\0" * 1024,
+        "gzip-trailing-data",
+    ),
+    "checkpoint-with-trailing-data": (lambda s: s.to_bytes() + b"\n{}", "trailing-data"),
+}
+"""Files Pulumi refuses to load: the audit exits 2 and names the rule, never OK."""
+
+
+@pytest.mark.parametrize(("render", "rule"), REFUSED.values(), ids=REFUSED.keys())
+def test_kind_2_what_pulumi_refuses_exits_2_naming_the_rule(
+    tmp_path: Path, run_cli: RunCli, render: Render, rule: str
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(render(build_state()))
+
+    result = run_cli("audit", str(path))
+
+    assert result.code == 2, result.out + result.err
+    assert f"Pulumi refuses to load this file [{rule}]" in result.err
+    assert "OK" not in result.out
+
+
+def test_kind_2_an_export_document_where_diy_keeps_the_checkpoint(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    stacks = tmp_path / ".pulumi" / "stacks" / "genesys-oauth-secrets"
+    stacks.mkdir(parents=True)
+    path = stacks / "prod.json"
+    path.write_bytes(build_state(export=True).to_bytes())
+
+    result = run_cli("audit", str(path))
+
+    assert result.code == 2
+    assert "[export-where-diy-keeps-a-checkpoint]" in result.err
+
+
+def set_url(url: str) -> Callable[[SampleState], None]:
+    return provider_state(url=url)
+
+
+LOADABLE: dict[str, tuple[Render, bool]] = {
+    "upper-case-AWSKMS-scheme": (
+        doc(set_url("AWSKMS://alias/pulumi-genesys-oauth-secrets?region=us-east-1")),
+        False,
+    ),
+    "integer-go-writes-for-a-float64": (
+        doc(set_path(15, "outputs", "sizeBytes", value=lambda s: 18446744073709552000)),
+        False,
+    ),
+    "invalid-utf-8-in-a-string": (
+        lambda s: s.to_bytes().replace(b'"IVR data dips"', b'"IVR data \xff dips"', 1),
+        False,
+    ),
+    "zstd-content-in-a-json-file": (
+        lambda s: zstandard.ZstdCompressor().compress(s.to_bytes()),
+        False,
+    ),
+    "import-document-with-trailing-data": (lambda s: s.to_bytes() + b"\n# saved by hand\n", True),
+    "version-4-with-supported-features": (
+        doc(top(version=4, features=["taint", "byteString"])),
+        False,
+    ),
+    "duplicate-urn-marked-for-deletion": (
+        doc(then(duplicate(7), lambda s: s.resources[-1].update(delete=True))),
+        False,
+    ),
+}
+"""Files Pulumi loads as they are: the audit must answer OK, not refuse or flag them."""
+
+
+@pytest.mark.parametrize(("render", "export"), LOADABLE.values(), ids=LOADABLE.keys())
+def test_kind_3_what_pulumi_loads_is_ok(
+    tmp_path: Path, run_cli: RunCli, render: Render, export: bool
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(render(build_state(export=export)))
+
+    result = run_cli("audit", str(path))
+
+    assert result.code == 0, result.out + result.err
+    assert "OK: no plaintext secret found" in result.out
