@@ -27,9 +27,10 @@ URNs are remembered as 64-bit digests, so memory stays small at any number of re
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable
 from datetime import datetime
 
 from genesys_oauth_secrets.audit.pulumi_json import RESOURCE, SIG_KEY, JsonPath, Resource, json_path
@@ -84,10 +85,37 @@ _MAX_OFFSET_HOURS = 24
 _MAX_MINUTES = 60
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=8).digest()
+def _digest(text: str) -> int:
+    """A 64-bit digest (SipHash) for membership: a collision would need 2**32 URNs."""
+    return hash(text)
 
 
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_string(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_urn_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_time(value: object) -> bool:
+    return isinstance(value, str) and is_rfc3339(value)
+
+
+_TYPED: dict[str, tuple[Callable[[object], bool], str]] = {
+    **dict.fromkeys(_BOOL_FIELDS, (_is_bool, "is not a boolean, as Go needs")),
+    **dict.fromkeys(_STRING_FIELDS, (_is_string, "is not a string, as Go needs")),
+    **dict.fromkeys(_URN_LISTS, (_is_urn_list, "is not a list of URNs")),
+    **dict.fromkeys(_TIME_FIELDS, (_is_time, "is not an RFC 3339 time")),
+}
+"""``ResourceV3`` fields (sdk/go/common/apitype/core.go) and the JSON Go can decode into them."""
+
+
+@functools.lru_cache(maxsize=4096)
 def is_rfc3339(text: str) -> bool:
     """Go's ``time.Time.UnmarshalJSON`` (``time.RFC3339``, strict since Go 1.20)."""
     match = _RFC3339.match(text)
@@ -118,9 +146,9 @@ class LoadRules:
         self.label = label
         self.features: object = None
         self.magic: tuple[JsonPath, object] | None = None
-        self.urns: dict[bytes, list[int]] = {}
+        self.urns: dict[int, list[int]] = {}
         """URN digest → [occurrences, of which marked delete]."""
-        self.providers: set[bytes] = set()
+        self.providers: set[int] = set()
         self.index = 0
 
     def refuse(self, rule: str, path: JsonPath, why: str) -> PulumiRefuses:
@@ -153,7 +181,8 @@ class LoadRules:
         """``DeserializeResource`` for every resource; ``VerifyIntegrity`` for the list."""
         self.typed_fields(resource)
         self.signatures(resource)
-        urn, kind, custom, ident = (resource.last(k) for k in ("urn", "type", "custom", "id"))
+        last = resource.last
+        urn, kind, custom, ident = last("urn"), last("type"), last("custom"), last("id")
         if not urn:
             raise self.refuse("resource-without-urn", resource.path, "has no `urn`")
         if not kind:
@@ -167,19 +196,13 @@ class LoadRules:
 
     def typed_fields(self, resource: Resource) -> None:
         for name, occurrences in resource.fields.items():
+            typed = _TYPED.get(name)
+            if typed is None:
+                continue
+            check, problem = typed
             for where, value in occurrences:
-                if value is None:
-                    continue
-                if name in _BOOL_FIELDS and not isinstance(value, bool):
-                    raise self.refuse("field-type", where, "is not a boolean, as Go needs")
-                if name in _STRING_FIELDS and not isinstance(value, str):
-                    raise self.refuse("field-type", where, "is not a string, as Go needs")
-                if name in _URN_LISTS and not (
-                    isinstance(value, list) and all(isinstance(item, str) for item in value)
-                ):
-                    raise self.refuse("field-type", where, "is not a list of URNs")
-                if name in _TIME_FIELDS and not (isinstance(value, str) and is_rfc3339(value)):
-                    raise self.refuse("field-type", where, "is not an RFC 3339 time")
+                if value is not None and not check(value):
+                    raise self.refuse("field-type", where, problem)
 
     def signatures(self, resource: Resource) -> None:
         """Every special value in a property must be one ``DeserializePropertyValue`` knows."""
@@ -217,34 +240,39 @@ class LoadRules:
                     path,
                     "refers to a provider that is not a provider resource listed before it",
                 )
-        for rule, targets in self.references(resource):
-            for target in targets:
-                if _digest(target) not in self.urns:
-                    raise self.refuse(
-                        rule, path, "refers to a resource that is missing or comes after it"
-                    )
-        counts = self.urns.setdefault(_digest(urn), [0, 0])
+        urns = self.urns
+        parent = resource.last("parent")
+        if parent and _digest(str(parent)) not in urns:
+            raise self.refuse(
+                "missing-parent", path, "names a parent that is missing or comes after it"
+            )
+        for target in self.dependencies(resource):
+            if _digest(target) not in urns:
+                raise self.refuse(
+                    "missing-dependency", path, "depends on a resource missing or after it"
+                )
+        counts = urns.setdefault(_digest(urn), [0, 0])
         counts[0] += 1
         counts[1] += bool(resource.last("delete"))
 
     @staticmethod
-    def references(resource: Resource) -> Iterable[tuple[str, Iterable[str]]]:
-        """``GetAllDependencies``: parent, dependencies, property dependencies, deleted-with."""
-        parent = resource.last("parent")
-        yield "missing-parent", [parent] if isinstance(parent, str) and parent else []
-        dependencies = resource.last("dependencies")
-        yield "missing-dependency", [d for d in dependencies or [] if d]  # type: ignore[attr-defined]
+    def dependencies(resource: Resource) -> list[str]:
+        """``GetAllDependencies`` besides the parent: dependencies, by property, deleted-with."""
+        fields = resource.fields
+        if not (
+            "dependencies" in fields or "propertyDependencies" in fields or "deletedWith" in fields
+        ):
+            return []
+        found = [d for d in resource.last("dependencies") or () if d]  # type: ignore[attr-defined]
         by_property = resource.last("propertyDependencies")
         if isinstance(by_property, dict):
-            yield (
-                "missing-dependency",
-                [u for urns in by_property.values() if isinstance(urns, list) for u in urns if u],
-            )
+            found += [
+                u for urns in by_property.values() if isinstance(urns, list) for u in urns if u
+            ]
         deleted_with = resource.last("deletedWith")
-        yield (
-            "missing-dependency",
-            [deleted_with] if isinstance(deleted_with, str) and deleted_with else [],
-        )
+        if isinstance(deleted_with, str) and deleted_with:
+            found.append(deleted_with)
+        return found
 
     def finish(self, version: int, deployment: JsonPath) -> None:
         """Rules that need the whole file: features of version 4, magic, duplicate URNs."""
