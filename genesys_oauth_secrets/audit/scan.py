@@ -52,7 +52,7 @@ from genesys_oauth_secrets.audit.pulumi_json import (
     json_path,
     walk,
 )
-from genesys_oauth_secrets.audit.refusal import PulumiRefuses
+from genesys_oauth_secrets.audit.refusal import PULUMI_COMMIT, PulumiRefuses
 from genesys_oauth_secrets.audit.secret_forms import (
     BYTE_STRING_SIG,
     base64_forms,
@@ -132,6 +132,8 @@ class AuditReport:
     stack_clients: int | None
     """Client entries in the stack's ``clients`` output, each allow-listed (None: no stack)."""
     findings: list[Finding]
+    known_secrets: int = 0
+    """Distinct known secrets searched for (supplied or found in clear)."""
 
     @property
     def clean(self) -> bool:
@@ -161,10 +163,16 @@ class AuditReport:
         done = [
             f"secrets provider {self.secrets_provider or 'none'}",
             f"{secrets} secret value(s) verified as ciphertext",
-            f"{self.ciphertexts} envelope(s) in all hold ciphertext",
+            f"{self.ciphertexts} envelope(s) in all hold only v1:<nonce>:<payload> ciphertext",
         ]
         if self.stack_clients is not None:
             done.append(f"stack outputs allow-listed ({self.stack_clients} client(s))")
+        done.append(
+            f"{self.known_secrets} known secret(s) searched in every form"
+            if self.known_secrets
+            else "no known secrets given (--known-secret-file)"
+        )
+        done.append(f"Pulumi's load rules pass (pulumi/pulumi@{PULUMI_COMMIT[:12]})")
         return done
 
     def to_text(self) -> str:
@@ -194,6 +202,8 @@ class KnownSecrets:
     """Secret values to look for in clear, each tagged with where it is from (never printed)."""
 
     origins: dict[str, str] = field(default_factory=dict)
+    count: int = 0
+    """How many secrets (not forms) are looked for."""
     _pattern: re.Pattern[str] | None = None
 
     def add(self, secret: str, origin: str) -> None:
@@ -201,6 +211,8 @@ class KnownSecrets:
 
         Escaped forms need no entry: ``search`` undoes every JSON escaping, in every layer.
         """
+        if secret not in self.origins:
+            self.count += 1
         for plain in {secret, json.dumps(secret)[1:-1]}:
             for form in {plain, *base64_forms(plain)}:
                 self.origins.setdefault(form, origin)
@@ -734,7 +746,7 @@ def audit(source: StateSource, known: KnownSecrets | None = None) -> AuditReport
         value: origin for value, origin in auditor.derived.items() if value not in supplied.origins
     }
     if new:
-        extended = KnownSecrets(dict(supplied.origins))
+        extended = KnownSecrets(dict(supplied.origins), supplied.count)
         for value, origin in new.items():
             extended.add(value, origin)
         auditor, shape = _pass(source, extended)
@@ -760,6 +772,7 @@ def audit(source: StateSource, known: KnownSecrets | None = None) -> AuditReport
         verified=auditor.verified,
         stack_clients=auditor.stack_clients,
         findings=list(auditor.findings.values()),
+        known_secrets=auditor.known.count,
     )
 
 
@@ -784,6 +797,7 @@ def merge_known(sources: Iterable[KnownSecrets]) -> KnownSecrets:
     """Several ``--known-secret-file`` options as one set."""
     merged = KnownSecrets()
     for source in sources:
+        merged.count += source.count
         for form, origin in source.origins.items():
             merged.origins.setdefault(form, origin)
     return merged

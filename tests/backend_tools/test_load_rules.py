@@ -424,3 +424,17 @@ def test_kind_3_what_pulumi_loads_is_ok(
 
     assert result.code == 0, result.out + result.err
     assert "OK: no plaintext secret found" in result.out
+
+
+def test_the_ok_line_says_how_many_known_secrets_were_searched(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    state = build_state()
+    path = write_state(tmp_path, state)
+    known = tmp_path / "known.txt"
+    known.write_text("\n".join(["first-known-secret-value", "second-known-secret"]) + "\n")
+
+    result = run_cli("audit", str(path), "--known-secret-file", str(known))
+
+    assert result.code == 0
+    assert "; 2 known secret(s) searched in every form; Pulumi's load rules pass" in result.out
