@@ -146,8 +146,13 @@ class LoadRules:
         self.label = label
         self.features: object = None
         self.magic: tuple[JsonPath, object] | None = None
-        self.urns: dict[int, list[int]] = {}
-        """URN digest → [occurrences, of which marked delete]."""
+        self.urns: set[int] = set()
+        """Digests of the URNs listed so far."""
+        self.live: set[int] = set()
+        """Digests of the URNs listed so far without ``delete``."""
+        self.duplicated = False
+        """A URN listed twice without ``delete``: ``VerifyIntegrity`` accepts n occurrences only
+        when n-1 or n are marked ``delete``, i.e. at most one is not."""
         self.providers: set[int] = set()
         self.index = 0
 
@@ -228,6 +233,8 @@ class LoadRules:
             # A repeated `resources` (or `latest`) is decoded into the same slice, which Go's
             # decoder first empties: only the last list is the snapshot Pulumi verifies.
             self.urns.clear()
+            self.live.clear()
+            self.duplicated = False
             self.providers.clear()
         if _PROVIDER_TYPE.match(kind):
             self.providers.add(_digest(f"{urn}::{ident or '04da6b54-80e4-46f7-96ec-b56ff0331ba9'}"))
@@ -251,9 +258,11 @@ class LoadRules:
                 raise self.refuse(
                     "missing-dependency", path, "depends on a resource missing or after it"
                 )
-        counts = urns.setdefault(_digest(urn), [0, 0])
-        counts[0] += 1
-        counts[1] += bool(resource.last("delete"))
+        digest = _digest(urn)
+        urns.add(digest)
+        if not resource.last("delete"):
+            self.duplicated = self.duplicated or digest in self.live
+            self.live.add(digest)
 
     @staticmethod
     def dependencies(resource: Resource) -> list[str]:
@@ -299,10 +308,9 @@ class LoadRules:
                     path,
                     "magic is not the SHA-256 of the manifest version (possible tampering)",
                 )
-        for occurrences, deletes in self.urns.values():
-            if occurrences > 1 and deletes < occurrences - 1:
-                raise self.refuse(
-                    "duplicate-urn",
-                    (*deployment, "resources"),
-                    "lists a URN more than once, not marked for deletion",
-                )
+        if self.duplicated:
+            raise self.refuse(
+                "duplicate-urn",
+                (*deployment, "resources"),
+                "lists a URN more than once, not marked for deletion",
+            )
