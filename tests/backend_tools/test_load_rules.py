@@ -438,3 +438,16 @@ def test_the_ok_line_says_how_many_known_secrets_were_searched(
 
     assert result.code == 0
     assert "; 2 known secret(s) searched in every form; Pulumi's load rules pass" in result.out
+
+
+@pytest.mark.parametrize("name", ["prod.json.zst", "prod.json.gz"])
+def test_kind_3_plain_json_under_a_compressed_name_is_read_as_plain(
+    tmp_path: Path, run_cli: RunCli, name: str
+) -> None:
+    """DetectCompression decides by magic bytes; the name of the object decides nothing."""
+    path = tmp_path / name
+    path.write_bytes(build_state().to_bytes())
+
+    result = run_cli("audit", str(path))
+
+    assert result.code == 0, result.err
