@@ -10,10 +10,13 @@ early on anything that is not a state file:
 - at most ``max_bytes`` are read, counted *after* decompression, so a small gzip or zstd bomb
   stops at the cap instead of filling memory; ``--max-state-mib`` raises the cap;
 - gzip (``PULUMI_DIY_BACKEND_GZIP``) and zstd (``PULUMI_DIY_BACKEND_ZSTD``, CLI 3.224+) are
-  recognised by their magic bytes like Pulumi's ``encoding.DetectCompression``; a local file
-  named ``.zst`` is taken for zstd on its name alone, so a damaged one says so;
-- a byte-order mark is honoured: PowerShell 5.1's ``pulumi stack export > file`` writes UTF-16
-  LE with a BOM, some editors add a UTF-8 BOM. Pulumi itself writes plain UTF-8.
+  recognised by their magic bytes only, like Pulumi's ``encoding.DetectCompression``
+  (``sdk/go/common/encoding/marshal.go``): the file name decides nothing, so a ``.zst`` file
+  holding plain JSON is plain JSON and zstd in a ``.json`` file is zstd;
+- what Pulumi refuses is refused here, by rule (``refusal.PulumiRefuses``): a byte-order mark
+  and the JSON whitespace Go does not accept (form feed, vertical tab), and bytes after a gzip
+  member that Go's multistream reader rejects (zero padding included);
+- invalid UTF-8 becomes U+FFFD, as Go's ``encoding/json`` does inside strings.
 
 A bucket object is first copied to a temporary file (within the same cap), so that the audit can
 read it twice without asking S3 twice, which could return a newer state the second time.
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import codecs
 import errno
-import gzip
+import itertools
 import os
 import stat
 import zlib
@@ -36,6 +39,7 @@ from typing import IO, TYPE_CHECKING
 import zstandard
 from botocore.exceptions import BotoCoreError, ClientError
 
+from genesys_oauth_secrets.audit.refusal import PulumiRefuses
 from genesys_oauth_secrets.shared import names
 from genesys_oauth_secrets.shared.errors import BackendError, CheckpointUnreadable, translate
 
@@ -43,6 +47,8 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 MIB = 1024 * 1024
+_DIY_STACKS = "/.pulumi/stacks/"
+"""Where a DIY backend (a file:// one too) keeps each stack's checkpoint."""
 MAX_STATE_MIB = 1024 * 1024
 """The highest ``--max-state-mib``: 1 TiB."""
 DEFAULT_MAX_MIB = 512
@@ -51,7 +57,8 @@ MAX_VALUE_BYTES = 64 * MIB
 """One resource (or other top-level part) is built in memory; more JSON text than this is not a
 resource a provider returned but an attempt to fill memory."""
 
-GZIP_MAGIC = b"\x1f\x8b"
+GZIP_MAGIC = b"\x1f\x8b\x08"
+"""``isGzipCompressed`` (sdk/go/common/encoding/marshal.go): ID1, ID2 and CM=deflate."""
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 ZSTD_SUFFIX = ".zst"
 CHUNK = 64 * 1024
@@ -67,6 +74,8 @@ class StateSource:
     path: Path
     label: str
     max_bytes: int
+    diy: bool = False
+    """Read from where the DIY backend keeps a stack's checkpoint (not a ``stack export``)."""
 
 
 def open_regular(path: Path, what: str) -> IO[bytes]:
@@ -113,7 +122,7 @@ def local_source(path: Path, max_bytes: int) -> StateSource:
         size = os.fstat(file.fileno()).st_size
     if size > max_bytes:
         raise CheckpointUnreadable(_too_large(str(path), max_bytes))
-    return StateSource(path, str(path), max_bytes)
+    return StateSource(path, str(path), max_bytes, diy=_DIY_STACKS in path.resolve().as_posix())
 
 
 def _too_large(label: str, max_bytes: int) -> str:
@@ -162,18 +171,20 @@ class ChunkReader:
 
 
 def open_stream(source: StateSource, file: IO[bytes]) -> ChunkReader:
-    """The checkpoint in ``file`` as UTF-8 JSON chunks: decompressed, capped, transcoded."""
+    """The checkpoint in ``file`` as UTF-8 JSON chunks: decompressed, capped, checked."""
     head = file.read(len(ZSTD_MAGIC))
     file.seek(0)
     chunks: Iterator[bytes]
-    if source.path.suffix == ZSTD_SUFFIX or head == ZSTD_MAGIC:
-        chunks = _unzstd(file, source.label)
-    elif head.startswith(GZIP_MAGIC):
+    # DetectCompression (sdk/go/common/encoding/marshal.go): gzip magic first, then zstd, by
+    # content only; pkg/backend/diy/state.go getCheckpoint applies it whatever the key's suffix.
+    if head.startswith(GZIP_MAGIC):
         chunks = _gunzip(file, source.label)
+    elif head == ZSTD_MAGIC:
+        chunks = _unzstd(file, source.label)
     else:
         chunks = _plain(file)
     capped = _capped(chunks, source.max_bytes, source.label)
-    return ChunkReader(_as_utf8(capped, source.label), source.label)
+    return ChunkReader(_go_text(_as_utf8(capped, source.label), source.label), source.label)
 
 
 def _plain(file: IO[bytes]) -> Iterator[bytes]:
@@ -182,18 +193,45 @@ def _plain(file: IO[bytes]) -> Iterator[bytes]:
 
 
 def _gunzip(file: IO[bytes], label: str) -> Iterator[bytes]:
-    """Every gzip member, like Go's multistream gzip reader; a cut-off stream says so."""
+    """Every gzip member, like Go's multistream ``gzip.Reader``; anything else after one refuses.
+
+    Python's ``gzip`` skips zero padding after a member; Go's reader reads the next header and
+    fails (``ErrHeader``, or ``ErrUnexpectedEOF`` on fewer than 10 bytes), so Pulumi cannot load
+    such a file (Go compress/gzip/gunzip.go ``Reader.Read``). Output is bounded per call.
+    """
+    inflate = zlib.decompressobj(31)
+    pending = b""
     try:
-        with gzip.GzipFile(fileobj=file, mode="rb") as inflated:
-            while chunk := inflated.read(CHUNK):
-                yield chunk
-    except EOFError as error:
-        raise CheckpointUnreadable(
-            f"{label}: the gzip stream is truncated (the upload or download was cut short); "
-            "fetch the object again or restore a previous version"
-        ) from error
-    except (gzip.BadGzipFile, zlib.error) as error:
+        while True:
+            if not pending:
+                pending = file.read(CHUNK)
+                if not pending:
+                    break
+            out = inflate.decompress(pending, CHUNK)
+            pending = inflate.unconsumed_tail
+            if out:
+                yield out
+            if not inflate.eof:
+                continue
+            pending = inflate.unused_data + pending
+            while len(pending) < len(GZIP_MAGIC) and (more := file.read(CHUNK)):
+                pending += more
+            if not pending:
+                return
+            if not pending.startswith(GZIP_MAGIC):
+                raise PulumiRefuses(
+                    label,
+                    "gzip-trailing-data",
+                    "bytes that are not a gzip member follow the compressed state (zero "
+                    "padding, or other data); Go's gzip reader rejects them",
+                )
+            inflate = zlib.decompressobj(31)
+    except zlib.error as error:
         raise CheckpointUnreadable(f"{label}: corrupt gzip data ({error})") from error
+    raise CheckpointUnreadable(
+        f"{label}: the gzip stream is truncated (the upload or download was cut short); "
+        "fetch the object again or restore a previous version"
+    )
 
 
 def _unzstd(file: IO[bytes], label: str) -> Iterator[bytes]:
@@ -250,29 +288,57 @@ def text_encoding(head: bytes) -> tuple[str, int]:
 
 
 def _as_utf8(chunks: Iterator[bytes], label: str) -> Iterator[bytes]:
-    """Drop a BOM; transcode UTF-16 to UTF-8 incrementally. UTF-8 itself is checked by ijson."""
+    """UTF-8 as Go's ``encoding/json`` reads it: a byte-order mark refuses, bad bytes → U+FFFD.
+
+    Go's decoder has no notion of a BOM: ``\xef\xbb\xbf`` (or UTF-16's ``\xff\xfe``) is an
+    invalid character before the document (encoding/json scanner.go ``stateBeginValue``), so
+    ``pulumi stack import`` and the DIY loader both refuse such a file. Invalid UTF-8 inside a
+    string is replaced with U+FFFD (decode.go ``unquoteBytes``), so it is no reason to refuse.
+    """
     head = b""
     for chunk in chunks:
         head += chunk
         if len(head) >= len(codecs.BOM_UTF8):
             break
     codec, bom = text_encoding(head)
-    if codec == "utf-8":
-        if head[bom:]:
-            yield head[bom:]
-        yield from chunks
-        return
-    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-    try:
-        yield decoder.decode(head[bom:]).encode()
-        for chunk in chunks:
-            yield decoder.decode(chunk).encode()
-        yield decoder.decode(b"", final=True).encode()
-    except UnicodeDecodeError as error:
-        raise CheckpointUnreadable(
-            f"{label}: starts with a UTF-16 byte-order mark but is not UTF-16 text "
-            f"({error.reason}), so not a Pulumi checkpoint"
-        ) from error
+    if bom:
+        raise PulumiRefuses(
+            label,
+            "byte-order-mark",
+            f"the file starts with a {codec.upper()} byte-order mark, which Go's JSON decoder "
+            "rejects; write it with `pulumi stack export --file <path>` (PowerShell's `>` adds "
+            "one)",
+        )
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    for chunk in itertools.chain((head,), chunks):
+        if chunk.isascii() and not decoder.getstate()[0]:
+            yield chunk
+        elif text := decoder.decode(chunk).encode():
+            yield text
+    if tail := decoder.decode(b"", final=True).encode():
+        yield tail
+
+
+_NOT_GO_WHITESPACE = (b"\x0b", b"\x0c")
+
+
+def _go_text(chunks: Iterator[bytes], label: str) -> Iterator[bytes]:
+    """Refuse a form feed or vertical tab: JSON whitespace to yajl, an error to Go.
+
+    Go accepts only space, tab, CR and LF between tokens (encoding/json scanner.go
+    ``isSpace``); a raw control byte inside a string is an error for both parsers, so any
+    such byte means Pulumi cannot load the file.
+    """
+    for chunk in chunks:
+        for byte in _NOT_GO_WHITESPACE:
+            if byte in chunk:
+                raise PulumiRefuses(
+                    label,
+                    "json-whitespace",
+                    "the JSON holds a form feed or vertical tab, which Go does not accept as "
+                    "whitespace",
+                )
+        yield chunk
 
 
 def stack_key(project: str, stack: str) -> str:
@@ -346,7 +412,7 @@ def download_state(
                 out.write(chunk)
     except (ClientError, BotoCoreError) as error:
         raise translate(error, service="s3", target=target) from error
-    return StateSource(copy, label, max_bytes)
+    return StateSource(copy, label, max_bytes, diy=True)
 
 
 def _last_modified(s3: S3Client, bucket: str, key: str) -> datetime | None:

@@ -35,6 +35,7 @@ from typing import Any, Protocol
 import ijson
 
 from genesys_oauth_secrets.audit.checkpoint import ChunkReader
+from genesys_oauth_secrets.audit.refusal import PulumiRefuses
 from genesys_oauth_secrets.shared.errors import CheckpointUnreadable
 
 JsonPath = tuple[str | int, ...]
@@ -224,12 +225,29 @@ FieldHandler = Callable[[str | None, JsonPath, str, object], None]
 _YAJL_REASON = re.compile(r"^(?:b')?((?:lexical|parse) error: [a-zA-Z0-9 ()'\-]+)")
 
 
-def walk(reader: ChunkReader, visitor: Visitor) -> Shape:
-    """Stream the checkpoint in ``reader`` to ``visitor``; raise if Pulumi could not load it."""
-    walker = _Walker(ijson.basic_parse(reader, use_float=True), reader, visitor)
+class BigInteger(Exception):
+    """yajl cannot hold an integer above int64; Go reads it as a float64 (re-read slower)."""
+
+
+def walk(reader: ChunkReader, visitor: Visitor, *, big_numbers: bool = False) -> Shape:
+    """Stream the checkpoint in ``reader`` to ``visitor``; raise if Pulumi could not load it.
+
+    Parses with ``multiple_values`` so that what follows the document is decided by the
+    format: ``pulumi stack import`` decodes one value and ignores the rest
+    (pkg/cmd/pulumi/stack/stack_import.go ``json.NewDecoder(reader).Decode``), the DIY loader
+    unmarshals the whole file (pkg/backend/diy/state.go ``getCheckpoint``), which refuses it.
+    """
+    parse = ijson.get_backend("python").basic_parse if big_numbers else ijson.basic_parse
+    walker = _Walker(parse(reader, use_float=True, multiple_values=True), reader, visitor)
     try:
         return walker.run()
     except ijson.JSONError as error:
+        if "integer overflow" in str(error) and not big_numbers:
+            raise BigInteger from None
+        if walker.document_done:
+            raise PulumiRefuses(
+                reader.label, "trailing-data", "data follows the checkpoint's JSON document"
+            ) from None
         reason = _YAJL_REASON.match(str(error))
         raise CheckpointUnreadable(
             f"{reader.label}: not valid JSON ({reason.group(1) if reason else 'malformed'} "
@@ -259,6 +277,7 @@ class _Walker:
         self.version: list[object] = []
         self.roots: list[str] = []
         self.legacy = False
+        self.document_done = False
 
     def fail(self, path: JsonPath, problem: str) -> CheckpointUnreadable:
         return CheckpointUnreadable(
@@ -274,9 +293,13 @@ class _Walker:
                 "an object)"
             )
         self.struct(ROOT, (), self.root_field)
-        if next(self.events, None) is not None:  # yajl raises on trailing data; this is a guard
-            raise CheckpointUnreadable(f"{self.reader.label}: data after the JSON document")
-        return self.shape()
+        self.document_done = True
+        shape = self.shape()
+        if shape.root == "checkpoint" and next(self.events, None) is not None:
+            raise PulumiRefuses(
+                self.reader.label, "trailing-data", "data follows the checkpoint's JSON document"
+            )
+        return shape
 
     def shape(self) -> Shape:
         label = self.reader.label

@@ -39,9 +39,11 @@ from genesys_oauth_secrets.audit.checkpoint import (
     open_stream,
     text_encoding,
 )
+from genesys_oauth_secrets.audit.load_rules import LoadRules
 from genesys_oauth_secrets.audit.pulumi_json import (
     SECRETS_PROVIDERS,
     SIG_KEY,
+    BigInteger,
     Found,
     JsonPath,
     Resource,
@@ -49,6 +51,16 @@ from genesys_oauth_secrets.audit.pulumi_json import (
     Struct,
     json_path,
     walk,
+)
+from genesys_oauth_secrets.audit.refusal import PULUMI_COMMIT, PulumiRefuses
+from genesys_oauth_secrets.audit.secret_forms import (
+    BYTE_STRING_SIG,
+    base64_forms,
+    byte_string_text,
+    decode_b64,
+    is_symmetric_ciphertext,
+    layers,
+    number_forms,
 )
 from genesys_oauth_secrets.shared.errors import BackendError
 
@@ -80,7 +92,15 @@ MAX_KNOWN_SECRET_BYTES = 1024 * 1024
 CLOUD_STATE = Struct("cloudSecretManagerState", ("url", "encryptedkey"))
 """``pkg/secrets/cloud/manager.go``: the ``state`` of a ``cloud`` secrets provider."""
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]{0,20}://")
+DYNAMIC_TYPE = re.compile(r"^pulumi-python:dynamic(?:/[^:]*)?:")
+"""``pulumi.dynamic.Resource`` registers ``pulumi-python:dynamic[/<module>]:<name>``
+(pulumi/pulumi sdk/python/lib/pulumi/dynamic/dynamic.py ``__init_subclass__``, commit
+1b5949891b3cefcb9974752b24a5ecef0acc86c8)."""
+DYNAMIC_PROVIDER_KEY = "__provider"
+"""The pickled provider a dynamic resource stores in its inputs and outputs (dynamic.py
+``PROVIDER_KEY``): it can capture credentials, so it must be a secret."""
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]{0,20}://", re.IGNORECASE)
 _PROVIDER_TYPE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 
 
@@ -112,6 +132,8 @@ class AuditReport:
     stack_clients: int | None
     """Client entries in the stack's ``clients`` output, each allow-listed (None: no stack)."""
     findings: list[Finding]
+    known_secrets: int = 0
+    """Distinct known secrets searched for (supplied or found in clear)."""
 
     @property
     def clean(self) -> bool:
@@ -141,10 +163,16 @@ class AuditReport:
         done = [
             f"secrets provider {self.secrets_provider or 'none'}",
             f"{secrets} secret value(s) verified as ciphertext",
-            f"{self.ciphertexts} envelope(s) in all hold ciphertext",
+            f"{self.ciphertexts} envelope(s) in all hold only v1:<nonce>:<payload> ciphertext",
         ]
         if self.stack_clients is not None:
             done.append(f"stack outputs allow-listed ({self.stack_clients} client(s))")
+        done.append(
+            f"{self.known_secrets} known secret(s) searched in every form"
+            if self.known_secrets
+            else "no known secrets given (--known-secret-file)"
+        )
+        done.append(f"Pulumi's load rules pass (pulumi/pulumi@{PULUMI_COMMIT[:12]})")
         return done
 
     def to_text(self) -> str:
@@ -174,24 +202,38 @@ class KnownSecrets:
     """Secret values to look for in clear, each tagged with where it is from (never printed)."""
 
     origins: dict[str, str] = field(default_factory=dict)
+    count: int = 0
+    """How many secrets (not forms) are looked for."""
     _pattern: re.Pattern[str] | None = None
 
     def add(self, secret: str, origin: str) -> None:
-        """Look for ``secret`` and its JSON-escaped form (as it appears inside a JSON string)."""
-        escaped = json.dumps(secret)[1:-1]
-        for form in {secret, escaped}:
-            self.origins.setdefault(form, origin)
+        """Look for ``secret`` as itself and as base64 (of it or of text around it).
+
+        Escaped forms need no entry: ``search`` undoes every JSON escaping, in every layer.
+        """
+        if secret not in self.origins:
+            self.count += 1
+        for plain in {secret, json.dumps(secret)[1:-1]}:
+            for form in {plain, *base64_forms(plain)}:
+                self.origins.setdefault(form, origin)
         self._pattern = None
 
     def search(self, text: str) -> str | None:
-        """The origin of the first known secret inside ``text``, or None."""
+        """The origin of the first known secret inside ``text`` or what ``text`` says unescaped.
+
+        ``text`` may be JSON text written by any encoder, nested: Go's ``\\u0026``, .NET's
+        ``\\u002B``, lower-case hex, ``\\/`` all read back to the secret (``secret_forms``).
+        """
         if not self.origins:
             return None
         if self._pattern is None:
             forms = sorted(self.origins, key=len, reverse=True)
             self._pattern = re.compile("|".join(re.escape(form) for form in forms))
-        match = self._pattern.search(text)
-        return self.origins[match.group(0)] if match else None
+        for layer in layers(text):
+            match = self._pattern.search(layer)
+            if match:
+                return self.origins[match.group(0)]
+        return None
 
 
 def load_known_secrets(path: Path) -> KnownSecrets:
@@ -246,8 +288,10 @@ def describe_provider(kind: object, url: object) -> str:
 class _Auditor:
     """The ``pulumi_json.Visitor`` that applies the rules and collects findings."""
 
-    def __init__(self, known: KnownSecrets) -> None:
+    def __init__(self, known: KnownSecrets, label: str) -> None:
         self.known = known
+        self.rules = LoadRules(label)
+        self.label = label
         self.derived: dict[str, str] = {}
         self.findings: dict[str, Finding] = {}
         self.resources = 0
@@ -255,6 +299,8 @@ class _Auditor:
         self.verified: dict[str, int] = {}
         self.providers: list[tuple[JsonPath, object]] = []
         self.stack_clients: int | None = None
+        self.misshapen: list[tuple[JsonPath, str | None]] = []
+        """Envelopes whose ciphertext the symmetric crypter cannot have written."""
 
     def add(self, path: JsonPath, rule: str, message: str, urn: str | None = None) -> None:
         """Record a finding; the first one at a path wins (the most specific rule runs first)."""
@@ -267,13 +313,17 @@ class _Auditor:
 
     def part(self, path: JsonPath, name: str | None, value: object, found: Found) -> None:
         """Outside the resources: note the secrets provider, then the generic rules."""
+        self.rules.part(path, name, value)
         if name == "secrets_providers":
             self.providers.append((path, value))
         self.noticed(found, None)
+        if name is None:
+            self.key_name(path, None)
         self.scan(value, path, None)
 
     def resource(self, resource: Resource) -> None:
-        """All rules for one resource: credentials first, then outputs, then the generic ones."""
+        """All rules for one resource: Pulumi's load rules, credentials, outputs, the rest."""
+        self.rules.resource(resource)
         if not resource.operation:
             self.resources += 1
         urn_value = resource.last("urn")
@@ -290,7 +340,37 @@ class _Auditor:
             for where, value in occurrences:
                 self.scan(value, where, urn)
         for where, value in resource.ignored:
+            self.key_name(where, urn)
             self.scan(value, where, urn)
+        if DYNAMIC_TYPE.match(kind):
+            self.dynamic_provider(resource, urn)
+
+    def key_name(self, path: JsonPath, urn: str | None) -> None:
+        """A key Pulumi ignores is still in the file: its name must not hold a known secret."""
+        if self.known.origins and isinstance(path[-1], str) and self.known.search(path[-1]):
+            self.add(
+                (*path[:-1], "<a key holding a known secret>"),
+                "known-secret",
+                "a property name contains a known secret",
+                urn,
+            )
+
+    def dynamic_provider(self, resource: Resource, urn: str | None) -> None:
+        """A Python dynamic resource's pickled provider must be a secret (it can hold keys)."""
+        for section in ("inputs", "outputs"):
+            for where, properties in resource.fields.get(section, []):
+                if not isinstance(properties, dict) or DYNAMIC_PROVIDER_KEY not in properties:
+                    continue
+                value = properties[DYNAMIC_PROVIDER_KEY]
+                if not is_envelope(value):
+                    self.add(
+                        (*where, DYNAMIC_PROVIDER_KEY),
+                        "dynamic-provider",
+                        "the dynamic resource's serialized provider (a base64 pickle that can "
+                        "carry credentials) is not a secret; keep serialize_as_secret_always "
+                        "at True",
+                        urn,
+                    )
 
     def secret_properties(self, resource: Resource, kind: str, urn: str | None) -> None:
         """Credentials (inputs and outputs) and every ``additionalSecretOutputs`` name.
@@ -345,7 +425,8 @@ class _Auditor:
             elif isinstance(value.get("plaintext"), str):
                 self.derive(kind, _json_or_none(value["plaintext"]), json_path(path))
             return
-        self.derive(kind, value, json_path(path))
+        decoded = byte_string_text(value) if _is_byte_string(value) else None
+        self.derive(kind, value if decoded is None else decoded, json_path(path))
         self.add(
             path,
             "plaintext-secret",
@@ -422,6 +503,8 @@ class _Auditor:
 
     def readable(self, value: object, path: JsonPath, urn: str | None) -> object:
         """An output value as data: plaintext envelopes unwrapped, ciphertext is unverifiable."""
+        if _is_byte_string(value):
+            return byte_string_text(value)
         if not is_envelope(value):
             return value
         assert isinstance(value, dict)  # noqa: S101 - is_envelope checked it
@@ -448,7 +531,7 @@ class _Auditor:
         stack: list[tuple[object, JsonPath]] = [(value, path)]
         while stack:
             item, where = stack.pop()
-            if isinstance(item, dict):
+            if isinstance(item, dict) and not _is_byte_string(item):
                 if item.get(SECRET_SIG_KEY) == SECRET_SIG:
                     continue  # an envelope: its own finding (revealed/malformed) says it all
                 for key, child in item.items():
@@ -463,10 +546,21 @@ class _Auditor:
                     stack.append((child, (*where, key)))
             elif isinstance(item, list):
                 stack.extend((child, (*where, index)) for index, child in enumerate(item))
-            elif isinstance(item, str):
-                origin = search(item)
-                if origin:
-                    self.add(where, "known-secret", f"this value contains {origin}", urn)
+            else:
+                self.leaf(item, where, urn)
+
+    def leaf(self, item: object, where: JsonPath, urn: str | None) -> None:
+        """A string, a number or a byte string, in every form it reads as text."""
+        texts: tuple[str, ...] = ()
+        if isinstance(item, str):
+            texts, what = (item,), "this value contains"
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            texts, what = number_forms(item), "this number is"
+        elif (decoded := byte_string_text(item)) is not None:
+            texts, what = (decoded,), "this byte string holds"
+        origin = next(filter(None, map(self.known.search, texts)), None)
+        if origin:
+            self.add(where, "known-secret", f"{what} {origin}", urn)
 
     def envelope(self, envelope: dict[str, object], path: JsonPath, urn: str | None) -> None:
         """Count ciphertext; flag plaintext (``--show-secrets``) and malformed envelopes.
@@ -474,6 +568,18 @@ class _Auditor:
         Pulumi loads an envelope only with exactly one of ``ciphertext``/``plaintext`` as a
         string (``DeserializePropertyValue``); any plaintext key in the file is a leak.
         """
+        # DeserializePropertyValue (pkg/resource/stack/deployment.go) reads only the signature,
+        # ``ciphertext`` and ``plaintext`` keys and ignores the rest, so any other key is data
+        # Pulumi never protects: a finding, whatever it holds (issue 17, kind 1).
+        extra = sorted(k for k in envelope if k not in (SIG_KEY, "ciphertext", "plaintext"))
+        if extra:
+            self.add(
+                path,
+                "envelope-extra-field",
+                f"a secret envelope carries {len(extra)} field(s) besides its signature and "
+                "ciphertext; Pulumi ignores them, so whatever they hold is stored in the clear",
+                urn,
+            )
         if "plaintext" in envelope:
             self.add(
                 path,
@@ -482,8 +588,13 @@ class _Auditor:
                 "or decrypted state): this file now holds the secret; delete it and every copy",
                 urn,
             )
-        elif isinstance(envelope.get("ciphertext"), str) and envelope["ciphertext"]:
+        elif isinstance(ciphertext := envelope.get("ciphertext"), str) and ciphertext:
             self.ciphertexts += 1
+            if not is_symmetric_ciphertext(ciphertext):
+                self.misshapen.append((path, urn))
+            origin = self.known.search(ciphertext) if self.known.origins else None
+            if origin:
+                self.add(path, "known-secret", f"this envelope's ciphertext holds {origin}", urn)
         elif "ciphertext" in envelope:
             self.add(path, "malformed-secret", "a secret envelope with an empty ciphertext", urn)
         else:
@@ -530,8 +641,21 @@ class _Auditor:
         cloud = _fields(CLOUD_STATE, state) if isinstance(state, dict) else {}
         url = cloud.get("url")
         described = describe_provider(kind, url)
-        if kind == "cloud" and isinstance(url, str) and url.startswith("awskms://"):
+        if kind != "service":
+            self.ciphertext_shapes(described)
+        # Go's url.Parse lower-cases the scheme, so gocloud opens `AWSKMS://` as awskms
+        # (pkg/secrets/cloud/manager.go openKeeper -> gosecrets.OpenKeeper).
+        if kind == "cloud" and isinstance(url, str) and url.lower().startswith("awskms://"):
             key = cloud.get("encryptedkey")
+            # NewCloudSecretsManagerFromState (pkg/secrets/cloud/manager.go) decodes the state
+            # into `EncryptedKey []byte`: Go's JSON decoder wants standard base64 there.
+            if key is not None and not (isinstance(key, str) and decode_b64(key) is not None):
+                raise PulumiRefuses(
+                    self.label,
+                    "encryptedkey-not-base64",
+                    f"{json_path((*where, 'state', 'encryptedkey'))} is not base64, so Pulumi "
+                    "cannot read the data key",
+                )
             if not (isinstance(key, str) and key):
                 self.add(
                     (*where, "state", "encryptedkey"),
@@ -549,6 +673,23 @@ class _Auditor:
         )
         return described
 
+    def ciphertext_shapes(self, described: str) -> None:
+        """Ciphertext the stack's provider could not have written is not ciphertext at all.
+
+        The cloud and passphrase providers write ``v1:<nonce>:<sealed>`` (crypt.go
+        ``symmetricCrypter``); Pulumi refuses to decrypt anything else, yet anyone can read a
+        plaintext or base64 put there. The service provider's ciphertext has its own shape.
+        """
+        for path, urn in self.misshapen:
+            self.add(
+                path,
+                "ciphertext-shape",
+                f"this envelope's ciphertext is not what the {described} secrets provider "
+                "writes (v1:<base64 nonce>:<base64 payload>): it may be the value itself, "
+                "readable by anyone",
+                urn,
+            )
+
     def case_variants(self, schema: Struct, value: object, path: JsonPath) -> None:
         """Keys of a small struct Pulumi reads case-insensitively, like ``pulumi_json`` does."""
         for key in value if isinstance(value, dict) else ():
@@ -557,6 +698,10 @@ class _Auditor:
                 self.ambiguous(
                     (*path, key), f"`{key}` is not `{name}`, yet Pulumi reads it as `{name}`"
                 )
+
+
+def _is_byte_string(value: object) -> bool:
+    return isinstance(value, dict) and value.get(SIG_KEY) == BYTE_STRING_SIG
 
 
 def _fields(schema: Struct, value: dict[str, object]) -> dict[str, object]:
@@ -601,10 +746,22 @@ def audit(source: StateSource, known: KnownSecrets | None = None) -> AuditReport
         value: origin for value, origin in auditor.derived.items() if value not in supplied.origins
     }
     if new:
-        extended = KnownSecrets(dict(supplied.origins))
+        extended = KnownSecrets(dict(supplied.origins), supplied.count)
         for value, origin in new.items():
             extended.add(value, origin)
         auditor, shape = _pass(source, extended)
+    # pkg/backend/diy/state.go getCheckpoint reads a stack's object as a VersionedCheckpoint:
+    # a `stack export` document there has no `checkpoint`, and Pulumi cannot load it.
+    if source.diy and shape.root != "checkpoint":
+        raise PulumiRefuses(
+            source.label,
+            "export-where-diy-keeps-a-checkpoint",
+            "a `pulumi stack export` document saved where the DIY backend keeps the stack's "
+            "checkpoint; restore it with `pulumi stack import` instead",
+        )
+    auditor.rules.finish(
+        shape.version, ("checkpoint", "latest") if shape.root == "checkpoint" else ("deployment",)
+    )
     provider = auditor.resolve_provider(shape)
     return AuditReport(
         source=source.label,
@@ -615,20 +772,32 @@ def audit(source: StateSource, known: KnownSecrets | None = None) -> AuditReport
         verified=auditor.verified,
         stack_clients=auditor.stack_clients,
         findings=list(auditor.findings.values()),
+        known_secrets=auditor.known.count,
     )
 
 
 def _pass(source: StateSource, known: KnownSecrets) -> tuple[_Auditor, Shape]:
-    auditor = _Auditor(known)
-    with open_regular(source.path, "state file") as file:
-        shape = walk(open_stream(source, file), auditor)
-    return auditor, shape
+    """One streaming read; again with ijson's Python parser if yajl meets a huge integer.
+
+    Go decodes a number into ``float64`` whatever its size and writes ``1.8446744073709552e19``
+    as ``18446744073709552000``; yajl stops with "integer overflow" above int64. The Python
+    parser reads any integer, slower, so it is used only for such a file.
+    """
+    auditor = _Auditor(known, source.label)
+    try:
+        with open_regular(source.path, "state file") as file:
+            return auditor, walk(open_stream(source, file), auditor)
+    except BigInteger:
+        auditor = _Auditor(known, source.label)
+        with open_regular(source.path, "state file") as file:
+            return auditor, walk(open_stream(source, file), auditor, big_numbers=True)
 
 
 def merge_known(sources: Iterable[KnownSecrets]) -> KnownSecrets:
     """Several ``--known-secret-file`` options as one set."""
     merged = KnownSecrets()
     for source in sources:
+        merged.count += source.count
         for form, origin in source.origins.items():
             merged.origins.setdefault(form, origin)
     return merged

@@ -157,8 +157,9 @@ def test_the_report_says_what_was_verified_as_ciphertext(
     assert report.to_text().splitlines()[-1] == (
         "OK: no plaintext secret found; checked: secrets provider "
         "awskms://alias/pulumi-genesys-oauth-secrets?region=us-east-1; 9 secret value(s) verified "
-        "as ciphertext; 9 envelope(s) in all hold ciphertext; stack outputs allow-listed "
-        "(3 client(s))"
+        "as ciphertext; 9 envelope(s) in all hold only v1:<nonce>:<payload> ciphertext; stack "
+        "outputs allow-listed (3 client(s)); no known secrets given (--known-secret-file); "
+        "Pulumi's load rules pass (pulumi/pulumi@1b5949891b3c)"
     )
 
 

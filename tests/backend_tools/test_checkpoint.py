@@ -29,6 +29,7 @@ from genesys_oauth_secrets.audit.checkpoint import (
     open_regular,
     open_stream,
 )
+from genesys_oauth_secrets.audit.refusal import PulumiRefuses
 from genesys_oauth_secrets.demo.sample_state import PROJECT, STACK, SampleState, build_state
 from genesys_oauth_secrets.shared.aws import AwsClients
 from genesys_oauth_secrets.shared.errors import BackendError, CheckpointUnreadable
@@ -101,14 +102,47 @@ def test_zstd_frames_back_to_back_are_one_document(tmp_path: Path, sample: Sampl
         pytest.param(lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"), id="utf-16-be"),
     ],
 )
-def test_an_export_with_a_byte_order_mark_streams_as_plain_utf8(
+def test_a_byte_order_mark_is_refused_as_go_refuses_it(
     tmp_path: Path, sample: SampleState, encode: Callable[[str], bytes]
 ) -> None:
-    text = sample.to_bytes().decode() + "\u00e9\u4e2d\U0001f600"
+    """Go's JSON decoder rejects a BOM: neither `stack import` nor the DIY loader reads it."""
     path = tmp_path / "prod.json"
-    path.write_bytes(encode(text))
+    path.write_bytes(encode(sample.to_bytes().decode()))
 
-    assert stream_of(path).decode().replace("\r\n", "\n") == text
+    with pytest.raises(PulumiRefuses, match=r"\[byte-order-mark\]"):
+        stream_of(path)
+
+
+def test_invalid_utf8_becomes_u_fffd_as_in_go(tmp_path: Path, sample: SampleState) -> None:
+    raw = sample.to_bytes().replace(b'"stack"', b'"st\xffack"', 1)
+    path = tmp_path / "prod.json"
+    path.write_bytes(raw)
+
+    assert stream_of(path) == raw.replace(b"\xff", "\ufffd".encode())
+
+
+@pytest.mark.parametrize("byte", [b"\x0c", b"\x0b"], ids=["form-feed", "vertical-tab"])
+def test_whitespace_go_does_not_accept_is_refused(
+    tmp_path: Path, sample: SampleState, byte: bytes
+) -> None:
+    path = tmp_path / "prod.json"
+    path.write_bytes(sample.to_bytes().replace(b"{", b"{" + byte, 1))
+
+    with pytest.raises(PulumiRefuses, match=r"\[json-whitespace\]"):
+        stream_of(path)
+
+
+@pytest.mark.parametrize(
+    "tail", [b"\x00" * 512, b"\x00", b"not gzip"], ids=["zero-padding", "one-zero", "garbage"]
+)
+def test_bytes_after_a_gzip_member_are_refused_as_go_refuses_them(
+    tmp_path: Path, sample: SampleState, tail: bytes
+) -> None:
+    path = tmp_path / "state.json.gz"
+    path.write_bytes(sample.to_bytes(compress=True) + tail)
+
+    with pytest.raises(PulumiRefuses, match=r"\[gzip-trailing-data\]"):
+        stream_of(path)
 
 
 @pytest.mark.parametrize(
@@ -126,7 +160,7 @@ def test_an_export_with_a_byte_order_mark_streams_as_plain_utf8(
             "corrupt gzip",
             id="corrupt-gzip",
         ),
-        pytest.param(lambda s: b"\xff\xfe{\x00 ", "not UTF-16 text", id="cut-utf-16"),
+        pytest.param(lambda s: b"\xff\xfe{\x00 ", "byte-order-mark", id="cut-utf-16"),
     ],
 )
 def test_a_damaged_stream_fails_with_a_reason(
@@ -139,12 +173,13 @@ def test_a_damaged_stream_fails_with_a_reason(
         stream_of(path)
 
 
-def test_a_zst_file_without_zstd_content_is_corrupt(tmp_path: Path) -> None:
-    path = tmp_path / "state.json.zst"
+@pytest.mark.parametrize("name", ["state.json.zst", "state.json.gz"])
+def test_the_file_name_decides_no_compression(tmp_path: Path, name: str) -> None:
+    """DetectCompression looks at the bytes only: plain JSON under a compressed name is plain."""
+    path = tmp_path / name
     path.write_bytes(b'{"version": 3, "checkpoint": {}}')
 
-    with pytest.raises(CheckpointUnreadable, match="corrupt zstd data"):
-        stream_of(path)
+    assert stream_of(path) == b'{"version": 3, "checkpoint": {}}'
 
 
 def test_a_file_over_the_cap_is_refused_before_reading(tmp_path: Path) -> None:

@@ -138,6 +138,11 @@ def no_ciphertext(state: SampleState) -> None:
     del res(state, 12)["outputs"]["secretString"]["ciphertext"]
 
 
+def envelope_with_extra_field(state: SampleState) -> None:
+    """A valid ciphertext envelope that also carries the plaintext under a key Pulumi ignores."""
+    res(state, 12)["outputs"]["secretString"]["value"] = secret_of(state, "ivr-integration")
+
+
 def clear_client_secret(state: SampleState, index: int = 6) -> None:
     res(state, index)["outputs"]["clientSecret"] = secret_of(state, "ivr-integration")
 
@@ -318,6 +323,11 @@ CORPUS = {
     ),
     "envelope-without-ciphertext": Leak(
         no_ciphertext, f"{LATEST}.resources[12].outputs.secretString", "malformed-secret"
+    ),
+    "envelope-with-extra-field-beside-ciphertext": Leak(
+        envelope_with_extra_field,
+        f"{LATEST}.resources[12].outputs.secretString",
+        "envelope-extra-field",
     ),
     "gzip-state-with-clear-clientSecret": Leak(
         set_at(14, "outputs", "clientSecret", lambda s: secret_of(s, "wfm-sync")),
@@ -503,11 +513,7 @@ UNREADABLE: dict[str, tuple[Callable[[Path], Path], str]] = {
         "nested deeper than 10,000 levels",
     ),
     "nan": (write("state.json", replace_resources('[{"outputs": {"x": NaN}}]')), "not valid JSON"),
-    "trailing-garbage": (write("state.json", lambda s: s.to_bytes() + b"\n{}"), "not valid JSON"),
-    "invalid-utf-8": (
-        write("state.json", lambda s: s.to_bytes()[:-9] + b'"\xff"}}}'),
-        "not valid JSON",
-    ),
+    "trailing-garbage": (write("state.json", lambda s: s.to_bytes() + b"\n{}"), "[trailing-data]"),
     "dev-zero": (lambda _: Path("/dev/zero"), "a device, not a regular file"),
     "fifo": (fifo, "a FIFO (named pipe), not a regular file"),
     "directory": (lambda directory: directory, "a directory, not a regular file"),
