@@ -12,15 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pulumi
 
-from genesys_oauth_secrets.plan.checks import CHECKS, PlanCheck, run_checks
 from genesys_oauth_secrets.plan.engine import MAIN, PROJECT, ProviderMocks, start_engine
 from genesys_oauth_secrets.plan.errors import EXIT_REFUSED, PlanError
+from genesys_oauth_secrets.plan.guardrails import Guardrails, run_guardrails
 from genesys_oauth_secrets.plan.mocks import PlanMocks
 from genesys_oauth_secrets.plan.report import Plan, build_plan
 from genesys_oauth_secrets.plan.stack_config import load_config
@@ -43,7 +43,7 @@ def make_plan(
     *,
     project_dir: Path = MAIN.parent,
     provider_mocks: ProviderMocks | None = None,
-    checks: Iterable[PlanCheck] = CHECKS,
+    guardrails: Guardrails | None = run_guardrails,
 ) -> Plan:
     """Evaluate the program with the stack's config; RunError when the program refuses it.
 
@@ -65,7 +65,8 @@ def make_plan(
             f"{first_line}); `make unit` shows where"
         ) from None
     plan = build_plan(run, project=PROJECT)
-    return Plan(**{**plan.__dict__, "findings": run_checks(run, checks)})
+    report = guardrails(run) if guardrails is not None else None
+    return Plan(**{**plan.__dict__, "guardrails": report})
 
 
 def main(
@@ -73,14 +74,14 @@ def main(
     *,
     project_dir: Path | None = None,
     provider_mocks: ProviderMocks | None = None,
-    checks: Iterable[PlanCheck] = CHECKS,
+    guardrails: Guardrails | None = run_guardrails,
 ) -> int:
     """``genesys-oauth-secrets plan`` with the tests' seams (the fake providers, the checks)."""
 
     def execute(args: argparse.Namespace) -> int:
         if project_dir is not None:
             args.dir = project_dir
-        return run(args, provider_mocks=provider_mocks, checks=checks)
+        return run(args, provider_mocks=provider_mocks, guardrails=guardrails)
 
     return dispatch(COMMAND, argv, execute)
 
@@ -89,7 +90,7 @@ def run(
     args: argparse.Namespace,
     *,
     provider_mocks: ProviderMocks | None = None,
-    checks: Iterable[PlanCheck] = CHECKS,
+    guardrails: Guardrails | None = run_guardrails,
 ) -> int:
     """Plan, print; expected failures become one message and an exit code."""
     report = Report(as_json=args.json)
@@ -98,7 +99,7 @@ def run(
             args.stack,
             project_dir=options.project_dir(args),
             provider_mocks=provider_mocks,
-            checks=checks,
+            guardrails=guardrails,
         )
     except PlanError as error:
         return report.fail(str(error), error.exit_code)
