@@ -18,6 +18,7 @@ from typing import Any
 
 import pulumi
 
+from genesys_oauth_secrets.plan.against import plan_against
 from genesys_oauth_secrets.plan.engine import MAIN, PROJECT, ProviderMocks, start_engine
 from genesys_oauth_secrets.plan.errors import EXIT_REFUSED, PlanError
 from genesys_oauth_secrets.plan.guardrails import Guardrails, run_guardrails
@@ -36,6 +37,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     options.add_stack(parser, "its config is planned")
     options.add_dir(parser)
     options.add_json(parser)
+    parser.add_argument(
+        "--against",
+        metavar="REF",
+        help="also plan the program and stack file of git REF (e.g. main) and print what "
+        "changes from it, resource by resource, as `pulumi preview` marks it",
+    )
 
 
 def make_plan(
@@ -44,11 +51,12 @@ def make_plan(
     project_dir: Path = MAIN.parent,
     provider_mocks: ProviderMocks | None = None,
     guardrails: Guardrails | None = run_guardrails,
+    against: str | None = None,
 ) -> Plan:
     """Evaluate the program with the stack's config; RunError when the program refuses it.
 
     ``project_dir`` holds ``Pulumi.yaml`` and the stack files; the program is always the
-    repository's ``__main__.py``.
+    repository's ``__main__.py``. ``against`` names a git ref whose plan is diffed with this one.
     """
     config = load_config(project_dir, PROJECT, stack)
     run = start_engine(
@@ -66,7 +74,8 @@ def make_plan(
         ) from None
     plan = build_plan(run, project=PROJECT)
     report = guardrails(run) if guardrails is not None else None
-    return Plan(**{**plan.__dict__, "guardrails": report})
+    changes = plan_against(project_dir, stack, against, run) if against is not None else None
+    return Plan(**{**plan.__dict__, "guardrails": report, "diff": changes})
 
 
 def main(
@@ -100,6 +109,7 @@ def run(
             project_dir=options.project_dir(args),
             provider_mocks=provider_mocks,
             guardrails=guardrails,
+            against=args.against,
         )
     except PlanError as error:
         return report.fail(str(error), error.exit_code)

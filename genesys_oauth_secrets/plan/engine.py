@@ -176,6 +176,8 @@ class Registration:
     package_ref: str
     additional_secret_outputs: list[str]
     version: str
+    import_id: str = ""
+    """``importId``: adopt the existing resource with this id instead of creating one."""
 
 
 class CapturingMonitor(mocks.MockMonitor):
@@ -209,6 +211,7 @@ class CapturingMonitor(mocks.MockMonitor):
                 package_ref=request.packageRef,
                 additional_secret_outputs=list(request.additionalSecretOutputs),
                 version=request.version,
+                import_id=request.importId,
             )
         )
         return response

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from genesys_oauth_secrets.plan.client_inputs import client_input_lines
+from genesys_oauth_secrets.plan.diff import Diff
 from genesys_oauth_secrets.plan.engine import (
     ProgramRun,
     Registration,
@@ -113,6 +114,8 @@ class Plan:
     diagnostics: tuple[str, ...] = ()
     guardrails: GuardrailsReport | None = None
     """The policy pack's verdict; None when the plan ran without it (tests only)."""
+    diff: Diff | None = None
+    """What changes against another git ref (``--against``); None without the flag."""
 
     @property
     def findings(self) -> tuple[str, ...]:
@@ -131,10 +134,14 @@ class Plan:
             "diagnostics": list(self.diagnostics),
             "findings": list(self.findings),
             "guardrails": self.guardrails.to_json() if self.guardrails else None,
+            "diff": self.diff.to_json() if self.diff else None,
         }
 
     def to_text(self) -> str:
-        return "\n".join(_text_lines(self))
+        """The whole plan; with ``--against``, the changes instead of the resource tree."""
+        if self.diff is None:
+            return "\n".join(_text_lines(self))
+        return "\n".join(_diff_text_lines(self, self.diff))
 
 
 def _decoded_parameter(value: bytes) -> Any:
@@ -295,6 +302,23 @@ def _text_lines(plan: Plan) -> Iterator[str]:
     yield "Stack outputs:"
     for line in json.dumps(plan.outputs, indent=2, sort_keys=True).splitlines():
         yield f"  {line}"
+    if plan.diagnostics:
+        yield ""
+        yield "Warnings the program logged:"
+        for message in plan.diagnostics:
+            yield f"  warning: {message}"
+    if plan.guardrails is not None:
+        yield ""
+        yield from _guardrail_lines(plan.guardrails)
+
+
+def _diff_text_lines(plan: Plan, diff: Diff) -> Iterator[str]:
+    yield (
+        f"Offline plan of {plan.project}, stack {plan.stack}, against {diff.ref}. Nothing was "
+        "deployed; no credentials were used; `plan` without --against shows the whole tree."
+    )
+    yield ""
+    yield from diff.lines()
     if plan.diagnostics:
         yield ""
         yield "Warnings the program logged:"
