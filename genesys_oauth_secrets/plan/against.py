@@ -71,8 +71,9 @@ def _plan_ref(exported: ExportedRef, stack: str, key: bytes, workdir: Path) -> S
             f"--against {exported.ref}: its plan took over {PLAN_TIMEOUT_SECONDS} s"
         ) from None
     if done.returncode != 0:
-        errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
-        reason = errors[0].removeprefix("error: ") if errors else f"exit {done.returncode}"
+        # The subprocess prints only its own ``error:`` block (config problems span lines).
+        _, found, message = done.stderr.partition("error: ")
+        reason = message.strip() if found else f"exit {done.returncode}"
         raise PlanError(f"--against {exported.ref}: planning {exported.ref} failed: {reason}")
     return snapshot_from_json(json.loads(out.read_text()))
 

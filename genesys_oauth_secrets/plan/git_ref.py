@@ -54,7 +54,7 @@ def _git(project_dir: Path, *args: str) -> bytes:
 def resolve(project_dir: Path, ref: str) -> str:
     """REF's commit id; PlanError when it is not a commit of ``project_dir``'s repository."""
     if not ref or ref.startswith("-"):
-        raise PlanError(f"--against {ref!r}: give a branch, tag or commit, e.g. --against main")
+        raise PlanError(f"--against {ref}: give a branch, tag or commit, e.g. --against main")
     try:
         commit = _git(project_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except PlanError:
