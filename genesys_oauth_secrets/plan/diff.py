@@ -8,7 +8,8 @@ a "same" step that only rewrites the checkpoint (pkg/resource/deploy's snapshot 
 because the rotation runbook depends on it.
 
 An input holding another resource's computed value (``<computed: NAME.prop>``) changes when
-NAME is created or replaced, although its text does not: its real value will be new. That is
+NAME is created or replaced (or, for a dynamic resource, updated), although its text does not:
+its real value will be new. That is
 applied until nothing moves, so a replaced secret replaces its version (``secretId``). Secret
 inputs are compared by digest and reported as ``secretString (secret)``, never shown.
 """
@@ -32,6 +33,8 @@ OPERATIONS = {
     SAME: "same",
 }
 SUMMARY_ORDER = (CREATE, IMPORT, UPDATE, REPLACE, DELETE, SAME)
+DYNAMIC_TYPE_PREFIX = "pulumi-python:dynamic"
+"""Type tokens of dynamic resources: ``pulumi-python:dynamic/<module>:<Type>``."""
 
 
 @dataclass(frozen=True)
@@ -133,12 +136,19 @@ class Diff:
         yield f"Resources: {', '.join(counts) or 'none'}"
 
 
+def _compared_keys(resource_type: str, keys: set[str]) -> set[str]:
+    """A dynamic resource's ``__provider`` (its pickled code) is not an input a user changes."""
+    if resource_type.startswith(DYNAMIC_TYPE_PREFIX):
+        return {key for key in keys if not key.startswith("__")}
+    return keys
+
+
 def _changed_inputs(
     before: SnapshotResource, after: SnapshotResource, renewed: set[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(changed keys, the secret ones among them), both sorted."""
     changed, secret = set(), set()
-    for key in before.inputs.keys() | after.inputs.keys():
+    for key in _compared_keys(after.type, before.inputs.keys() | after.inputs.keys()):
         old, new = before.inputs.get(key), after.inputs.get(key)
         moved = (
             old is None
@@ -158,20 +168,18 @@ def diff(before: Snapshot, after: Snapshot, *, ref: str, commit: str) -> Diff:
     created = {urn for urn in after if urn not in before}
     renewed = {after[urn].name for urn in created}
     kept = sorted(urn for urn in after if urn in before)
-    replaced: set[str] = set()
+    # ``renewed`` only grows, and an input changes only as it grows: this settles.
     while True:
-        found = {
-            urn
-            for urn in kept
-            if forces_replacement(
-                after[urn].type,
-                frozenset(_changed_inputs(before[urn], after[urn], renewed)[0]),
-            )
-        }
-        if found <= replaced:
+        known = len(renewed)
+        for urn in kept:
+            changed = frozenset(_changed_inputs(before[urn], after[urn], renewed)[0])
+            dynamic = after[urn].type.startswith(DYNAMIC_TYPE_PREFIX)
+            # A dynamic resource's update is its whole point (RegeneratedSecret's update asks
+            # Genesys for a new secret): its outputs are new, like a created resource's.
+            if forces_replacement(after[urn].type, changed) or (changed and dynamic):
+                renewed.add(after[urn].name)
+        if len(renewed) == known:
             break
-        replaced |= found
-        renewed |= {after[urn].name for urn in found}
 
     changes: list[Change] = []
     for urn in sorted(created):

@@ -42,7 +42,6 @@ from genesys_oauth_secrets.plan.stack_config import load_config
 
 KEY_VARIABLE = "GENESYS_OAUTH_SECRETS_DIFF_KEY"
 """Environment variable that hands the per-run HMAC key (hex) to the subprocess."""
-DYNAMIC_TYPE_PREFIX = "pulumi-python:dynamic:"
 PLACEHOLDER = re.compile(r"<computed: ([^<>]+)\.[A-Za-z0-9_]+>")
 """``mocks.placeholder``'s form; group 1 is the resource name."""
 
@@ -117,20 +116,12 @@ def _digest(key: bytes, value: Any) -> str:
     return hmac.new(key, json.dumps(value, sort_keys=True).encode(), hashlib.sha256).hexdigest()
 
 
-def _compared_keys(resource_type: str, inputs: Mapping[str, Any]) -> list[str]:
-    """Input keys to compare: a dynamic resource's ``__provider`` (pickled code) is not one."""
-    if resource_type.startswith(DYNAMIC_TYPE_PREFIX):
-        return [key for key in inputs if not key.startswith("__")]
-    return list(inputs)
-
-
 def snapshot_of(run: ProgramRun, key: bytes) -> Snapshot:
     """The comparable form of a finished run."""
     snapshot: Snapshot = {}
     for registration in run.registrations:
         inputs = {}
-        for name in _compared_keys(registration.type, registration.inputs):
-            value = registration.inputs[name]
+        for name, value in registration.inputs.items():
             refs = tuple(sorted(set(PLACEHOLDER.findall(json.dumps(value)))))
             secret = is_secret_envelope(value) or any(secret_envelope_paths(value))
             inputs[name] = SnapshotInput(

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
+from components.rotation_provider import REGENERATED_SECRET_TYPE
 from genesys_oauth_secrets.plan.cli import main
 from genesys_oauth_secrets.plan.engine import MAIN, PROJECT
 
@@ -142,6 +143,31 @@ def test_the_next_rotation_deletes_the_generation_before_the_previous_one(
     ]
 
 
+def test_a_regenerate_rotation_creates_the_regeneration_and_replaces_the_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def regenerate(generation: int) -> Callable[[dict[str, Any]], None]:
+        def edit(config: dict[str, Any]) -> None:
+            client(config, "ivr-integration")["rotation"] = {
+                "generation": generation,
+                "strategy": "regenerate",
+            }
+
+        return edit
+
+    repo = repository(tmp_path, stack_file(regenerate(2)), stack_file(regenerate(3)))
+
+    code, out, _ = plan_against(repo, capsys)
+
+    assert code == 0
+    assert change_lines(out) == [
+        f"  ~  {REGENERATED_SECRET_TYPE}  ivr-integration-secret-regeneration",
+        "       ~ generation",
+        f"  +- {VERSION}  ivr-integration-secret-version  [replace: secretString]",
+        "       ~ secretString (secret)",
+    ]
+
+
 def test_a_description_change_is_an_update_naming_the_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -159,10 +185,10 @@ def test_a_description_change_is_an_update_naming_the_input(
     ]
 
 
-def test_renaming_a_secret_replaces_it_and_so_its_version(
+def test_renaming_a_client_creates_the_new_one_and_deletes_the_old_protected_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The secret's name is ForceNew; the version's secretId then points at a new secret."""
+    """The client's name is its component's name: every URN changes, nothing is updated."""
 
     def rename(config: dict[str, Any]) -> None:
         client(config, "agent-desktop")["name"] = "agent-desktop-v2"
@@ -173,10 +199,13 @@ def test_renaming_a_secret_replaces_it_and_so_its_version(
 
     assert code == 0
     lines = change_lines(out)
+    assert f"  +  {OAUTH_CLIENT}  agent-desktop-v2-oauth-client" in lines
     assert f"  +  {VERSION}  agent-desktop-v2-secret-version" in lines
-    assert any(
-        line.startswith(f"  -  {OAUTH_CLIENT}  agent-desktop-oauth-client") for line in lines
-    )
+    assert (
+        f"  -  {OAUTH_CLIENT}  agent-desktop-oauth-client  "
+        "[protected: pulumi up refuses to delete it until protect is lifted]"
+    ) in lines
+    assert not [line for line in lines if line.startswith(("  ~ ", "  +- "))]
 
 
 def test_an_unchanged_stack_says_no_changes(
