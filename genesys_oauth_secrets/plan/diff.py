@@ -172,11 +172,11 @@ def diff(before: Snapshot, after: Snapshot, *, ref: str, commit: str) -> Diff:
     while True:
         known = len(renewed)
         for urn in kept:
-            changed = frozenset(_changed_inputs(before[urn], after[urn], renewed)[0])
+            moved = frozenset(_changed_inputs(before[urn], after[urn], renewed)[0])
             dynamic = after[urn].type.startswith(DYNAMIC_TYPE_PREFIX)
             # A dynamic resource's update is its whole point (RegeneratedSecret's update asks
             # Genesys for a new secret): its outputs are new, like a created resource's.
-            if forces_replacement(after[urn].type, changed) or (changed and dynamic):
+            if forces_replacement(after[urn].type, moved) or (moved and dynamic):
                 renewed.add(after[urn].name)
         if len(renewed) == known:
             break

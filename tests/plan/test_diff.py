@@ -160,9 +160,12 @@ input_maps = st.dictionaries(st.sampled_from(["name", "description", "secretId"]
 
 @given(inputs=input_maps, changed=st.sampled_from(["name", "description", "secretId"]))
 def test_only_the_changed_input_is_named(inputs: dict[str, Any], changed: str) -> None:
-    before = snapshot(resource(CLIENT, "c", **{k: plain(v) for k, v in inputs.items()}))
-    edited = {**inputs, changed: ["changed", inputs.get(changed)]}
-    after = snapshot(resource(CLIENT, "c", **{k: plain(v) for k, v in edited.items()}))
+    def client_with(values: dict[str, Any]) -> Snapshot:
+        inputs = {key: plain(value) for key, value in values.items()}
+        return snapshot(SnapshotResource("urn:c", CLIENT, "c", True, False, "", inputs))
+
+    before = client_with(inputs)
+    after = client_with({**inputs, changed: ["changed", inputs.get(changed)]})
 
     assert marks(before, before) == []
     assert marks(before, after) == [("~", "c", (changed,))]
