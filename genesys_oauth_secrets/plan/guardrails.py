@@ -143,12 +143,19 @@ def _as_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def clean_text(text: str, secrets: frozenset[str]) -> str:
-    """``text`` fit for a terminal and a CI log: no secret, no control character, bounded."""
+def _unbounded_clean_text(text: str, secrets: frozenset[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, "[secret]")
-    text = " ".join(_CONTROL.sub(" ", text).split())
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _bounded(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def clean_text(text: str, secrets: frozenset[str]) -> str:
+    """``text`` fit for a terminal and a CI log: no secret, no control character, bounded."""
+    return _bounded(_unbounded_clean_text(text, secrets))
 
 
 def violation(diagnostic: analyzer_pb2.AnalyzeDiagnostic, secrets: frozenset[str]) -> Violation:
@@ -156,7 +163,10 @@ def violation(diagnostic: analyzer_pb2.AnalyzeDiagnostic, secrets: frozenset[str
     description = clean_text(diagnostic.description, secrets)
     reason, _, fix = description.partition(FIX_MARKER.strip())
     # The SDK's message is the description followed by what the policy reported.
-    problem = clean_text(diagnostic.message, secrets).removeprefix(description).strip()
+    # Bounded after the description is removed, or a long description would cut the problem.
+    message = _unbounded_clean_text(diagnostic.message, secrets)
+    full_description = _unbounded_clean_text(diagnostic.description, secrets)
+    problem = _bounded(message.removeprefix(full_description).strip())
     return Violation(
         policy=clean_text(diagnostic.policyName, secrets),
         urn=diagnostic.urn,

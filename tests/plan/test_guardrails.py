@@ -83,9 +83,34 @@ def test_the_text_plan_counts_the_policies_and_gives_each_violation_its_reason_a
     assert "      why: A client's secret must keep a recovery window of at least minimumDays" in out
     assert "      found: recoveryWindowInDays is 0 deletes the secret at once" in out
     assert (
-        "      fix: raise recoveryWindowInDays; a sandbox stack may lower minimumDays in its "
-        "pack config." in out
+        "      fix: raise recoveryWindowInDays; immediate deletion (recoveryWindowInDays: 0) "
+        "takes a second key, secret-recovery-window.minimumDays: 0 in the stack's pack config "
+        "(policy/config/<stack>.json)." in out
     )
+
+
+def test_immediate_deletion_with_only_the_stack_key_is_refused_naming_the_pack_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two keys: ``recoveryWindowInDays: 0`` alone (the pack's default minimum) exits 1."""
+    project = immediate_deletion_project(tmp_path)
+    pack = pack_with_config(tmp_path, {})
+
+    code = main(
+        ["--stack", "test"],
+        project_dir=project,
+        guardrails=lambda run: run_guardrails(run, pack_dir=pack),
+    )
+
+    out = capsys.readouterr().out
+    assert code == 1
+    [found] = [line for line in out.splitlines() if line.startswith("      found: ")]
+    assert found.endswith(
+        "opt in with the second key, secret-recovery-window.minimumDays: 0 in the stack's "
+        "pack config (policy/config/<stack>.json)."
+    )
+    assert "warning: client agent-desktop: recoveryWindowInDays is 0" in out
+    assert "secret-recovery-window.minimumDays: 0" in out.split("Warnings the program logged:")[1]
 
 
 def test_the_shipped_config_says_every_policy_passed(capsys: pytest.CaptureFixture[str]) -> None:
