@@ -33,6 +33,15 @@ class ExportedRef:
     """REF's copy of the repository root (``packages/genesys-credentials`` lives there)."""
 
 
+def _plain_member(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """tarfile's ``data`` filter, skipping what it refuses (a link out of the tree) instead of
+    failing: REF's program needs its files, never a committed link to someone's virtualenv."""
+    try:
+        return tarfile.data_filter(member, path)
+    except tarfile.FilterError:
+        return None
+
+
 def _git(project_dir: Path, *args: str) -> bytes:
     try:
         done = subprocess.run(  # noqa: S603 - fixed argv, REF validated by rev-parse first
@@ -72,8 +81,11 @@ def export(project_dir: Path, ref: str, into: Path) -> ExportedRef:
     # Run from the top: git archive in a subdirectory would write only that subdirectory.
     top = Path(_git(project_dir, "rev-parse", "--show-toplevel").decode().strip())
     archive = _git(top, "archive", "--format=tar", commit)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(into, filter=_plain_member)  # noqa: S202 - data_filter checks each
+    except tarfile.TarError as error:
+        raise PlanError(f"--against {ref}: git archive gave an unreadable tar ({error})") from None
     for copy in {into / TOOLS_PACKAGE, into / prefix / TOOLS_PACKAGE}:
         shutil.rmtree(copy, ignore_errors=True)
     project = into / prefix

@@ -69,7 +69,11 @@ def rotate(name: str, generation: int) -> Callable[[dict[str, Any]], None]:
 
 
 def repository(tmp_path: Path, committed: str, working: str) -> Path:
-    """A git repo whose HEAD holds ``committed`` as the stack file, and ``working`` on disk."""
+    """A git repo whose HEAD holds ``committed`` as the stack file, and ``working`` on disk.
+
+    It also commits a link to an absolute path (a virtualenv link committed by mistake), which
+    the export must skip rather than fail on.
+    """
     repo = tmp_path / "repo"
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
     repo.mkdir()
@@ -82,6 +86,7 @@ def repository(tmp_path: Path, committed: str, working: str) -> Path:
         ignore=ignore,
     )
     (repo / "Pulumi.prod.yaml").write_text(committed)
+    (repo / "venv").symlink_to(Path(os.sep) / "nonexistent-venv")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "deployed")
