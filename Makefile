@@ -12,6 +12,9 @@ STACK ?= prod
 INSTALLED := $(VENV)/.installed
 REQUIREMENTS := requirements.txt requirements-tools.txt requirements-dev.txt policy/requirements.txt
 REQUIREMENTS_SUM := cat $(REQUIREMENTS) | cksum
+# Where lint-imports finds the root packages of pyproject.toml's [tool.importlinter]: this tree
+# first (not an editable install made elsewhere), the library, and the policy pack.
+IMPORT_PATH := $(CURDIR):$(CURDIR)/packages/genesys-credentials:$(CURDIR)/policy
 # One mypy cache for the root and examples/consumer: both analyse pulumi and pulumi_aws.
 MYPY_CACHE := $(CURDIR)/.mypy_cache
 
@@ -63,10 +66,11 @@ installed:
 
 test: lint typecheck workflows unit ## lint, type-check, check the workflows, run every test
 
-lint: installed ## ruff (lint and format) and yamllint
+lint: installed ## ruff (lint and format), yamllint, and the import rules of docs/architecture.md
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/yamllint --strict .
+	PYTHONPATH=$(IMPORT_PATH) $(BIN)/lint-imports --no-cache --no-logo
 
 typecheck: installed ## mypy --strict on the program, tools, example and pack
 	$(BIN)/mypy --cache-dir $(MYPY_CACHE) .

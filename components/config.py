@@ -24,10 +24,13 @@ from typing import Any
 
 import pulumi
 
+from components.adoption import ADOPTED_SECRETS_KEY, FROM_CONFIG, Adoption, parse_adopt
 from components.config_source import read_project_config
 from components.genesys_provider import GenesysProviderSettings, ProxySettings
 from components.genesys_regions import REGION_DOMAINS, GenesysRegion, genesys_region
+from components.readers import parse_readers, statement_to_add
 from components.redirect_uri import is_dns_name, redirect_uri_problem
+from components.replica_regions import ReplicaRegion, parse_replica_regions
 from components.rotation import RotationConfig, parse_rotation
 
 NAMESPACE = "genesys-oauth-secrets"
@@ -72,6 +75,8 @@ STACK_KEYS = (
     "tags",
     "protectResources",
     "genesysProvider",
+    "replicaRegions",
+    ADOPTED_SECRETS_KEY,
 )
 """Every key of the project's config namespace; anything else is reported as unknown."""
 CLIENT_KEYS = (
@@ -85,6 +90,8 @@ CLIENT_KEYS = (
     "state",
     "recoveryWindowInDays",
     "rotation",
+    "readers",
+    "adopt",
 )
 """Keys of one entry of ``clients``: a new per-client setting is added here and parsed below."""
 ROLE_KEYS = ("roleId", "divisionId")
@@ -158,6 +165,10 @@ class ClientConfig:
     """Days Secrets Manager keeps a deleted secret; 0 deletes at once (an explicit opt-in)."""
     rotation: RotationConfig = field(default_factory=RotationConfig)
     """Which generation of the client's secret should exist (``components.rotation``)."""
+    readers: tuple[str, ...] = ()
+    """IAM principals (account roots, roles) of other accounts that may read the secret."""
+    adopt: Adoption | None = None
+    """An existing OAuth client to import instead of creating one (``components.adoption``)."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,10 @@ class StackConfig:
     protect_resources: bool = True
     """Protect each OAuth client and its Secrets Manager secret (the stack's key always is)."""
     genesys_provider: GenesysProviderSettings = field(default_factory=GenesysProviderSettings)
+    replica_regions: tuple[ReplicaRegion, ...] = ()
+    """Regions every secret is replicated to, each with its key (``components.replica_regions``)."""
+    aws_region: str | None = None
+    """The stack's AWS region (``aws:region``), where the secrets and the stack's key live."""
 
 
 class _Problems:
@@ -221,11 +236,18 @@ def load_stack_config(config: pulumi.Config) -> StackConfig:
     credentials were meant for another org region.
     """
     raw = read_project_config(config.name)
+    aws_region = (
+        pulumi.Config("aws").get("region")
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+    )
     return parse_stack_config(
         raw.values,
         shell_region=os.environ.get("GENESYSCLOUD_REGION"),
         unread=raw.unread,
         provider_keys=raw.provider_keys,
+        aws_region=aws_region,
+        seeds=raw.seeds,
     )
 
 
@@ -235,16 +257,23 @@ def parse_stack_config(
     shell_region: str | None = None,
     unread: Mapping[str, str] | None = None,
     provider_keys: Collection[str] = (),
+    aws_region: str | None = None,
+    seeds: Mapping[str, pulumi.Output[str]] | None = None,
 ) -> StackConfig:
     """Validate raw config values (short keys, objects decoded) into a StackConfig.
 
     ``unread`` holds keys that were present but not read (secret, not JSON), each with its
-    problem; ``provider_keys`` the ``genesyscloud:…`` keys present in the stack config.
+    problem; ``provider_keys`` the ``genesyscloud:…`` keys present in the stack config;
+    ``aws_region`` the stack's AWS region (None when unknown: then nothing is checked against
+    it); ``seeds`` the sealed entries of ``adoptedClientSecrets``.
     """
     problems = _Problems()
     unread = unread or {}
+    seeds = seeds or {}
     for key in sorted(set(raw) | set(unread), key=str):
-        if key in unread:
+        if key == ADOPTED_SECRETS_KEY and key not in unread:
+            problems.add(key, "must be set with pulumi config set --secret --path …")
+        elif key in unread:
             problems.add(_key_label(key), unread[key])
         elif key not in STACK_KEYS:
             problems.unknown_key("", key, STACK_KEYS)
@@ -271,9 +300,12 @@ def parse_stack_config(
         )
     kms_key_id = _parse_kms_key_id(value("secretsKmsKeyId"), problems)
     tags = _parse_tags(value("tags"), problems)
-    clients = () if "clients" in unread else _parse_clients(value("clients"), problems)
+    clients = () if "clients" in unread else _parse_clients(value("clients"), seeds, problems)
     protect = _parse_bool("protectResources", value("protectResources", True), problems)
     provider = _parse_provider_settings(value("genesysProvider"), problems)
+    replicas = parse_replica_regions(value("replicaRegions"), aws_region, problems)
+    _check_seeds(seeds, clients, problems)
+    _check_reader_keys(clients, kms_key_id, replicas, aws_region, problems)
     if problems.items or region is None:
         raise ConfigError(problems.items)
     return StackConfig(
@@ -283,7 +315,51 @@ def parse_stack_config(
         tags=tags,
         protect_resources=protect,
         genesys_provider=provider,
+        replica_regions=replicas,
+        aws_region=aws_region,
     )
+
+
+def _check_seeds(
+    seeds: Mapping[str, object], clients: Sequence[ClientConfig], problems: _Problems
+) -> None:
+    """A seed is accepted only for a client that adopts with ``secret: config``."""
+    adopting = {c.name for c in clients if c.adopt is not None and c.adopt.secret == FROM_CONFIG}
+    for name in sorted(set(seeds) - adopting):
+        problems.add(
+            f"{ADOPTED_SECRETS_KEY}.{name}",
+            "no client of that name adopts with secret: config, so this secret would be unused; "
+            f"remove it with `pulumi config rm --path '{ADOPTED_SECRETS_KEY}.{name}'`",
+        )
+
+
+def _check_reader_keys(
+    clients: Sequence[ClientConfig],
+    kms_key_id: str | None,
+    replicas: Sequence[ReplicaRegion],
+    aws_region: str | None,
+    problems: _Problems,
+) -> None:
+    """Readers need ``kms:Decrypt`` in the key policy, which the program writes only for keys it
+    creates: with a key it does not own, the run stops with the statement to add to that key."""
+    readers = sorted({reader for client in clients for reader in client.readers})
+    if not readers:
+        return
+    if kms_key_id:
+        problems.add(
+            "secretsKmsKeyId",
+            "readers in other accounts need kms:Decrypt on this key, whose policy the program "
+            "does not own: add this statement to its key policy, then remove secretsKmsKeyId "
+            "or the readers: " + statement_to_add(readers, aws_region),
+        )
+    for index, replica in enumerate(replicas):
+        if replica.kms_key_id:
+            problems.add(
+                f"replicaRegions[{index}].kmsKeyId",
+                "readers in other accounts need kms:Decrypt on this key, whose policy the "
+                "program does not own: add this statement to its key policy, then remove "
+                "kmsKeyId or the readers: " + statement_to_add(readers, replica.region),
+            )
 
 
 def _parse_region(value: Any, problems: _Problems) -> GenesysRegion | None:
@@ -365,7 +441,9 @@ def _parse_tags(value: Any, problems: _Problems) -> dict[str, str]:
     return tags
 
 
-def _parse_clients(value: Any, problems: _Problems) -> tuple[ClientConfig, ...]:
+def _parse_clients(
+    value: Any, seeds: Mapping[str, pulumi.Output[str]], problems: _Problems
+) -> tuple[ClientConfig, ...]:
     if value is None:
         problems.add(
             "clients", "required: declare at least one OAuth client (see Pulumi.prod.yaml)"
@@ -385,7 +463,7 @@ def _parse_clients(value: Any, problems: _Problems) -> tuple[ClientConfig, ...]:
     clients: list[ClientConfig] = []
     seen: set[str] = set()
     for index, item in enumerate(value):
-        client = _parse_client(f"clients[{index}]", item, problems)
+        client = _parse_client(f"clients[{index}]", item, seeds, problems)
         if client is None:
             continue
         if client.name in seen:
@@ -399,7 +477,9 @@ def _parse_clients(value: Any, problems: _Problems) -> tuple[ClientConfig, ...]:
     return tuple(clients)
 
 
-def _parse_client(path: str, item: Any, problems: _Problems) -> ClientConfig | None:
+def _parse_client(
+    path: str, item: Any, seeds: Mapping[str, pulumi.Output[str]], problems: _Problems
+) -> ClientConfig | None:
     if not isinstance(item, Mapping):
         problems.add(path, "each client must be a map with at least name and grantType")
         return None
@@ -429,6 +509,8 @@ def _parse_client(path: str, item: Any, problems: _Problems) -> ClientConfig | N
         problems,
     )
     rotation = parse_rotation(f"{path}.rotation", item.get("rotation"), problems)
+    readers = parse_readers(f"{path}.readers", item.get("readers"), problems)
+    adopt = parse_adopt(f"{path}.adopt", item.get("adopt"), seeds, name, problems)
     if len(problems.items) > before or name is None or grant_type is None:
         return None
     return ClientConfig(
@@ -442,6 +524,8 @@ def _parse_client(path: str, item: Any, problems: _Problems) -> ClientConfig | N
         state=state,
         recovery_window_in_days=recovery,
         rotation=rotation,
+        readers=readers,
+        adopt=adopt,
     )
 
 

@@ -14,11 +14,15 @@ the SDK keeps them in ``pulumi.runtime.config``). This module turns them into pl
   ``get_object`` raises ``ConfigTypeError`` with the whole value in its message.
 - keys of the ``genesyscloud`` namespace: only a default provider reads them, and the program
   uses its own explicit provider, so they would be silently ignored.
+
+The one exception is ``adoptedClientSecrets`` (``components.adoption``): it must be secret, and
+each of its values is wrapped with ``pulumi.Output.secret`` here, where it enters the program.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +30,7 @@ import pulumi
 import pulumi.runtime
 from pulumi.runtime.config import CONFIG
 
+from components.adoption import ADOPTED_SECRETS_KEY
 from components.genesys_package import PACKAGE_NAME
 
 PLAINTEXT_ONLY = (
@@ -41,8 +46,20 @@ OBJECT_KEYS = {
     "clients": ("list", "clients[0].name"),
     "tags": ("map", "tags.team"),
     "genesysProvider": ("map", "genesysProvider.tokenPoolSize"),
+    "replicaRegions": ("list", "replicaRegions[0].region"),
 }
 """Project keys holding a list or map (the CLI passes them as JSON text), for the fix hint."""
+SEED_NOT_SECRET = (
+    "holds client secrets but is not set as a secret, so they are in Pulumi.<stack>.yaml in "
+    "plaintext: treat them as exposed (regenerate them in Genesys), remove the key with "
+    f"`pulumi config rm {ADOPTED_SECRETS_KEY}` and set each entry with `pulumi config set "
+    f"--secret --path '{ADOPTED_SECRETS_KEY}.<client name>' …`"
+)
+SEED_NOT_A_MAP = (
+    "must be a map of client name to that client's current secret (non-empty text); set each "
+    f"entry with `pulumi config set --secret --path '{ADOPTED_SECRETS_KEY}.<client name>' …`"
+)
+_SEED_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,8 @@ class RawConfig:
     """Project keys that were not read, by short name, with the reason (a config problem)."""
     provider_keys: tuple[str, ...] = ()
     """``genesyscloud:…`` keys present in the stack config (names only)."""
+    seeds: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    """``adoptedClientSecrets``: client name → its current secret, each a secret Output."""
 
 
 def read_project_config(project: str) -> RawConfig:
@@ -63,12 +82,19 @@ def read_project_config(project: str) -> RawConfig:
     values: dict[str, Any] = {}
     unread: dict[str, str] = {}
     provider_keys = []
+    seeds: dict[str, pulumi.Output[str]] = {}
     for full_key in sorted(CONFIG.get()):
         namespace, _, key = full_key.partition(":")
         if namespace == PACKAGE_NAME:
             provider_keys.append(full_key)
         elif namespace != project:
             continue
+        elif key == ADOPTED_SECRETS_KEY:
+            found = read_seeds(full_key)
+            if isinstance(found, str):
+                unread[key] = found
+            else:
+                seeds = found
         elif pulumi.runtime.is_config_secret(full_key):
             unread[key] = PLAINTEXT_ONLY
         else:
@@ -82,7 +108,27 @@ def read_project_config(project: str) -> RawConfig:
             else:
                 kind, example = OBJECT_KEYS[key]
                 unread[key] = NOT_JSON.format(kind=kind, example=example)
-    return RawConfig(values=values, unread=unread, provider_keys=tuple(provider_keys))
+    return RawConfig(values=values, unread=unread, provider_keys=tuple(provider_keys), seeds=seeds)
+
+
+def read_seeds(full_key: str) -> dict[str, pulumi.Output[str]] | str:
+    """``adoptedClientSecrets`` with every value sealed, or the problem (never the value)."""
+    if not pulumi.runtime.is_config_secret(full_key):
+        return SEED_NOT_SECRET
+    decoded, ok = decode_json(pulumi.runtime.get_config(full_key))
+    if (
+        not ok
+        or not isinstance(decoded, dict)
+        or not all(
+            isinstance(name, str)
+            and _SEED_NAME.fullmatch(name)
+            and isinstance(value, str)
+            and value
+            for name, value in decoded.items()
+        )
+    ):
+        return SEED_NOT_A_MAP
+    return {name: pulumi.Output.secret(value) for name, value in decoded.items()}
 
 
 def decode_json(text: str | None) -> tuple[Any, bool]:

@@ -14,6 +14,25 @@ from components.genesys_regions import GenesysRegion
 DOCUMENT_VERSION = 1
 
 
+def document_fields(
+    client_id: object, client_secret: object, region: GenesysRegion, grant_type: str
+) -> dict[str, object]:
+    """The document's keys and values; the id and secret may be plain strings or Outputs.
+
+    One definition for the program and for anything that writes a document outside it (the
+    demo), so the two cannot drift apart.
+    """
+    return {
+        "version": DOCUMENT_VERSION,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "genesys_region": region.name,
+        "api_host": region.api_host,
+        "login_host": region.login_host,
+        "grant_type": grant_type,
+    }
+
+
 def credentials_document(
     client_id: pulumi.Input[str],
     client_secret: pulumi.Input[str],
@@ -22,14 +41,6 @@ def credentials_document(
 ) -> pulumi.Output[str]:
     """Render the document as a *secret* Output, whatever the secretness of the inputs."""
     document = pulumi.Output.json_dumps(
-        {
-            "version": DOCUMENT_VERSION,
-            "client_id": client_id,
-            "client_secret": client_secret,
-            "genesys_region": region.name,
-            "api_host": region.api_host,
-            "login_host": region.login_host,
-            "grant_type": grant_type,
-        }
+        document_fields(client_id, client_secret, region, grant_type)
     )
     return pulumi.Output.secret(document)

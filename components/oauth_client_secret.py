@@ -22,22 +22,33 @@ client's credentials, the component's outputs follow the current client, and wit
 ``rotation`` block (or at generation 1) the resources are exactly those of before. Only the
 current client is protected: the previous one loses its protection when it becomes previous,
 so that the next rotation can delete it.
+
+Issue 19 adds three optional shapes, each absent from the graph when not configured: a replica
+of the secret per ``replicaRegions`` entry (the component's ``replica_arns`` output), a secret
+resource policy for ``readers`` (``components.reader_access``), and ``adopt``, which imports
+generation 1's OAuth client and takes its secret from a regeneration or the config seed
+(``components.adoption``), because the provider returns none for an imported client.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from components.adoption import FROM_CONFIG
+from components.adoption import REGENERATE as ADOPT_REGENERATE
 from components.client_secret_check import require_client_secret
 from components.config import TOKEN_VALIDITY_NON_SCIM_MAX, ClientConfig
 from components.credentials_document import credentials_document
 from components.genesys_oauth_client import OauthClient, OauthClientArgs, OauthClientRoleArgs
 from components.genesys_provider import Provider
 from components.genesys_regions import GenesysRegion
+from components.reader_access import secret_policy
+from components.replica_keys import RegionKey
 from components.rotation import FIRST_GENERATION, REGENERATE
 from components.rotation_provider import RegeneratedSecret, region_endpoints
 
@@ -65,6 +76,8 @@ class OAuthClientSecretArgs:
     """Tags for the AWS resources; the component adds ``genesys-oauth-client``."""
     protect: bool = True
     """Protect the OAuth client and the secret from deletion (``protectResources``)."""
+    replica_keys: Sequence[RegionKey] = ()
+    """One per replica region: the secret is replicated there, encrypted with that key."""
 
 
 class OAuthClientSecret(pulumi.ComponentResource):
@@ -74,6 +87,8 @@ class OAuthClientSecret(pulumi.ComponentResource):
     """The OAuth client id (not secret)."""
     secret_arn: pulumi.Output[str]
     """ARN of the Secrets Manager secret holding the credentials document."""
+    replica_arns: pulumi.Output[dict[str, str]] | None
+    """ARN of each replica by region (None without ``replicaRegions``)."""
 
     def __init__(
         self,
@@ -89,6 +104,7 @@ class OAuthClientSecret(pulumi.ComponentResource):
 
         rotation = client.rotation
         current_generation = rotation.live_generations[-1]
+        adopt = client.adopt
         current = [
             _oauth_client(
                 name,
@@ -98,12 +114,21 @@ class OAuthClientSecret(pulumi.ComponentResource):
                     parent=self,
                     protect=args.protect and generation == current_generation,
                     provider=args.genesys_provider,
+                    import_=adopt.client_id
+                    if adopt is not None and generation == FIRST_GENERATION
+                    else None,
                 ),
             )
             for generation in rotation.live_generations
         ][-1]
         client_secret: pulumi.Output[str] = current.client_secret
-        if rotation.strategy == REGENERATE and rotation.generation > FIRST_GENERATION:
+        adopted_is_current = adopt is not None and current_generation == FIRST_GENERATION
+        regenerated = rotation.strategy == REGENERATE and rotation.generation > FIRST_GENERATION
+        if adopted_is_current and adopt is not None and adopt.secret == FROM_CONFIG and adopt.seed:
+            client_secret = adopt.seed
+        if regenerated or (
+            adopted_is_current and adopt is not None and adopt.secret == ADOPT_REGENERATE
+        ):
             client_secret = RegeneratedSecret(
                 f"{name}-secret-regeneration",
                 client_id=current.client_id,
@@ -134,9 +159,16 @@ class OAuthClientSecret(pulumi.ComponentResource):
             ),
             kms_key_id=args.kms_key_id,
             recovery_window_in_days=client.recovery_window_in_days,
+            replicas=[
+                aws.secretsmanager.SecretReplicaArgs(region=key.region, kms_key_id=key.key_id)
+                for key in args.replica_keys
+            ]
+            or None,
             tags={**args.tags, "genesys-oauth-client": client.name},
             opts=guarded,
         )
+        if client.readers:
+            secret_policy(name, secret, client.readers, child)
 
         # A rotation changes secret_string, which terraform-provider-aws marks ForceNew: Pulumi
         # creates the new version first (PutSecretValue moves AWSCURRENT to it and AWSPREVIOUS to
@@ -157,7 +189,24 @@ class OAuthClientSecret(pulumi.ComponentResource):
 
         self.client_id = current.client_id
         self.secret_arn = secret.arn
-        self.register_outputs({"client_id": self.client_id, "secret_arn": self.secret_arn})
+        outputs: dict[str, pulumi.Output[Any]] = {
+            "client_id": self.client_id,
+            "secret_arn": self.secret_arn,
+        }
+        regions = [key.region for key in args.replica_keys]
+        self.replica_arns = (
+            secret.arn.apply(lambda arn: replica_arns(arn, regions)) if regions else None
+        )
+        if self.replica_arns is not None:
+            outputs["replica_arns"] = self.replica_arns
+        self.register_outputs(outputs)
+
+
+def replica_arns(primary_arn: str, regions: Sequence[str]) -> dict[str, str]:
+    """A replica's ARN is the primary's with its region swapped (Secrets Manager user guide,
+    "Replicate secrets across Regions"); the random suffix is the same."""
+    fields = primary_arn.split(":")
+    return {region: ":".join([*fields[:3], region, *fields[4:]]) for region in regions}
 
 
 def client_resource_name(component: str, generation: int) -> str:

@@ -16,9 +16,11 @@ then exactly what it was without this block. See docs/rotation.md for the runboo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
+
+from components.problems import Problems
 
 OVERLAP = "overlap"
 REGENERATE = "regenerate"
@@ -31,16 +33,6 @@ GENERATION_MAX = 9_999
 MAX_AGE_DAYS_DEFAULT = 90
 MAX_AGE_DAYS_MIN = 1
 MAX_AGE_DAYS_MAX = 3_650
-
-
-class Problems(Protocol):
-    """Where the parser reports problems: the config validator's collector."""
-
-    def add(self, path: str, message: str) -> None:
-        """One problem at ``path`` (``clients[1].rotation.generation``)."""
-
-    def unknown_key(self, path: str, key: object, known: Sequence[str]) -> None:
-        """A key not in ``known`` under ``path`` (a prefix ending in ``.``)."""
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (argcomplete global completion looks for this in the first 1 KiB)
 """The front door: ``genesys-oauth-secrets <command> [options]``.
 
 One verb per job, the way the ``pulumi`` and ``terraform`` CLIs are one command. ``--help``
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 
 import argcomplete
 
+from genesys_oauth_secrets.adopt.cli import COMMAND as DESCRIBE_CLIENT
 from genesys_oauth_secrets.age.cli import COMMAND as AGE
 from genesys_oauth_secrets.audit.cli import COMMAND as AUDIT
 from genesys_oauth_secrets.bootstrap.cli import COMMAND as BOOTSTRAP
@@ -27,7 +29,7 @@ from genesys_oauth_secrets.demo.cli import command as demo_command
 from genesys_oauth_secrets.locks.cli import COMMAND as LOCKS
 from genesys_oauth_secrets.plan.cli import COMMAND as PLAN
 from genesys_oauth_secrets.preflight.cli import COMMAND as PREFLIGHT
-from genesys_oauth_secrets.shared.command import PROG, Command, Parser, Phase
+from genesys_oauth_secrets.shared.command import PROG, Command, HelpFormatter, Parser, Phase
 from genesys_oauth_secrets.shared.errors import BackendError
 from genesys_oauth_secrets.shared.output import EXIT_CANNOT
 
@@ -46,6 +48,7 @@ COMMANDS: tuple[Command, ...] = (
     BOOTSTRAP,
     CHECK,
     PREFLIGHT,
+    DESCRIBE_CLIENT,
     AUDIT,
     AGE,
     LOCKS,
@@ -92,7 +95,7 @@ def build_parser() -> Parser:
         sub = subcommands.add_parser(
             command.name,
             description=command.description,
-            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+            formatter_class=HelpFormatter,
         )
         command.configure(sub)
         sub.set_defaults(run=command.run)

@@ -254,7 +254,8 @@ def test_an_unknown_key_far_from_any_known_one_gets_no_suggestion(
 
     assert raised.value.problems == (
         "genesys-oauth-secrets:zzz: unknown key; valid keys are: genesysRegion, clients, "
-        "secretsKmsKeyId, tags, protectResources, genesysProvider",
+        "secretsKmsKeyId, tags, protectResources, genesysProvider, replicaRegions, "
+        "adoptedClientSecrets",
     )
 
 

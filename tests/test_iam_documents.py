@@ -28,6 +28,7 @@ DOCUMENTS = [
     "deployer.json",
     "pr-previewer.json",
     "secret-age-reporter.json",
+    "secret-reader-cross-account.json",
     "secret-reader.json",
     "state-auditor.json",
 ]

@@ -1,9 +1,9 @@
 """The clients of a stack as its ``Pulumi.<stack>.yaml`` declares them, with their line numbers.
 
 Validation is the program's own (``components.config.parse_stack_config``), so the report
-judges exactly the rotation settings ``pulumi up`` would use. The YAML is also composed into
-nodes to find the line a user edits to rotate: ``rotation.generation`` if written, else the
-client's first line.
+judges exactly the rotation settings ``pulumi up`` would use. The files are read by the shared
+loader (``shared.stack_file``), whose YAML nodes give the line a user edits to rotate:
+``rotation.generation`` if written, else the client's first line.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from typing import Any
 import yaml
 
 from components.config import ClientConfig, ConfigError, parse_stack_config
-
-MAX_FILE_BYTES = 1_000_000
-"""A stack file is a few kilobytes; anything this large is not one."""
+from genesys_oauth_secrets.shared.stack_file import Unreadable, read_stack_file
 
 
 class StackFileError(Exception):
@@ -49,17 +47,17 @@ class StackClients:
 def read_stack(project_dir: Path, stack: str) -> StackClients:
     """Read ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml`` under ``project_dir``."""
     project_doc, _ = _load(project_dir / "Pulumi.yaml")
-    project = project_doc.get("name") if isinstance(project_doc, Mapping) else None
+    project = project_doc.get("name")
     if not isinstance(project, str) or not project:
         raise StackFileError(f"{project_dir / 'Pulumi.yaml'} has no project name (`name:`)")
     stack_file = project_dir / f"Pulumi.{stack}.yaml"
     document, root = _load(stack_file)
-    config = document.get("config") if isinstance(document, Mapping) else None
+    config = document.get("config")
     if not isinstance(config, Mapping):
         raise StackFileError(f"{stack_file} has no `config:` map")
     prefix = f"{project}:"
     raw: dict[str, Any] = {
-        key[len(prefix) :]: value for key, value in config.items() if str(key).startswith(prefix)
+        key[len(prefix) :]: value for key, value in config.items() if key.startswith(prefix)
     }
     for key, value in raw.items():
         if isinstance(value, Mapping) and "secure" in value:
@@ -87,23 +85,13 @@ def read_stack(project_dir: Path, stack: str) -> StackClients:
     )
 
 
-def _load(path: Path) -> tuple[Any, yaml.Node | None]:
+def _load(path: Path) -> tuple[dict[str, Any], yaml.Node]:
+    """The file by the shared loader (bounded, strict): its mapping and its nodes."""
     try:
-        if not path.is_file():  # before opening: a FIFO would block, /dev/zero never ends
-            raise StackFileError(f"{path} is not a regular file")
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise StackFileError(f"cannot read {path}: {error.strerror or error}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise StackFileError(f"{path} is over {MAX_FILE_BYTES} bytes; it is not a stack file")
-    try:
-        text = raw.decode("utf-8-sig")
-        return yaml.safe_load(text), yaml.compose(text)
-    except (UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError) as error:
-        where = getattr(error, "problem_mark", None)
-        at = f" at line {where.line + 1}" if where is not None else ""
-        raise StackFileError(f"{path} is not readable YAML{at}") from None
+        loaded = read_stack_file(path)
+    except Unreadable as error:
+        raise StackFileError(str(error)) from None
+    return loaded.document, loaded.root
 
 
 def _client_nodes(root: yaml.Node | None, key: str) -> list[yaml.Node]:
@@ -115,11 +103,11 @@ def _client_nodes(root: yaml.Node | None, key: str) -> list[yaml.Node]:
 def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if not isinstance(node, yaml.MappingNode):
         return None
-    found = None
     for key_node, value_node in node.value:
         if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-            found = value_node  # the last duplicate wins, as in safe_load
-    return found
+            found: yaml.Node = value_node  # the loader refused duplicate keys: the only one
+            return found
+    return None
 
 
 def _declared(index: int, client: ClientConfig, nodes: list[yaml.Node]) -> DeclaredClient:

@@ -21,7 +21,7 @@ from genesys_oauth_secrets.shared import options
 from genesys_oauth_secrets.shared.backend_url import Backend, BackendProblem, resolve_backend
 from genesys_oauth_secrets.shared.command import Command, Phase, dispatch
 from genesys_oauth_secrets.shared.output import EXIT_ATTENTION, EXIT_CANNOT, EXIT_OK
-from genesys_oauth_secrets.shared.pulumi_files import Unreadable, load_mapping
+from genesys_oauth_secrets.shared.stack_file import Unreadable, load_mapping
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

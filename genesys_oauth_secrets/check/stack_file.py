@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from genesys_oauth_secrets.shared.pulumi_files import shorten
+from genesys_oauth_secrets.shared.text import shorten
 
 SECRETS_PROVIDER_SCHEME = "awskms://"
 KNOWN_TOP_LEVEL = frozenset({"secretsprovider", "encryptedkey", "config", "environment"})

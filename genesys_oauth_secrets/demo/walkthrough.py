@@ -1,9 +1,12 @@
-"""``genesys-oauth-secrets demo``: the whole backend flow on a laptop, with no AWS account.
+"""``genesys-oauth-secrets demo``: the whole flow on a laptop, with no AWS account.
 
 Starts moto in server mode on 127.0.0.1 (a free port unless ``--port``), pins fake credentials
 and ``AWS_ENDPOINT_URL`` in this process so nothing can reach a real account, then runs the real
 commands exactly as a user types them: bootstrap twice (the second changes nothing), write a
 sample state and two locks, audit, clear the stale lock, and show bootstrap's check and --fix.
+Then the service side: one client's secret written as the program writes it, read by
+``genesys_credentials`` and exchanged for a token at a fake login host, and its age reported.
+Every step is explained in one line; what the demo stages itself says so.
 
 One emulator limit shapes the flow. moto speaks plain HTTP only and does not evaluate policy
 conditions, so the bucket's "deny requests without TLS" statement denies every object request,
@@ -24,8 +27,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
+from components.secrets_key import alias_name
 from genesys_oauth_secrets.audit.checkpoint import stack_key
+from genesys_oauth_secrets.demo import service_side
+from genesys_oauth_secrets.demo.fake_login import FakeLoginHost
 from genesys_oauth_secrets.demo.sample_state import PROJECT, STACK, build_state, lock_content
 from genesys_oauth_secrets.shared.aws import ENDPOINT_ENV, connect
 from genesys_oauth_secrets.shared.backend_baseline import (
@@ -113,6 +120,38 @@ def _step(
         raise BackendError(f"demo step {title!r} exited {code}, expected {expected}")
 
 
+def _service_side(emit: Callable[[str], None], invoke: Invoke) -> None:
+    """A client's secret as ``pulumi up`` writes it, read by a service, and its age."""
+    emit("")
+    emit("== the service side: what `pulumi up` leaves in Secrets Manager, read as a service")
+    arn, client_id, client_secret = service_side.write_client_secret(DEMO_REGION, STACK)
+    emit(
+        f"wrote secret {arn} as the program does: the credentials document of OAuth client "
+        f"{service_side.CLIENT_NAME}, encrypted with the stack's key "
+        f"{alias_name(STACK)} (the client secret is random and never printed)"
+    )
+    with FakeLoginHost(client_id, client_secret) as login:
+        emit(f"a fake Genesys login host answers the client-credentials grant on {login.token_url}")
+        del client_secret
+        read = service_side.read_as_a_service(arn, login)
+    if read.client_id != client_id or read.tokens_issued != 1:
+        raise BackendError("demo step 'read as a service' did not get exactly one token")
+    emit(
+        f"the credentials helper read the secret by ARN (client id {read.client_id}, API "
+        f"{read.api_base_url}) and got an access token: the service's successful read"
+    )
+    with TemporaryDirectory(prefix="genesys-oauth-secrets-demo-") as directory:
+        service_side.write_stack_file(Path(directory), PROJECT, STACK, DEMO_REGION)
+        emit(f"a stack file in {directory} declares the client with maxAgeDays 90")
+        _step(
+            "how old is each client's current secret (metadata only, never the value)",
+            ["age", "--stack", STACK, "--dir", directory],
+            0,
+            emit,
+            invoke,
+        )
+
+
 def follow_up_lines(endpoint: str) -> list[str]:
     """What to type in another shell while the emulator runs, with this venv's command.
 
@@ -150,7 +189,7 @@ def run(*, port: int, keep_running: bool, emit: Callable[[str], None], invoke: I
     host, bound = server.get_host_and_port()
     endpoint = f"http://{host}:{bound}"
     _pin_environment(endpoint)
-    emit(f"moto is serving S3, KMS and STS on {endpoint} with fake credentials")
+    emit(f"moto is serving S3, KMS, STS and Secrets Manager on {endpoint} with fake credentials")
     bucket = ["--bucket", DEMO_BUCKET]
     lock_args = ["locks", *bucket, "--project", PROJECT, "--stack", STACK]
     try:
@@ -168,7 +207,8 @@ def run(*, port: int, keep_running: bool, emit: Callable[[str], None], invoke: I
         _step("audit the state in the bucket", ["audit", *bucket], 0, emit, invoke)
         _step("list the locks", lock_args, 0, emit, invoke)
         _step(
-            "clear locks older than 2h: none, S3 wrote the dead run's lock seconds ago",
+            "clear locks older than 2h: none; the dead run's lock claims 5h, but S3 wrote it "
+            "seconds ago and the younger clock decides",
             [*lock_args, "--clear-stale", "--older-than", "2h", "--yes"],
             0,
             emit,
@@ -183,7 +223,8 @@ def run(*, port: int, keep_running: bool, emit: Callable[[str], None], invoke: I
             invoke,
         )
         _step(
-            "bootstrap checks an existing bucket",
+            "bootstrap checks an existing bucket: the VIOLATION below is staged (the demo "
+            "removed the TLS statement above); on a real bucket it means someone changed it",
             ["bootstrap", *bucket, "--region", DEMO_REGION],
             1,
             emit,
@@ -196,6 +237,7 @@ def run(*, port: int, keep_running: bool, emit: Callable[[str], None], invoke: I
             emit,
             invoke,
         )
+        _service_side(emit, invoke)
         emit("")
         emit("demo complete: every step behaved as expected")
         if not keep_running:

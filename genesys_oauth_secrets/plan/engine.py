@@ -91,11 +91,15 @@ class ProviderMocks(mocks.Mocks):
     ) -> tuple[str, dict[str, Any]] | None:
         if args.typ == "genesyscloud:index/oauthClient:OauthClient":
             seed = f"{self.marker}/{args.name}".encode()
-            client_id = str(uuid.UUID(hashlib.md5(seed).hexdigest()))  # noqa: S324 - an id, not a MAC
+            created_id = str(uuid.UUID(hashlib.md5(seed).hexdigest()))  # noqa: S324 - an id, not a MAC
+            client_id = args.resource_id or created_id
+            # An imported client keeps its id; like the real provider, import reads no secret.
             outputs = {
                 **inputs,
                 "clientId": client_id,
-                "clientSecret": self.client_secret_for(str(inputs["name"])),
+                "clientSecret": ""
+                if args.resource_id
+                else self.client_secret_for(str(inputs["name"])),
                 "accessTokenValiditySeconds": inputs.get("accessTokenValiditySeconds", 86400),
                 "state": inputs.get("state", "active"),
             }
@@ -177,7 +181,7 @@ class Registration:
     additional_secret_outputs: list[str]
     version: str
     import_id: str = ""
-    """``importId``: adopt the existing resource with this id instead of creating one."""
+    """The ``import`` resource option: the id of an existing resource to adopt."""
 
 
 class CapturingMonitor(mocks.MockMonitor):

@@ -86,7 +86,7 @@ class GuardrailsReport:
 
     @property
     def line(self) -> str:
-        """``guardrails: 12 policies, 0 violations``."""
+        """``guardrails: 15 policies, 0 violations``."""
         disabled = f" ({self.disabled} disabled by the pack config)" if self.disabled else ""
         count = len(self.violations)
         return (

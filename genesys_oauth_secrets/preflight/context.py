@@ -29,7 +29,7 @@ from genesys_oauth_secrets.shared.aws import resolve_region
 from genesys_oauth_secrets.shared.backend_url import BackendProblem, resolve_backend
 from genesys_oauth_secrets.shared.errors import BackendError
 from genesys_oauth_secrets.shared.names import is_pulumi_name, validate_bucket_name
-from genesys_oauth_secrets.shared.pulumi_files import Unreadable, load_mapping
+from genesys_oauth_secrets.shared.stack_file import Unreadable, load_mapping
 from genesys_oauth_secrets.shared.text import shown
 
 SECRETS_OVERRIDE_ENV = "PULUMI_CLOUD_SECRET_OVERRIDE"

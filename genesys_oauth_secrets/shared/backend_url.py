@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from genesys_oauth_secrets.shared.errors import UsageError
 from genesys_oauth_secrets.shared.names import validate_bucket_name
-from genesys_oauth_secrets.shared.pulumi_files import Unreadable, load_mapping, shorten
+from genesys_oauth_secrets.shared.stack_file import Unreadable, load_mapping
+from genesys_oauth_secrets.shared.text import shorten
 
 BACKEND_ENV = "PULUMI_BACKEND_URL"
 PROJECT_FILE = "Pulumi.yaml"

@@ -53,6 +53,19 @@ class Command:
     """Does the work with the parsed options; returns the exit code (``shared.output``)."""
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Adds ``(default: …)`` to an option's help once, and only when it tells the reader
+    something: not when the help already says its default (``--dir``, ``--bucket``), and not
+    for ``None``, ``False`` or an empty list (an unset flag, a switch that is off)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        unset = action.default is None or action.default is False or action.default == []
+        if "default" in text or unset or action.default == argparse.SUPPRESS:
+            return text
+        return super()._get_help_string(action)
+
+
 class UsageExit(SystemExit):
     """A usage error already reported in one line; carries exit code 2."""
 
@@ -86,7 +99,7 @@ def command_parser(command: Command, *, prog: str | None = None) -> Parser:
     parser = Parser(
         prog=prog or f"{PROG} {command.name}",
         description=command.description,
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     command.configure(parser)
     return parser

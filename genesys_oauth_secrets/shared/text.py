@@ -19,3 +19,9 @@ def shown(value: object, limit: int = LIMIT) -> str:
         char if unicodedata.category(char)[0] != "C" else repr(char)[1:-1] for char in text
     )
     return escaped if len(escaped) <= limit else f"{escaped[: limit - 1]}…"
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A key or name as it may appear in a message: quoted, escaped, and bounded."""
+    quoted = repr(text[:limit])
+    return quoted if len(text) <= limit else f"{quoted}…"

@@ -4,8 +4,9 @@ Stack outputs are readable by anyone who can read the state or run ``pulumi stac
 consumer needs only where the credentials live, never the credentials. The root
 ``pulumi:pulumi:Stack`` resource carries the exports as its outputs, which is how they reach
 AnalyzeStack. Each exported id and ARN must also be one of the stack's own OAuth clients and
-secrets, so a secret cannot hide under an innocent key. During preview, values not known yet
-are skipped; the update judges them.
+secrets, so a secret cannot hide under an innocent key. With ``replicaRegions`` an entry also
+has ``replica_arns`` (region → ARN), each the entry's own secret ARN with the region swapped.
+During preview, values not known yet are skipped; the update judges them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,21 @@ from guardrails.resource_types import OAUTH_CLIENT, SECRET, STACK
 
 EXPORT: Final = "clients"
 ENTRY_KEYS: Final = frozenset({"client_id", "secret_arn"})
+REPLICAS: Final = "replica_arns"
+
+
+def _foreign_replicas(entry: Mapping[str, object]) -> bool:
+    """True when ``replica_arns`` holds anything but the secret's ARN in another region."""
+    replicas, primary = peek(entry, REPLICAS), peek(entry, "secret_arn")
+    if replicas is None or UNKNOWN in (replicas, primary):
+        return False
+    if not isinstance(replicas, Mapping) or not isinstance(primary, str):
+        return True
+    fields = primary.split(":")
+    return any(
+        peek(replicas, region) != ":".join([*fields[:3], str(region), *fields[4:]])
+        for region in replicas
+    )
 
 
 def _known_outputs(resources: list[PolicyResource], resource_type: str, key: str) -> list[object]:
@@ -52,10 +68,12 @@ def _check_clients(
         entry = peek(clients, name)
         if entry is UNKNOWN:
             continue
-        if not isinstance(entry, Mapping) or set(entry) != ENTRY_KEYS:
+        if not isinstance(entry, Mapping) or set(entry) - {REPLICAS} != ENTRY_KEYS:
             misshapen.append(name)
-        elif _judged(peek(entry, "client_id"), client_ids) or _judged(
-            peek(entry, "secret_arn"), secret_arns
+        elif (
+            _judged(peek(entry, "client_id"), client_ids)
+            or _judged(peek(entry, "secret_arn"), secret_arns)
+            or _foreign_replicas(entry)
         ):
             foreign.append(name)
     if misshapen:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from genesys_oauth_secrets.shared.backend_url import BackendProblem, parse_s3_url, resolve_backend
-from genesys_oauth_secrets.shared.pulumi_files import Unreadable
+from genesys_oauth_secrets.shared.stack_file import Unreadable
 from tests.support.stack_files import BACKEND, stack_document, write_project
 
 

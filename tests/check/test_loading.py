@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from genesys_oauth_secrets.shared.pulumi_files import MAX_BYTES, Unreadable, load_mapping
+from genesys_oauth_secrets.shared.stack_file import MAX_BYTES, Unreadable, load_mapping
 
 SECRET = "hunter2-plaintext-secret"
 
@@ -20,7 +20,7 @@ SECRET = "hunter2-plaintext-secret"
         ("a: " + "[" * 100 + "]" * 100 + "\n", "nested more than 64 levels"),
         ("- a\n- b\n", "the top level is not a mapping"),
         ("", "the top level is not a mapping"),
-        ("1: a\n", "a mapping key is not a string; quote it"),
+        ("1: a\n", "a mapping key is not a string at line 1; quote it"),
         (f"secretsprovider: '{SECRET}\n", "not valid YAML at line"),
         (f"key: !!python/object:os.system {SECRET}\n", "not valid YAML"),
     ],
@@ -61,5 +61,5 @@ def test_only_a_regular_file_is_read_so_nothing_blocks(tmp_path: Path, kind: str
     elif kind == "fifo":
         os.mkfifo(path)
 
-    with pytest.raises(Unreadable, match="no such regular file"):
+    with pytest.raises(Unreadable, match="no such regular file in|not a regular file"):
         load_mapping(path)

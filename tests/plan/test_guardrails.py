@@ -78,7 +78,7 @@ def test_the_text_plan_counts_the_policies_and_gives_each_violation_its_reason_a
 
     out = capsys.readouterr().out
     assert code == 1
-    assert "guardrails: 12 policies, 1 violation\n" in out
+    assert "guardrails: 15 policies, 1 violation\n" in out
     assert "  - secret-recovery-window on agent-desktop-secret\n" in out
     assert "      why: A client's secret must keep a recovery window of at least minimumDays" in out
     assert "      found: recoveryWindowInDays is 0 deletes the secret at once" in out
@@ -116,7 +116,7 @@ def test_immediate_deletion_with_only_the_stack_key_is_refused_naming_the_pack_k
 def test_the_shipped_config_says_every_policy_passed(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--stack", "prod"]) == 0
 
-    assert "\nguardrails: 12 policies, 0 violations" in capsys.readouterr().out
+    assert "\nguardrails: 15 policies, 0 violations" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
