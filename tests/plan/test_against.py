@@ -173,6 +173,29 @@ def test_a_regenerate_rotation_creates_the_regeneration_and_replaces_the_version
     ]
 
 
+def test_adopting_an_existing_client_is_an_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def adopt(config: dict[str, Any]) -> None:
+        config[CLIENTS].append(
+            {
+                "name": "legacy-reports",
+                "grantType": "CLIENT-CREDENTIALS",
+                "roles": [{"roleId": "5f0c2e1a-8d3b-4c7e-9a61-2b4d6f8e0a13"}],
+                "adopt": {"clientId": "0b7f6a5e-1c2d-4e3f-8a9b-0c1d2e3f4a5b"},
+            }
+        )
+
+    repo = repository(tmp_path, stack_file(), stack_file(adopt))
+
+    code, out, _ = plan_against(repo, capsys)
+
+    assert code == 0
+    lines = change_lines(out)
+    assert f"  =  {OAUTH_CLIENT}  legacy-reports-oauth-client" in lines
+    assert f"  +  {VERSION}  legacy-reports-secret-version" in lines
+
+
 def test_a_description_change_is_an_update_naming_the_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
