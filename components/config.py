@@ -724,13 +724,18 @@ def _parse_state(path: str, value: Any, problems: _Problems) -> str:
 
 def _parse_recovery_window(path: str, value: Any, problems: _Problems) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        problems.add(path, "must be a whole number: 7 to 30, or 0 to delete immediately")
+        problems.add(
+            path,
+            "must be a whole number: 7 to 30, or 0 to delete immediately (0 also needs "
+            "secret-recovery-window.minimumDays: 0 in policy/config/<stack>.json)",
+        )
         return RECOVERY_WINDOW_DEFAULT
     if value != 0 and not RECOVERY_WINDOW_MIN <= value <= RECOVERY_WINDOW_MAX:
         problems.add(
             path,
             f"{_number(value)} is out of range; Secrets Manager accepts 7 to 30 days, "
-            "or 0 to delete immediately (no recovery)",
+            "or 0 to delete immediately (no recovery; 0 also needs "
+            "secret-recovery-window.minimumDays: 0 in policy/config/<stack>.json)",
         )
     return value
 

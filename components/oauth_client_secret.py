@@ -147,7 +147,8 @@ class OAuthClientSecret(pulumi.ComponentResource):
         if client.recovery_window_in_days == 0:
             pulumi.log.warn(
                 f"client {client.name}: recoveryWindowInDays is 0, so deleting this client "
-                "deletes its secret immediately, with no recovery",
+                "deletes its secret immediately, with no recovery; the guardrails allow it only "
+                "with secret-recovery-window.minimumDays: 0 in policy/config/<stack>.json",
                 resource=self,
             )
         secret = aws.secretsmanager.Secret(

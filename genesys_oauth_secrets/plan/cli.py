@@ -12,15 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pulumi
 
-from genesys_oauth_secrets.plan.checks import CHECKS, PlanCheck, run_checks
+from genesys_oauth_secrets.plan.against import plan_against
 from genesys_oauth_secrets.plan.engine import MAIN, PROJECT, ProviderMocks, start_engine
 from genesys_oauth_secrets.plan.errors import EXIT_REFUSED, PlanError
+from genesys_oauth_secrets.plan.guardrails import Guardrails, run_guardrails
 from genesys_oauth_secrets.plan.mocks import PlanMocks
 from genesys_oauth_secrets.plan.report import Plan, build_plan
 from genesys_oauth_secrets.plan.stack_config import load_config
@@ -36,6 +37,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     options.add_stack(parser, "its config is planned")
     options.add_dir(parser)
     options.add_json(parser)
+    parser.add_argument(
+        "--against",
+        metavar="REF",
+        help="also plan the program and stack file of git REF (e.g. main) and print what "
+        "changes from it, resource by resource, as `pulumi preview` marks it",
+    )
 
 
 def make_plan(
@@ -43,12 +50,13 @@ def make_plan(
     *,
     project_dir: Path = MAIN.parent,
     provider_mocks: ProviderMocks | None = None,
-    checks: Iterable[PlanCheck] = CHECKS,
+    guardrails: Guardrails | None = run_guardrails,
+    against: str | None = None,
 ) -> Plan:
     """Evaluate the program with the stack's config; RunError when the program refuses it.
 
     ``project_dir`` holds ``Pulumi.yaml`` and the stack files; the program is always the
-    repository's ``__main__.py``.
+    repository's ``__main__.py``. ``against`` names a git ref whose plan is diffed with this one.
     """
     config = load_config(project_dir, PROJECT, stack)
     run = start_engine(
@@ -65,7 +73,9 @@ def make_plan(
             f"{first_line}); `make unit` shows where"
         ) from None
     plan = build_plan(run, project=PROJECT)
-    return Plan(**{**plan.__dict__, "findings": run_checks(run, checks)})
+    report = guardrails(run) if guardrails is not None else None
+    changes = plan_against(project_dir, stack, against, run) if against is not None else None
+    return Plan(**{**plan.__dict__, "guardrails": report, "diff": changes})
 
 
 def main(
@@ -73,14 +83,14 @@ def main(
     *,
     project_dir: Path | None = None,
     provider_mocks: ProviderMocks | None = None,
-    checks: Iterable[PlanCheck] = CHECKS,
+    guardrails: Guardrails | None = run_guardrails,
 ) -> int:
     """``genesys-oauth-secrets plan`` with the tests' seams (the fake providers, the checks)."""
 
     def execute(args: argparse.Namespace) -> int:
         if project_dir is not None:
             args.dir = project_dir
-        return run(args, provider_mocks=provider_mocks, checks=checks)
+        return run(args, provider_mocks=provider_mocks, guardrails=guardrails)
 
     return dispatch(COMMAND, argv, execute)
 
@@ -89,7 +99,7 @@ def run(
     args: argparse.Namespace,
     *,
     provider_mocks: ProviderMocks | None = None,
-    checks: Iterable[PlanCheck] = CHECKS,
+    guardrails: Guardrails | None = run_guardrails,
 ) -> int:
     """Plan, print; expected failures become one message and an exit code."""
     report = Report(as_json=args.json)
@@ -98,7 +108,8 @@ def run(
             args.stack,
             project_dir=options.project_dir(args),
             provider_mocks=provider_mocks,
-            checks=checks,
+            guardrails=guardrails,
+            against=args.against,
         )
     except PlanError as error:
         return report.fail(str(error), error.exit_code)

@@ -233,6 +233,8 @@ class ProgramRun:
     provider_mocks: ProviderMocks
     logs: list[str] = field(default_factory=list)
     stack: str = STACK
+    program: Path = MAIN
+    """The ``__main__.py`` evaluated: the repository's own, or another git ref's copy."""
 
     @property
     def registrations(self) -> list[Registration]:
@@ -267,7 +269,7 @@ class ProgramRun:
         pulumi.runtime.set_all_config(
             config_values(config), [full_config_key(key) for key in secret_keys]
         )
-        self.run_function(lambda: runpy.run_path(str(MAIN), run_name="__main__"))
+        self.run_function(lambda: runpy.run_path(str(self.program), run_name="__main__"))
 
     def run_function(self, program: Callable[[], object]) -> None:
         """Run ``program`` as a Pulumi program, wait for its RPCs, register stack outputs."""
@@ -325,6 +327,7 @@ def start_engine(
     preview: bool = False,
     log_level: int = logging.DEBUG,
     stack: str = STACK,
+    program: Path = MAIN,
 ) -> ProgramRun:
     """A fresh capturing engine: new event loop, mocks set, logs collected.
 
@@ -340,7 +343,7 @@ def start_engine(
     pulumi.runtime.settings.ROOT.set(None)
     provider_mocks = marker if isinstance(marker, ProviderMocks) else ProviderMocks(marker)
     monitor = CapturingMonitor(provider_mocks)
-    run = ProgramRun(monitor=monitor, provider_mocks=provider_mocks, stack=stack)
+    run = ProgramRun(monitor=monitor, provider_mocks=provider_mocks, stack=stack, program=program)
     logger = logging.getLogger(f"pulumi-engine-{uuid.uuid4()}")
     logger.setLevel(log_level)
     logger.propagate = False

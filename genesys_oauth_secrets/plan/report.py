@@ -14,12 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from genesys_oauth_secrets.plan.client_inputs import client_input_lines
+from genesys_oauth_secrets.plan.diff import Diff
 from genesys_oauth_secrets.plan.engine import (
     ProgramRun,
     Registration,
     secret_envelope_paths,
     without_secret_envelopes,
 )
+from genesys_oauth_secrets.plan.guardrails import GuardrailsReport
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
@@ -109,8 +112,16 @@ class Plan:
     packages: tuple[PlannedPackage, ...]
     outputs: dict[str, Any]
     diagnostics: tuple[str, ...] = ()
-    findings: tuple[str, ...] = ()
-    """Problems reported by plan checks (see ``genesys_oauth_secrets.plan.checks``)."""
+    guardrails: GuardrailsReport | None = None
+    """The policy pack's verdict; None when the plan ran without it (tests only)."""
+    diff: Diff | None = None
+    """What changes against another git ref (``--against``); None without the flag."""
+
+    @property
+    def findings(self) -> tuple[str, ...]:
+        """One ``<policy>: <urn>`` line per mandatory violation: what makes the plan exit 1."""
+        violations = self.guardrails.violations if self.guardrails else ()
+        return tuple(violation.summary for violation in violations)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,10 +133,15 @@ class Plan:
             "outputs": self.outputs,
             "diagnostics": list(self.diagnostics),
             "findings": list(self.findings),
+            "guardrails": self.guardrails.to_json() if self.guardrails else None,
+            "diff": self.diff.to_json() if self.diff else None,
         }
 
     def to_text(self) -> str:
-        return "\n".join(_text_lines(self))
+        """The whole plan; with ``--against``, the changes instead of the resource tree."""
+        if self.diff is None:
+            return "\n".join(_text_lines(self))
+        return "\n".join(_diff_text_lines(self, self.diff))
 
 
 def _decoded_parameter(value: bytes) -> Any:
@@ -252,6 +268,9 @@ def _text_lines(plan: Plan) -> Iterator[str]:
     yield "Values only a provider knows are shown as <computed: resource.property>; secrets as"
     yield "[secret], never their value."
     yield ""
+    yield "Clients (key inputs, as the engine would receive them):"
+    yield from client_input_lines(plan.resources)
+    yield ""
     yield "Resources (type  name):"
     roots = [r for r in plan.resources if r.parent is None]
     for root in roots:
@@ -288,8 +307,34 @@ def _text_lines(plan: Plan) -> Iterator[str]:
         yield "Warnings the program logged:"
         for message in plan.diagnostics:
             yield f"  warning: {message}"
-    if plan.findings:
+    if plan.guardrails is not None:
         yield ""
-        yield f"Plan checks: {len(plan.findings)} finding(s):"
-        for finding in plan.findings:
-            yield f"  - {finding}"
+        yield from _guardrail_lines(plan.guardrails)
+
+
+def _diff_text_lines(plan: Plan, diff: Diff) -> Iterator[str]:
+    yield (
+        f"Offline plan of {plan.project}, stack {plan.stack}, against {diff.ref}. Nothing was "
+        "deployed; no credentials were used; `plan` without --against shows the whole tree."
+    )
+    yield ""
+    yield from diff.lines()
+    if plan.diagnostics:
+        yield ""
+        yield "Warnings the program logged:"
+        for message in plan.diagnostics:
+            yield f"  warning: {message}"
+    if plan.guardrails is not None:
+        yield ""
+        yield from _guardrail_lines(plan.guardrails)
+
+
+def _guardrail_lines(report: GuardrailsReport) -> Iterator[str]:
+    yield report.line
+    for violation in report.violations:
+        yield f"  - {violation.policy} on {violation.urn.rsplit('::', 1)[-1]}"
+        yield f"      urn: {violation.urn}"
+        yield f"      why: {violation.reason}"
+        yield f"      found: {violation.problem}"
+        if violation.fix:
+            yield f"      fix: {violation.fix}"

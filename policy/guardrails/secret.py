@@ -74,7 +74,9 @@ def _recovery_window(args: ResourceValidationArgs, report: Report) -> None:
         what = "0 deletes the secret at once, with no recovery" if days == 0 else f"{days} days"
         report(
             f"recoveryWindowInDays is {what}; this stack requires at least {minimum} days: "
-            "raise the client's recoveryWindowInDays or lower minimumDays in the pack config."
+            "raise the client's recoveryWindowInDays, or opt in with the second key, "
+            f"secret-recovery-window.minimumDays: {days} in the stack's pack config "
+            "(policy/config/<stack>.json)."
         )
 
 
@@ -120,8 +122,9 @@ POLICIES: Final = [
         description=(
             "A client's secret must keep a recovery window of at least minimumDays (default 7): "
             "a shorter one, or 0, loses the credentials for good when the secret is deleted by "
-            "mistake. Fix: raise recoveryWindowInDays; a sandbox stack may lower minimumDays in "
-            "its pack config."
+            "mistake. Fix: raise recoveryWindowInDays; immediate deletion (recoveryWindowInDays: "
+            "0) takes a second key, secret-recovery-window.minimumDays: 0 in the stack's pack "
+            "config (policy/config/<stack>.json)."
         ),
         resource_type=SECRET,
         check=_recovery_window,

@@ -13,10 +13,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genesys_oauth_secrets.plan.checks import CHECKS
 from genesys_oauth_secrets.plan.cli import main, make_plan
 from genesys_oauth_secrets.plan.engine import MAIN, PROJECT
-from genesys_oauth_secrets.plan.guardrails import guardrail_violations
+from genesys_oauth_secrets.plan.guardrails import run_guardrails
 from genesys_oauth_secrets.plan.pack_config import PackConfigError, read_pack_config
 from genesys_oauth_secrets.plan.policy_pack import PACK_DIR
 from tests.support.hypothesis_profiles import FIXTURE_OK
@@ -50,14 +49,10 @@ def pack_with_config(tmp_path: Path, config: Any) -> Path:
     return pack
 
 
-def test_the_plan_runs_the_guardrails_by_default() -> None:
-    assert guardrail_violations in CHECKS
-
-
 def test_the_shipped_config_passes_every_guardrail(capsys: pytest.CaptureFixture[str]) -> None:
     assert make_plan("prod").findings == ()
     assert main(["--stack", "prod"]) == 0
-    assert "Plan checks" not in capsys.readouterr().out
+    assert "violations" in capsys.readouterr().out
 
 
 def test_a_guardrail_violation_is_listed_by_policy_and_urn_and_exits_1(
@@ -76,15 +71,52 @@ def test_a_guardrail_violation_is_listed_by_policy_and_urn_and_exits_1(
     assert document["findings"] == [f"secret-recovery-window: {secret['urn']}"]
 
 
-def test_the_text_plan_lists_the_violation_without_the_packs_message(
+def test_the_text_plan_counts_the_policies_and_gives_each_violation_its_reason_and_fix(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(["--stack", "test"], project_dir=immediate_deletion_project(tmp_path))
 
     out = capsys.readouterr().out
     assert code == 1
-    assert "Plan checks: 1 finding(s):\n  - secret-recovery-window: urn:pulumi:test::" in out
-    assert "Fix:" not in out, "policy descriptions and messages stay out of the plan"
+    assert "guardrails: 15 policies, 1 violation\n" in out
+    assert "  - secret-recovery-window on agent-desktop-secret\n" in out
+    assert "      why: A client's secret must keep a recovery window of at least minimumDays" in out
+    assert "      found: recoveryWindowInDays is 0 deletes the secret at once" in out
+    assert (
+        "      fix: raise recoveryWindowInDays; immediate deletion (recoveryWindowInDays: 0) "
+        "takes a second key, secret-recovery-window.minimumDays: 0 in the stack's pack config "
+        "(policy/config/<stack>.json)." in out
+    )
+
+
+def test_immediate_deletion_with_only_the_stack_key_is_refused_naming_the_pack_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two keys: ``recoveryWindowInDays: 0`` alone (the pack's default minimum) exits 1."""
+    project = immediate_deletion_project(tmp_path)
+    pack = pack_with_config(tmp_path, {})
+
+    code = main(
+        ["--stack", "test"],
+        project_dir=project,
+        guardrails=lambda run: run_guardrails(run, pack_dir=pack),
+    )
+
+    out = capsys.readouterr().out
+    assert code == 1
+    [found] = [line for line in out.splitlines() if line.startswith("      found: ")]
+    assert found.endswith(
+        "opt in with the second key, secret-recovery-window.minimumDays: 0 in the stack's "
+        "pack config (policy/config/<stack>.json)."
+    )
+    assert "warning: client agent-desktop: recoveryWindowInDays is 0" in out
+    assert "secret-recovery-window.minimumDays: 0" in out.split("Warnings the program logged:")[1]
+
+
+def test_the_shipped_config_says_every_policy_passed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--stack", "prod"]) == 0
+
+    assert "\nguardrails: 15 policies, 0 violations" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -101,7 +133,7 @@ def test_the_stacks_pack_config_is_applied_as_the_engine_applies_it(
     code = main(
         ["--stack", "test"],
         project_dir=project,
-        checks=[lambda run: guardrail_violations(run, pack_dir=pack)],
+        guardrails=lambda run: run_guardrails(run, pack_dir=pack),
     )
 
     assert code == 0
@@ -110,9 +142,7 @@ def test_the_stacks_pack_config_is_applied_as_the_engine_applies_it(
 def test_a_missing_pack_venv_stops_the_plan_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(
-        ["--stack", "prod"], checks=[lambda run: guardrail_violations(run, pack_dir=tmp_path)]
-    )
+    code = main(["--stack", "prod"], guardrails=lambda run: run_guardrails(run, pack_dir=tmp_path))
 
     err = capsys.readouterr().err
     assert code == 2
@@ -144,7 +174,7 @@ def test_a_pack_config_the_engine_would_not_read_stops_the_plan(
     code = main(
         ["--stack", "test"],
         project_dir=immediate_deletion_project(tmp_path),
-        checks=[lambda run: guardrail_violations(run, pack_dir=pack)],
+        guardrails=lambda run: run_guardrails(run, pack_dir=pack),
     )
 
     err = capsys.readouterr().err

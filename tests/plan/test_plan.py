@@ -209,17 +209,6 @@ def test_the_json_plan_carries_the_same_facts_as_the_text(
     assert [r["secretInputs"] for r in versions] == [["secretString"]] * len(shipped_clients())
 
 
-def test_a_plan_check_finding_is_printed_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    def no_kms_keys(run: ProgramRun) -> list[str]:
-        return [f"{r.name}: KMS keys are not allowed here" for r in run.of_type(STACK_LEVEL[0])]
-
-    code = main([], checks=[no_kms_keys])
-
-    out = capsys.readouterr().out
-    assert code == 1
-    assert "Plan checks: 1 finding(s):\n  - secrets-key: KMS keys are not allowed here" in out
-
-
 def test_the_program_warnings_are_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = shipped_config()
     config[f"{PROJECT}:clients"][1]["recoveryWindowInDays"] = 0
@@ -228,7 +217,7 @@ def test_the_program_warnings_are_shown(tmp_path: Path, capsys: pytest.CaptureFi
 
     # The guardrails refuse this config too (tests/offline_plan/test_guardrails.py); without
     # checks the plan is clean, so the warning is the only thing that flags it.
-    assert main(["--stack", "test"], project_dir=project, checks=()) == 0
+    assert main(["--stack", "test"], project_dir=project, guardrails=None) == 0
 
     assert "warning: client agent-desktop: recoveryWindowInDays is 0" in capsys.readouterr().out
 
@@ -253,3 +242,19 @@ def test_help_shows_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert exited.value.code == 0
     assert "(default: prod)" in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_text_plan_shows_each_clients_key_inputs_and_no_secret(
+    marker: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([], provider_mocks=ProviderMocks(marker), guardrails=None) == 0
+
+    out = capsys.readouterr().out
+    assert "    OAuth client ivr-integration-oauth-client (current, protected)\n" in out
+    assert "      grant: CLIENT-CREDENTIALS\n" in out
+    assert "      roles: 5f0c2e1a-8d3b-4c7e-9a61-2b4d6f8e0a13 (all divisions)\n" in out
+    assert "      scopes: users:readonly\n" in out
+    assert "      redirect URIs: https://desktop.example.com/callback\n" in out
+    assert "    secret genesys/oauth/prod/agent-desktop (protected)\n" in out
+    assert "      recovery window: 30 days\n" in out
+    assert marker not in out

@@ -1,0 +1,93 @@
+"""Each client's key inputs as the engine would receive them, for the text plan.
+
+A reviewer wants to see, per client, what decides access and loss: the grant type, its roles or
+scopes, its redirect URIs, the secret's name, its recovery window and what is protected. These
+are read from the captured requests (``PlannedResource.inputs``, secrets already replaced by
+``[secret]``), never from stack config, so the plan shows what the program turned the config
+into. Only named, non-secret inputs are listed; a secret never is, not even its length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from genesys_oauth_secrets.plan.report import PlannedResource
+
+COMPONENT_TYPE = "genesys-oauth-secrets:index:OAuthClientSecret"
+OAUTH_CLIENT_TYPE = "genesyscloud:index/oauthClient:OauthClient"
+SECRET_TYPE = "aws:secretsmanager/secret:Secret"  # noqa: S105 - a type token
+_GENERATION = re.compile(r"-gen([0-9]+)$")
+PROVIDER_DEFAULT_RECOVERY_DAYS = 30
+"""``recovery_window_in_days`` default in terraform-provider-aws (``secret.go``)."""
+
+
+def shown(value: Any) -> str:
+    """A plain input for a person: whole numbers without ``.0``, lists comma-separated."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ", ".join(shown(item) for item in value) or "(none)"
+    return str(value)
+
+
+def _role(role: Any) -> str:
+    if not isinstance(role, dict):
+        return shown(role)
+    division = role.get("divisionId")
+    where = "all divisions" if division == "*" else f"division {division}" if division else None
+    return f"{role.get('roleId')} ({where or 'home division'})"
+
+
+def _generation(client: PlannedResource) -> int:
+    """The generation in a client's resource name (``…-oauth-client-gen<N>``; none is 1)."""
+    match = _GENERATION.search(client.name)
+    return int(match.group(1)) if match else 1
+
+
+def _protected(resource: PlannedResource) -> str:
+    return "protected" if resource.protect else "not protected"
+
+
+def _client_lines(client: PlannedResource, current: bool) -> Iterator[str]:
+    inputs = client.inputs
+    role = "current" if current else "previous generation, kept valid"
+    yield f"OAuth client {client.name} ({role}, {_protected(client)})"
+    yield f"  grant: {shown(inputs.get('authorizedGrantType'))}"
+    if inputs.get("roles"):
+        yield f"  roles: {', '.join(_role(role) for role in inputs['roles'])}"
+    if inputs.get("scopes"):
+        yield f"  scopes: {shown(inputs['scopes'])}"
+    if inputs.get("registeredRedirectUris"):
+        yield f"  redirect URIs: {shown(inputs['registeredRedirectUris'])}"
+    if "accessTokenValiditySeconds" in inputs:
+        yield f"  token lifetime: {shown(inputs['accessTokenValiditySeconds'])} s"
+    if "state" in inputs:
+        yield f"  state: {shown(inputs['state'])}"
+
+
+def _secret_lines(secret: PlannedResource) -> Iterator[str]:
+    days = secret.inputs.get("recoveryWindowInDays", PROVIDER_DEFAULT_RECOVERY_DAYS)
+    window = "0 days: deleted at once, no recovery" if shown(days) == "0" else f"{shown(days)} days"
+    yield f"secret {shown(secret.inputs.get('name'))} ({_protected(secret)})"
+    yield f"  recovery window: {window}"
+    yield f"  key: {shown(secret.inputs.get('kmsKeyId', '(AWS-managed)'))}"
+
+
+def client_input_lines(resources: Sequence[PlannedResource]) -> Iterator[str]:
+    """Per component: its OAuth clients (current last) and its secret, indented two spaces."""
+    components = sorted((r for r in resources if r.type == COMPONENT_TYPE), key=lambda r: r.name)
+    for component in components:
+        children = [r for r in resources if r.parent == component.urn]
+        clients = sorted(
+            (r for r in children if r.type == OAUTH_CLIENT_TYPE),
+            key=_generation,
+        )
+        yield f"  {component.name}"
+        for index, client in enumerate(clients):
+            current = index == len(clients) - 1
+            yield from (f"    {line}" for line in _client_lines(client, current))
+        for secret in (r for r in children if r.type == SECRET_TYPE):
+            yield from (f"    {line}" for line in _secret_lines(secret))
