@@ -1,0 +1,95 @@
+"""The snippets of docs/consumers.md, run exactly as written against a secret in moto.
+
+Each one must print the client id, the Genesys region and the token URL the document gives,
+refuse a document version it does not know, and never print the client secret. Nothing here
+shows a snippet's output before the leak check has passed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.consumers.runners import RUNNERS, VENV_BIN
+from tests.consumers.snippets import marked_snippets
+from tests.genesys_credentials.conftest import store_secret
+
+REPO = Path(__file__).resolve().parents[2]
+MANUAL = REPO / "docs" / "consumers.md"
+SNIPPETS = marked_snippets(MANUAL.read_text(encoding="utf-8"))
+
+Environment = Callable[[str], dict[str, str]]
+
+
+def assert_no_secret_in(result: subprocess.CompletedProcess[str], secret: str) -> None:
+    """Compared apart, so that a failure never shows the output that holds the secret."""
+    leaked = secret in result.stdout or secret in result.stderr
+    assert not leaked, "the snippet printed the client secret"
+
+
+def test_the_manual_marks_one_snippet_per_language_the_tests_run() -> None:
+    assert sorted(SNIPPETS) == sorted(RUNNERS)
+
+
+@pytest.mark.parametrize("language", sorted(RUNNERS))
+def test_snippet_prints_what_the_document_says(
+    language: str,
+    document: dict[str, Any],
+    marker: str,
+    service_environment: Environment,
+) -> None:
+    arn = store_secret("genesys/oauth/prod/ivr", document)
+
+    result = RUNNERS[language](SNIPPETS[language], service_environment(arn))
+
+    assert_no_secret_in(result, marker)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"client {document['client_id']} in eu-west-1, "
+        "token from https://login.mypurecloud.ie/oauth/token\n"
+    )
+
+
+@pytest.mark.parametrize("language", sorted(RUNNERS))
+def test_snippet_refuses_a_document_version_it_does_not_know(
+    language: str,
+    document: dict[str, Any],
+    marker: str,
+    service_environment: Environment,
+) -> None:
+    arn = store_secret("genesys/oauth/prod/ivr", {**document, "version": 2})
+
+    result = RUNNERS[language](SNIPPETS[language], service_environment(arn))
+
+    assert_no_secret_in(result, marker)
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "unknown credentials document version" in result.stderr
+
+
+def test_the_shell_snippet_runs_the_pinned_aws_cli() -> None:
+    pin = re.search(
+        r"^awscli==(\S+)$", (REPO / "requirements-dev.txt").read_text(), flags=re.MULTILINE
+    )
+    assert pin is not None, "requirements-dev.txt pins no awscli"
+    version = subprocess.run(  # noqa: S603 - the venv's own aws
+        [VENV_BIN / "aws", "--version"], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert (version.stdout + version.stderr).startswith(f"aws-cli/{pin.group(1)} ")
+
+
+def test_the_javascript_snippet_runs_the_pinned_sdk() -> None:
+    project = REPO / "tests" / "consumers" / "js"
+    pinned = json.loads((project / "package.json").read_text())["dependencies"]
+    installed = json.loads(
+        (
+            project / "node_modules" / "@aws-sdk" / "client-secrets-manager" / "package.json"
+        ).read_text()
+    )["version"]
+    assert pinned == {"@aws-sdk/client-secrets-manager": installed}
