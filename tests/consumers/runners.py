@@ -21,10 +21,17 @@ TIMEOUT = 120
 RunSnippet = Callable[[str, Mapping[str, str]], subprocess.CompletedProcess[str]]
 
 
+def aws_cli() -> Path:
+    """The pinned AWS CLI; its absence is a broken install, not a reason to skip."""
+    aws = VENV_BIN / "aws"
+    if not aws.is_file():
+        pytest.fail(f"no AWS CLI in {VENV_BIN}: run make install (requirements-dev.txt pins it)")
+    return aws
+
+
 def run_shell(snippet: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
     """Run a shell snippet with bash, the AWS CLI of ``make install`` first on the PATH."""
-    if not (VENV_BIN / "aws").is_file():
-        pytest.fail(f"no AWS CLI in {VENV_BIN}: run make install (requirements-dev.txt pins it)")
+    aws_cli()
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed: the shell snippet needs it (apt-get install jq)")
     return subprocess.run(  # noqa: S603 - bash and a snippet of this repository's manual

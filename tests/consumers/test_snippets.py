@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.consumers.runners import RUNNERS, VENV_BIN
+from tests.consumers.runners import JS_PROJECT, RUNNERS, aws_cli
 from tests.consumers.snippets import marked_snippets
 from tests.genesys_credentials.conftest import store_secret
 
@@ -79,17 +79,15 @@ def test_the_shell_snippet_runs_the_pinned_aws_cli() -> None:
     )
     assert pin is not None, "requirements-dev.txt pins no awscli"
     version = subprocess.run(  # noqa: S603 - the venv's own aws
-        [VENV_BIN / "aws", "--version"], capture_output=True, text=True, check=True, timeout=60
+        [aws_cli(), "--version"], capture_output=True, text=True, check=True, timeout=60
     )
     assert (version.stdout + version.stderr).startswith(f"aws-cli/{pin.group(1)} ")
 
 
 def test_the_javascript_snippet_runs_the_pinned_sdk() -> None:
-    project = REPO / "tests" / "consumers" / "js"
-    pinned = json.loads((project / "package.json").read_text())["dependencies"]
-    installed = json.loads(
-        (
-            project / "node_modules" / "@aws-sdk" / "client-secrets-manager" / "package.json"
-        ).read_text()
-    )["version"]
-    assert pinned == {"@aws-sdk/client-secrets-manager": installed}
+    pinned = json.loads((JS_PROJECT / "package.json").read_text())["dependencies"]
+    installed = JS_PROJECT / "node_modules" / "@aws-sdk" / "client-secrets-manager"
+    if not installed.is_dir():
+        pytest.fail(f"{installed} is missing: run make install")
+    version = json.loads((installed / "package.json").read_text())["version"]
+    assert pinned == {"@aws-sdk/client-secrets-manager": version}
