@@ -10,15 +10,22 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.consumers.snippets import marked_snippets
+
 JS_PROJECT = Path(__file__).resolve().parent / "js"
+MANUAL = Path(__file__).resolve().parents[2] / "docs" / "consumers.md"
+SNIPPETS = marked_snippets(MANUAL.read_text(encoding="utf-8"))
 # `make install` puts the pinned AWS CLI beside the interpreter that runs the tests.
 VENV_BIN = Path(sys.executable).parent
 TIMEOUT = 120
 
 RunSnippet = Callable[[str, Mapping[str, str]], subprocess.CompletedProcess[str]]
+# Stores a document as the program does, then runs one language's snippet on its ARN.
+ReadWithSnippet = Callable[[dict[str, Any]], subprocess.CompletedProcess[str]]
 
 
 def aws_cli() -> Path:

@@ -10,21 +10,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.consumers.runners import JS_PROJECT, RUNNERS, aws_cli
-from tests.consumers.snippets import marked_snippets
-from tests.genesys_credentials.conftest import store_secret
+from tests.consumers.runners import JS_PROJECT, RUNNERS, SNIPPETS, ReadWithSnippet, aws_cli
 
 REPO = Path(__file__).resolve().parents[2]
-MANUAL = REPO / "docs" / "consumers.md"
-SNIPPETS = marked_snippets(MANUAL.read_text(encoding="utf-8"))
-
-Environment = Callable[[str], dict[str, str]]
 
 
 def assert_no_secret_in(result: subprocess.CompletedProcess[str], secret: str) -> None:
@@ -37,16 +30,10 @@ def test_the_manual_marks_one_snippet_per_language_the_tests_run() -> None:
     assert sorted(SNIPPETS) == sorted(RUNNERS)
 
 
-@pytest.mark.parametrize("language", sorted(RUNNERS))
 def test_snippet_prints_what_the_document_says(
-    language: str,
-    document: dict[str, Any],
-    marker: str,
-    service_environment: Environment,
+    read_with_snippet: ReadWithSnippet, document: dict[str, Any], marker: str
 ) -> None:
-    arn = store_secret("genesys/oauth/prod/ivr", document)
-
-    result = RUNNERS[language](SNIPPETS[language], service_environment(arn))
+    result = read_with_snippet(document)
 
     assert_no_secret_in(result, marker)
     assert result.returncode == 0, result.stderr
@@ -56,16 +43,10 @@ def test_snippet_prints_what_the_document_says(
     )
 
 
-@pytest.mark.parametrize("language", sorted(RUNNERS))
 def test_snippet_refuses_a_document_version_it_does_not_know(
-    language: str,
-    document: dict[str, Any],
-    marker: str,
-    service_environment: Environment,
+    read_with_snippet: ReadWithSnippet, document: dict[str, Any], marker: str
 ) -> None:
-    arn = store_secret("genesys/oauth/prod/ivr", {**document, "version": 2})
-
-    result = RUNNERS[language](SNIPPETS[language], service_environment(arn))
+    result = read_with_snippet({**document, "version": 2})
 
     assert_no_secret_in(result, marker)
     assert result.returncode != 0
