@@ -1,6 +1,6 @@
 """The snippets of docs/consumers.md, run exactly as written against a secret in moto.
 
-Each one must print the client id, the Genesys region and the token URL the document gives,
+The document the manual shows must have the program's keys, in its order. Each snippet must print the client id, the Genesys region and the token URL the document gives,
 refuse a document version it does not know, and never print the client secret. Nothing here
 shows a snippet's output before the leak check has passed.
 """
@@ -15,7 +15,12 @@ from typing import Any
 
 import pytest
 
+from components.credentials_document import DOCUMENT_VERSION
 from tests.consumers.runners import JS_PROJECT, RUNNERS, SNIPPETS, ReadWithSnippet, aws_cli
+from tests.genesys_credentials.conftest import credentials_document
+
+# The manual's block with the secret's JSON document; the others are programs.
+DOCUMENT = "document"
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,8 +31,16 @@ def assert_no_secret_in(result: subprocess.CompletedProcess[str], secret: str) -
     assert not leaked, "the snippet printed the client secret"
 
 
-def test_the_manual_marks_one_snippet_per_language_the_tests_run() -> None:
-    assert sorted(SNIPPETS) == sorted(RUNNERS)
+def test_the_manual_marks_the_document_and_one_snippet_per_language_the_tests_run() -> None:
+    assert sorted(SNIPPETS) == sorted([DOCUMENT, *RUNNERS])
+
+
+def test_the_manual_shows_the_document_the_program_writes() -> None:
+    shown = json.loads(SNIPPETS[DOCUMENT])
+    written = credentials_document("unused")
+
+    assert list(shown) == list(written)
+    assert shown["version"] == DOCUMENT_VERSION
 
 
 def test_snippet_prints_what_the_document_says(
