@@ -1,8 +1,9 @@
 """The snippets of docs/consumers.md, run exactly as written against a secret in moto.
 
-The document the manual shows must have the program's keys, in its order. Each snippet must print the client id, the Genesys region and the token URL the document gives,
-refuse a document version it does not know, and never print the client secret. Nothing here
-shows a snippet's output before the leak check has passed.
+The document the manual shows must have the program's keys, in its order. Each snippet must
+print the client id, the Genesys region and the token URL the document gives, refuse a document
+version it does not know, and never print the client secret. Nothing here shows a snippet's
+output before the leak check has passed.
 """
 
 from __future__ import annotations
