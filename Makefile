@@ -10,7 +10,8 @@ STACK ?= prod
 # The last step of `make install` writes the requirements' checksum here; every other target
 # compares it, so a target run before `make install` (or after a requirements change) says so.
 INSTALLED := $(VENV)/.installed
-REQUIREMENTS := requirements.txt requirements-tools.txt requirements-dev.txt policy/requirements.txt
+REQUIREMENTS := requirements.txt requirements-tools.txt requirements-dev.txt policy/requirements.txt \
+	tests/consumers/js/package-lock.json
 REQUIREMENTS_SUM := cat $(REQUIREMENTS) | cksum
 # Where lint-imports finds the root packages of pyproject.toml's [tool.importlinter]: this tree
 # first (not an editable install made elsewhere), the library, and the policy pack.
@@ -111,5 +112,5 @@ bench: installed ## the benchmarks (figures, not pass/fail)
 clean: ## remove the venvs and caches
 	rm -rf $(VENV) $(POLICY_VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build \
 	  packages/genesys-credentials/build *.egg-info packages/genesys-credentials/*.egg-info \
-	  examples/consumer/.mypy_cache policy/.mypy_cache
+	  examples/consumer/.mypy_cache policy/.mypy_cache tests/consumers/js/node_modules
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
