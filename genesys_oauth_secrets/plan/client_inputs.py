@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from genesys_oauth_secrets.plan.report import PlannedResource
+from genesys_oauth_secrets.plan.planned_resource import PlannedResource
 
 COMPONENT_TYPE = "genesys-oauth-secrets:index:OAuthClientSecret"
 OAUTH_CLIENT_TYPE = "genesyscloud:index/oauthClient:OauthClient"

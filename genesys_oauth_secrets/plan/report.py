@@ -23,42 +23,10 @@ from genesys_oauth_secrets.plan.engine import (
     without_secret_envelopes,
 )
 from genesys_oauth_secrets.plan.guardrails import GuardrailsReport
+from genesys_oauth_secrets.plan.planned_resource import PlannedResource
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
-
-
-@dataclass(frozen=True)
-class PlannedResource:
-    """One RegisterResource request with its secrets named, never shown."""
-
-    urn: str
-    type: str
-    name: str
-    parent: str | None
-    custom: bool
-    provider: str | None
-    """URN of an explicit provider; None means the package's default provider."""
-    protect: bool
-    """``protect``: the engine refuses to delete it until the flag is lifted."""
-    secret_inputs: tuple[str, ...]
-    secret_outputs: tuple[str, ...]
-    inputs: dict[str, Any]
-    """Inputs with every secret replaced by ``[secret]``."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "urn": self.urn,
-            "type": self.type,
-            "name": self.name,
-            "parent": self.parent,
-            "custom": self.custom,
-            "provider": self.provider,
-            "protect": self.protect,
-            "secretInputs": list(self.secret_inputs),
-            "secretOutputs": list(self.secret_outputs),
-            "inputs": self.inputs,
-        }
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ import yaml
 from components.config import ConfigError, parse_stack_config
 from genesys_oauth_secrets.plan.cli import main, make_plan
 from genesys_oauth_secrets.plan.engine import MAIN, PROJECT, ProgramRun, ProviderMocks, start_engine
-from genesys_oauth_secrets.plan.report import PlannedResource, build_plan
+from genesys_oauth_secrets.plan.planned_resource import PlannedResource
+from genesys_oauth_secrets.plan.report import build_plan
 from genesys_oauth_secrets.plan.stack_config import load_config
 
 REPO = MAIN.parent
