@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from genesys_oauth_secrets.shared.output import EXIT_ATTENTION, EXIT_OK
+from genesys_oauth_secrets.shared.output import EXIT_CANNOT as EXIT_FAILURE
 from genesys_oauth_secrets.shared.text import LINE_LIMIT, shown
 
-EXIT_CLEAN = 0
-EXIT_ATTENTION = 1
-EXIT_FAILURE = 2
+__all__ = ["EXIT_ATTENTION", "EXIT_FAILURE", "Finding", "Status", "exit_code"]
 
 
 class Status(Enum):
@@ -63,4 +63,4 @@ def exit_code(findings: Iterable[Finding]) -> int:
         return EXIT_FAILURE
     if Status.PROBLEM in statuses:
         return EXIT_ATTENTION
-    return EXIT_CLEAN
+    return EXIT_OK
