@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,10 +26,10 @@ from genesys_oauth_secrets.shared import options
 from genesys_oauth_secrets.shared.aws import connect
 from genesys_oauth_secrets.shared.command import Command, Phase, dispatch
 from genesys_oauth_secrets.shared.errors import BackendError
+from genesys_oauth_secrets.shared.output import EXIT_ATTENTION as EXIT_OVERDUE
+from genesys_oauth_secrets.shared.output import EXIT_CANNOT as EXIT_CANNOT_CHECK
+from genesys_oauth_secrets.shared.output import EXIT_OK, Report
 
-EXIT_OK = 0
-EXIT_OVERDUE = 1
-EXIT_CANNOT_CHECK = 2
 SECONDS_PER_DAY = 86_400
 
 
@@ -71,17 +70,15 @@ def run(args: argparse.Namespace, *, now: Callable[[], datetime] | None = None) 
         stack = read_stack(options.project_dir(args), args.stack)
         ages = _ages(stack, args, clock())
     except (StackFileError, BackendError) as error:
-        if args.json:
-            print(json.dumps({"error": str(error)}))
-        else:
-            print(f"error: {error}", file=sys.stderr)
-        return EXIT_CANNOT_CHECK
+        return Report(as_json=args.json).fail(str(error), EXIT_CANNOT_CHECK)
+    code = EXIT_OVERDUE if any(age.overdue for age in ages) else EXIT_OK
     if args.json:
-        print(json.dumps(_document(stack, args.stack, ages), indent=2))
+        document = {"ok": code == EXIT_OK, "exitCode": code, **_document(stack, args.stack, ages)}
+        print(json.dumps(document, indent=2))
     else:
         for age in ages:
             print(_line(stack, age))
-    return EXIT_OVERDUE if any(age.overdue for age in ages) else EXIT_OK
+    return code
 
 
 def _ages(stack: StackClients, args: argparse.Namespace, now: datetime) -> list[ClientAge]:

@@ -41,8 +41,9 @@ _CREDENTIAL_NAME = re.compile(
     r".*(secret|password|passphrase|token|accesskey|secretkey|privatekey|apikey)",
     flags=re.IGNORECASE | re.ASCII,
 )
-"""Config names (after the namespace) that hold credentials: ``oauthclientSecret``,
-``accessToken``, ``secretKey``, … but not ``tokenPoolSize`` or ``secretsKmsKeyId``."""
+"""Config names (after the namespace), or keys at any depth below one, that hold credentials:
+``oauthclientSecret``, ``accessToken``, ``secretKey``, ``proxy.auth.password``, … but not
+``tokenPoolSize`` or ``secretsKmsKeyId``."""
 
 
 def strict_base64(text: str) -> bytes | None:
@@ -70,18 +71,25 @@ def is_ciphertext(value: object) -> bool:
     )
 
 
-def _walk(value: Any, path: str, budget: list[int]) -> Iterator[tuple[str, Any]]:
-    """Every (path, value) below ``value``; the budget bounds hostile fan-out."""
+def _walk(
+    value: Any, path: str, credential: bool, budget: list[int]
+) -> Iterator[tuple[str, bool, Any]]:
+    """Every (path, under a credential name, value) below ``value``; the budget bounds fan-out.
+
+    A value counts as a credential if its own key or any key above it names one: a provider's
+    ``proxy: {auth: {password: …}}`` leaks the password as surely as a top-level ``password``.
+    """
     budget[0] -= 1
     if budget[0] < 0:
         raise ValueError("too many values")
-    yield path, value
+    yield path, credential, value
     if isinstance(value, dict) and set(value) != {"secure"}:
         for key, item in value.items():
-            yield from _walk(item, f"{path}.{key}", budget)
+            named = credential or bool(_CREDENTIAL_NAME.fullmatch(str(key)))
+            yield from _walk(item, f"{path}.{key}", named, budget)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]", budget)
+            yield from _walk(item, f"{path}[{index}]", credential, budget)
 
 
 def _config_problems(config: object, name: str, has_key: bool) -> list[str]:
@@ -92,14 +100,22 @@ def _config_problems(config: object, name: str, has_key: bool) -> list[str]:
     problems = []
     try:
         for key, value in config.items():
-            for path, item in _walk(value, key, [MAX_NODES]):
-                problems += _value_problems(name, key, path, item, has_key)
+            named = bool(_CREDENTIAL_NAME.fullmatch(str(key).rsplit(":", 1)[-1]))
+            for path, credential, item in _walk(value, key, named, [MAX_NODES]):
+                problems += _value_problems(name, key, path, item, has_key, credential=credential)
     except ValueError:
         return [f"{name}: config holds more than {MAX_NODES} values; this is not a stack file"]
     return problems
 
 
-def _value_problems(name: str, key: str, path: str, item: object, has_key: bool) -> list[str]:
+def _is_plain_value(item: object) -> bool:
+    """Text or a number a credential could be; an empty text or a boolean cannot be one."""
+    return isinstance(item, str | int | float) and not isinstance(item, bool) and item != ""
+
+
+def _value_problems(
+    name: str, key: str, path: str, item: object, has_key: bool, *, credential: bool
+) -> list[str]:
     where = shorten(path)
     if isinstance(item, dict) and "secure" in item:
         if set(item) != {"secure"} or not is_ciphertext(item["secure"]):
@@ -113,15 +129,12 @@ def _value_problems(name: str, key: str, path: str, item: object, has_key: bool)
                 "restore the encryptedkey line it was written with"
             ]
         return []
-    if (
-        path == key
-        and _CREDENTIAL_NAME.fullmatch(key.rsplit(":", 1)[-1])
-        and item not in ("", None)
-    ):
+    if credential and _is_plain_value(item):
+        set_secret = "--secret" if path == key else "--secret --path"
         return [
             f"{name}: {where} looks like a credential stored in plain text; remove it from the "
             "file and use the provider's environment variables, or "
-            f"`pulumi config set --secret {shorten(key)}`"
+            f"`pulumi config set {set_secret} {shorten(path)}`"
         ]
     return []
 

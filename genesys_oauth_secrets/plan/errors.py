@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-EXIT_REFUSED = 1
-"""The program refused its config (what `pulumi up` would stop on), or a plan check failed."""
-EXIT_FAILURE = 2
-"""The plan could not run: bad flags, unreadable stack file, a value it cannot read offline."""
+from genesys_oauth_secrets.shared.output import EXIT_ATTENTION as EXIT_REFUSED
+from genesys_oauth_secrets.shared.output import EXIT_CANNOT as EXIT_FAILURE
+
+__all__ = ["EXIT_FAILURE", "EXIT_REFUSED", "PlanError"]
 
 
 class PlanError(Exception):

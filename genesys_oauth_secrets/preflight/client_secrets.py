@@ -16,12 +16,11 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from components.oauth_client_secret import secret_name
 from genesys_oauth_secrets.preflight.context import Context
-from genesys_oauth_secrets.shared.aws import RETRIES
+from genesys_oauth_secrets.shared.aws import secrets_manager_client
 from genesys_oauth_secrets.shared.errors import translate
 from genesys_oauth_secrets.shared.findings import Finding, Status
 
@@ -34,8 +33,7 @@ CURRENT = "AWSCURRENT"
 
 def secrets_manager(context: Context) -> SecretsManagerClient:
     """A client in the region where the program creates the secrets."""
-    session = boto3.session.Session(region_name=context.aws_region)
-    return session.client("secretsmanager", endpoint_url=context.endpoint_url, config=RETRIES)
+    return secrets_manager_client(context.aws_region, context.endpoint_url)
 
 
 def check(context: Context) -> list[Finding]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
@@ -24,6 +23,7 @@ from botocore.parsers import ResponseParserError
 from components.oauth_client_secret import secret_name
 from genesys_oauth_secrets.preflight.aws_identity import Identity
 from genesys_oauth_secrets.preflight.context import Context
+from genesys_oauth_secrets.shared import aws
 from genesys_oauth_secrets.shared.findings import Finding, Status
 from genesys_oauth_secrets.shared.text import shown
 
@@ -97,8 +97,7 @@ def simulations(context: Context, identity: Identity) -> list[tuple[Sequence[str
 
 
 def iam_client(context: Context, endpoint_url: str | None) -> IAMClient:
-    session = boto3.session.Session(region_name=context.aws_region)
-    return session.client("iam", endpoint_url=endpoint_url, config=ONE_ATTEMPT)
+    return aws.iam_client(context.aws_region, endpoint_url, ONE_ATTEMPT)
 
 
 def check(context: Context, identity: Identity, iam: IAMClient) -> list[Finding]:

@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, InvalidRegionError, ProfileNotFou
 from genesys_oauth_secrets.shared.errors import BackendError, UsageError
 
 if TYPE_CHECKING:
+    from mypy_boto3_iam import IAMClient
     from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -95,3 +96,17 @@ def connect(region: str | None = None, endpoint_url: str | None = None) -> AwsCl
         ) from error
     except BotoCoreError as error:
         raise BackendError(f"cannot set up the AWS clients: {error}") from error
+
+
+def secrets_manager_client(region: str, endpoint_url: str | None) -> SecretsManagerClient:
+    """Secrets Manager in ``region``: the secrets' region, which may differ from the bucket's."""
+    session = boto3.session.Session(region_name=region)
+    return session.client(
+        "secretsmanager", endpoint_url=resolve_endpoint(endpoint_url), config=RETRIES
+    )
+
+
+def iam_client(region: str, endpoint_url: str | None, config: Config = RETRIES) -> IAMClient:
+    """IAM, built only by the one check that simulates policies (it passes its own retries)."""
+    session = boto3.session.Session(region_name=region)
+    return session.client("iam", endpoint_url=resolve_endpoint(endpoint_url), config=config)

@@ -21,8 +21,7 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
-EXIT_FAILURE = 2
-"""Exit code for "could not do the job" (unreadable input, AWS refused, bad usage)."""
+from genesys_oauth_secrets.shared.output import EXIT_CANNOT as EXIT_FAILURE
 
 
 class BackendError(Exception):

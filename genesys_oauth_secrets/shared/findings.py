@@ -4,6 +4,11 @@ Exit code of a run: ``2`` if any check could not run (its verdict is unknown, so
 nothing), else ``1`` if anything needs the user, else ``0``. A check skipped because the
 account does not allow it is said to be skipped and does not fail the run; a check skipped
 because an earlier one failed cannot change the code, since that earlier failure already did.
+
+A finding's message and fix may carry text from elsewhere (an environment variable such as
+``GENESYSCLOUD_OAUTHCLIENT_ID``, an error from a library that quotes it, an API's answer), so
+both are escaped where they are rendered, text and JSON alike: a newline or a ``::warning::`` in
+them cannot start a line of its own, forge an ``OK`` or a GitHub workflow command.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-EXIT_CLEAN = 0
-EXIT_ATTENTION = 1
-EXIT_FAILURE = 2
+from genesys_oauth_secrets.shared.output import EXIT_ATTENTION, EXIT_OK
+from genesys_oauth_secrets.shared.output import EXIT_CANNOT as EXIT_FAILURE
+from genesys_oauth_secrets.shared.text import LINE_LIMIT, shown
+
+__all__ = ["EXIT_ATTENTION", "EXIT_FAILURE", "Finding", "Status", "exit_code"]
 
 
 class Status(Enum):
@@ -41,13 +48,13 @@ class Finding:
         return {
             "check": self.check,
             "status": self.status.value,
-            "message": self.message,
-            "fix": self.fix,
+            "message": shown(self.message, LINE_LIMIT),
+            "fix": None if self.fix is None else shown(self.fix, LINE_LIMIT),
         }
 
     def to_text(self) -> str:
-        line = f"{self.status.value.upper():8} {self.check:20} {self.message}"
-        return line if self.fix is None else f"{line}\n{'':29} fix: {self.fix}"
+        line = f"{self.status.value.upper():8} {self.check:20} {shown(self.message, LINE_LIMIT)}"
+        return line if self.fix is None else f"{line}\n{'':29} fix: {shown(self.fix, LINE_LIMIT)}"
 
 
 def exit_code(findings: Iterable[Finding]) -> int:
@@ -56,4 +63,4 @@ def exit_code(findings: Iterable[Finding]) -> int:
         return EXIT_FAILURE
     if Status.PROBLEM in statuses:
         return EXIT_ATTENTION
-    return EXIT_CLEAN
+    return EXIT_OK

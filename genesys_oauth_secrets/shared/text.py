@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 
 LIMIT = 120
+LINE_LIMIT = 2000
+"""A whole report line (a finding's message or fix): long enough for any sentence we write."""
 
 
 def shown(value: object, limit: int = LIMIT) -> str:

@@ -223,8 +223,11 @@ def test_json_failure_is_a_json_document_too(
 
     code, out, _ = report(capsys, stack_dir(tmp_path), "--json")
 
+    document = json.loads(out)
     assert code == 2
-    assert "does not exist" in json.loads(out)["error"]
+    assert list(document)[:2] == ["ok", "exitCode"]
+    assert (document["ok"], document["exitCode"]) == (False, 2)
+    assert "does not exist" in document["error"]
 
 
 @pytest.mark.parametrize(

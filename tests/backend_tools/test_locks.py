@@ -390,3 +390,41 @@ def test_a_missing_bucket_is_a_clear_error(aws_endpoint: str, run_cli: RunCli) -
 
     assert result.code == 2
     assert "does not exist" in result.err
+
+
+def test_json_lists_the_locks_in_one_document_with_progress_on_stderr(
+    aws: AwsClients, plain_bucket: str, run_cli: RunCli
+) -> None:
+    written = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    key = put_lock(aws, plain_bucket, "0b1e6a52", content(written))
+
+    result = run_cli("locks", "--bucket", plain_bucket, "--json")
+
+    document = json.loads(result.out)
+    assert result.code == 0
+    assert list(document)[:2] == ["ok", "exitCode"]
+    assert (document["ok"], document["exitCode"]) == (True, 0)
+    [lock] = document["locks"]
+    assert (lock["key"], lock["holder"]) == (key, "deployer@ci-runner-7 (pid 31337)")
+    assert "1 lock(s) on" in result.err
+
+
+def test_json_clearing_deletes_and_lists_what_it_deleted(
+    aws: AwsClients, plain_bucket: str, run_cli: RunCli, six_hours_later: datetime
+) -> None:
+    key = put_lock(aws, plain_bucket, "old", content(six_hours_later - LATER))
+
+    result = run_cli(*clear_args(plain_bucket, "--yes", "--json"))
+
+    document = json.loads(result.out)
+    assert (result.code, document["exitCode"], document["deleted"]) == (0, 0, [key])
+    assert remaining(aws, plain_bucket) == []
+
+
+def test_json_failure_is_one_document_and_one_error_line(run_cli: RunCli) -> None:
+    result = run_cli("locks", "--bucket", "b-b", "--clear-stale", "--json")
+
+    document = json.loads(result.out)
+    assert (result.code, document["ok"], document["exitCode"]) == (2, False, 2)
+    assert "--clear-stale needs --older-than" in document["error"]
+    assert result.err.startswith("error: --clear-stale needs --older-than")

@@ -78,6 +78,21 @@ SECRET = "hunter2-plaintext-secret"
         ),
         ({"config": {"aws:secretKey": SECRET}}, "'aws:secretKey' looks like a credential"),
         (
+            {"config": {"genesyscloud:proxy": {"auth": {"password": SECRET}}}},
+            "'genesyscloud:proxy.auth.password' looks like a credential stored in plain text; "
+            "remove it from the file and use the provider's environment variables, or "
+            "`pulumi config set --secret --path 'genesyscloud:proxy.auth.password'`",
+        ),
+        (
+            {"config": {"x:a": {"b": [{"c": {"d": {"apiKey": SECRET}}}]}}},
+            "'x:a.b[0].c.d.apiKey' looks like a credential",
+        ),
+        ({"config": {"x:accessToken": [SECRET]}}, "'x:accessToken[0]' looks like a credential"),
+        (
+            {"config": {"aws:secretKey": {"value": SECRET}}},
+            "'aws:secretKey.value' looks like a credential",
+        ),
+        (
             {"config": {"genesys-oauth-secrets:clients": {"secure": SECRET}}},
             "'genesys-oauth-secrets:clients' has a secure: value that is not Pulumi ciphertext",
         ),
@@ -109,6 +124,20 @@ def test_a_broken_stack_file_is_refused_naming_the_key_never_the_value(
 )
 def test_settings_that_merely_mention_keys_or_tokens_are_not_credentials(key: str) -> None:
     assert problems(stack_document(config={key: "4"})) == []
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"genesyscloud:proxy": {"auth": {"password": {"secure": pulumi_ciphertext()}}}},
+        {"genesyscloud:proxy": {"auth": {"password": ""}, "port": 8080}},
+        {"x:settings": {"tokenPoolSize": 4, "useToken": True}},
+    ],
+)
+def test_nested_credentials_that_are_encrypted_empty_or_mere_settings_pass(
+    config: dict[str, Any],
+) -> None:
+    assert problems(stack_document(config=config)) == []
 
 
 def test_an_empty_credential_setting_is_not_a_leak() -> None:

@@ -83,6 +83,11 @@ BAD_STACK_FILES = [
     ("config:\n  x:y: !!binary aGVsbG8=\n", "holds a YAML bytes"),
     ("config:\n  x:y: !!set {a, b}\n", "holds a YAML set"),
     ("config:\n  x:y: !!timestamp 2026-01-01\n", "holds a YAML date"),
+    # issue 20 finding 9: what the CLI refuses, and what PyYAML raises ValueError on
+    ("config:\n  aws:region: a\n  aws:region: b\n", "'aws:region' appears twice in one mapping"),
+    ("encryptedkey: a\nencryptedkey: b\n", "'encryptedkey' appears twice in one mapping"),
+    ("config:\n  x:y: " + "7" * 4301 + "\n", "a value at line 2 cannot be read"),
+    ("config:\n  x:y: !!timestamp 2024-02-30\n", "a value at line 2 cannot be read"),
 ]
 
 

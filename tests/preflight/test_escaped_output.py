@@ -1,0 +1,43 @@
+"""Text from the environment cannot forge a preflight line or a workflow command (issue 20, 9).
+
+``GENESYSCLOUD_OAUTHCLIENT_ID`` reaches a finding when the login host refuses the grant with a
+status that is neither 401 nor retryable: the credentials library names the client in its error.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.preflight.conftest import World
+from tests.support.fake_genesys_login import Scripted
+
+FORGED = "::warning::forged"
+CRAFTED_ID = f"x\n{FORGED}\r\nOK       aws-identity         forged \x1b[32m"
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_crafted_client_id_cannot_forge_a_line_or_a_workflow_command(
+    world: World, monkeypatch: pytest.MonkeyPatch, as_json: bool
+) -> None:
+    monkeypatch.setenv("GENESYSCLOUD_OAUTHCLIENT_ID", CRAFTED_ID)
+    world.api.script(Scripted(404, {"message": "not found"}))
+
+    outcome = world.run(*(["--json"] if as_json else []))
+
+    text = outcome.err if as_json else outcome.out
+    assert outcome.code == 2
+    [line] = [line for line in text.splitlines() if line.startswith("ERROR    genesys-credentials")]
+    assert "OAuth client x\\n::warning::forged\\r\\nOK       aws-identity" in line
+    assert "\x1b" not in text
+    assert not any(
+        line.startswith(("::", "OK       aws-identity         forged"))
+        for line in text.splitlines()
+    )
+    if as_json:
+        [check] = [
+            c for c in json.loads(outcome.out)["checks"] if c["check"] == "genesys-credentials"
+        ]
+        assert "\n" not in check["message"]
+        assert "x\\n::warning::forged" in check["message"]
