@@ -6,7 +6,14 @@ from typing import Final
 
 from pulumi_policy import Policy
 
-from guardrails import kms_key, oauth_client, secret, secret_per_client, stack_exports
+from guardrails import (
+    kms_key,
+    oauth_client,
+    secret,
+    secret_outputs,
+    secret_per_client,
+    stack_exports,
+)
 
 PACK_NAME: Final = "genesys-oauth-secrets-guardrails"
 
@@ -16,4 +23,5 @@ POLICIES: Final[list[Policy]] = [
     *kms_key.POLICIES,
     stack_exports.POLICY,
     secret_per_client.POLICY,
+    secret_outputs.POLICY,
 ]
