@@ -17,10 +17,11 @@ from pulumi_policy import (
     Severity,
 )
 
-from guardrails.resource_types import REGENERATED_SECRET
+from guardrails.resource_types import OAUTH_CLIENT, REGENERATED_SECRET
 
-SECRET_OUTPUTS: Final = {REGENERATED_SECRET: "secret"}
-"""Resource type → its client-secret output (clientSecret of OAuth clients: oauth_client.py)."""
+SECRET_OUTPUTS: Final = {OAUTH_CLIENT: "clientSecret", REGENERATED_SECRET: "secret"}
+"""Resource type → its output holding a client secret: the bridged OAuth client's (set when the
+client is created) and the one a ``regenerate`` rotation receives."""
 
 
 def _sealed(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -28,7 +29,7 @@ def _sealed(args: ResourceValidationArgs, report_violation: ReportViolation) -> 
     if output is not None and output not in args.opts.additional_secret_outputs:
         report_violation(
             f"{output} is not in additionalSecretOutputs: register the resource with "
-            f'ResourceOptions(additional_secret_outputs=["{output}"]).',
+            f'ResourceOptions(additional_secret_outputs=["{output}"]) (the components do).',
             None,
         )
 
