@@ -41,8 +41,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import boto3
-from moto.server import ThreadedMotoServer
 
+from benchmarks.fake_aws import moto_on_loopback
 from genesys_credentials import CredentialsError, CredentialsReader, TokenClient
 from genesys_credentials.reader import DEFAULT_ROTATION_WAIT
 from tests.support.fake_genesys_login import FakeGenesysLogin
@@ -54,14 +54,7 @@ OVERLAP_DELETE = 3.0
 WINDOWS = (0.5, 2.0, 5.0)
 WAITED = 0.1
 """A request that took 100 ms more than the steady median waited for the rotation."""
-FAKE_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "NO_PROXY": "127.0.0.1,localhost",
-    "no_proxy": "127.0.0.1,localhost",
-}
+LOOPBACK = "127.0.0.1,localhost"
 
 
 Put = Callable[[str], None]
@@ -232,16 +225,9 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     timing = QUICK if arguments.quick else FULL
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     logging.getLogger("genesys_credentials").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        for variable in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
-            os.environ.pop(variable, None)
-        os.environ.update(FAKE_ENVIRONMENT)
-        os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = LOOPBACK
+    with moto_on_loopback():
         print(
             f"{CONSUMERS} consumers, a token every {EVERY * 1e3:.0f} ms, tokens living "
             f"{TOKEN_LIFETIME} s, rotation_wait={arguments.rotation_wait:g} s; "
@@ -257,8 +243,6 @@ def main() -> None:
         ]
         for name, rotate in scenarios:
             print(run(name, rotate, timing, arguments.rotation_wait), flush=True)
-    finally:
-        server.stop()
 
 
 if __name__ == "__main__":
