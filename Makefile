@@ -107,6 +107,7 @@ bench: installed ## the benchmarks (figures, not pass/fail)
 	$(BIN)/python -m benchmarks.config_validation
 	$(BIN)/python -m benchmarks.audit_state
 	$(BIN)/python -m benchmarks.credentials_cache
+	$(BIN)/python -m benchmarks.rotation_fleet --quick
 	$(BIN)/python -m benchmarks.offline_plan
 
 clean: ## remove the venvs and caches

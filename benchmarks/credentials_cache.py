@@ -16,27 +16,19 @@ costs more than the uncached figure here. Figures, not assertions:
 from __future__ import annotations
 
 import json
-import logging
-import os
 import statistics
 import threading
 import time
 
 import boto3
-from moto.server import ThreadedMotoServer
 
+from benchmarks.fake_aws import moto_on_loopback
 from genesys_credentials import CredentialsReader
 
 READS = 1_000
 TTL = 300.0
 WINDOWS = 5
 THREADS = 8
-FAKE_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
 DOCUMENT = {
     "version": 1,
     "client_id": "00000000-0000-4000-8000-000000000000",
@@ -117,15 +109,7 @@ def concurrent(arn: str) -> str:
 
 
 def main() -> None:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
-            os.environ.pop(name, None)
-        os.environ.update(FAKE_ENVIRONMENT)
-        os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+    with moto_on_loopback() as host:
         arn = boto3.client("secretsmanager").create_secret(
             Name="genesys/oauth/bench/client", SecretString=json.dumps(DOCUMENT)
         )["ARN"]
@@ -137,8 +121,6 @@ def main() -> None:
         print(sequential(arn, TTL))
         print(sequential(arn, 0.0))
         print(concurrent(arn))
-    finally:
-        server.stop()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from guardrails import (
     kms_key,
     oauth_client,
     secret,
+    secret_outputs,
     secret_per_client,
     secret_reader_policy,
     secret_replicas,
@@ -26,4 +27,5 @@ POLICIES: Final[list[Policy]] = [
     *kms_key.POLICIES,
     stack_exports.POLICY,
     secret_per_client.POLICY,
+    secret_outputs.POLICY,
 ]

@@ -50,14 +50,6 @@ def _no_directory_secret(args: ResourceValidationArgs, report: Report) -> None:
         report("directoryClientSecret is set: remove it; the secret goes to Secrets Manager only.")
 
 
-def _secret_output_sealed(args: ResourceValidationArgs, report: Report) -> None:
-    if "clientSecret" not in args.opts.additional_secret_outputs:
-        report(
-            "clientSecret is not in additionalSecretOutputs: register the client with "
-            'ResourceOptions(additional_secret_outputs=["clientSecret"]) (the binding does).'
-        )
-
-
 def _grant_type_spelling(args: ResourceValidationArgs, report: Report) -> None:
     grant_type = args.props.get("authorizedGrantType")
     if grant_type in API_GRANT_TYPES:
@@ -112,18 +104,6 @@ POLICIES: Final = [
         ),
         resource_type=OAUTH_CLIENT,
         check=_no_directory_secret,
-        severity=Severity.CRITICAL,
-    ),
-    resource_policy(
-        name="oauth-client-secret-output-sealed",
-        description=(
-            "An OAuth client must list clientSecret in additionalSecretOutputs: the bridged "
-            "provider does not mark it secret, so otherwise the client secret is written to "
-            "the state in plaintext. Fix: register it with "
-            'additional_secret_outputs=["clientSecret"].'
-        ),
-        resource_type=OAUTH_CLIENT,
-        check=_secret_output_sealed,
         severity=Severity.CRITICAL,
     ),
     resource_policy(

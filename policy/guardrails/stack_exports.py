@@ -4,9 +4,12 @@ Stack outputs are readable by anyone who can read the state or run ``pulumi stac
 consumer needs only where the credentials live, never the credentials. The root
 ``pulumi:pulumi:Stack`` resource carries the exports as its outputs, which is how they reach
 AnalyzeStack. Each exported id and ARN must also be one of the stack's own OAuth clients and
-secrets, so a secret cannot hide under an innocent key. With ``replicaRegions`` an entry also
-has ``replica_arns`` (region → ARN), each the entry's own secret ARN with the region swapped.
-During preview, values not known yet are skipped; the update judges them.
+secrets, so a secret cannot hide under an innocent key, and no entry may be keyed by a client
+secret. With ``replicaRegions`` an entry also has ``replica_arns`` (region → ARN), each the
+entry's own secret ARN with the region swapped. During preview an exported value not known yet
+is left to the update, which judges it; a known value is judged even while other clients' ids
+are unknown: only a value computed in this update can be unknown, and its export is then
+unknown too, so a correct preview never exports a known id that is missing from the known ones.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pulumi_policy import (
 )
 
 from guardrails.reading import UNKNOWN, listing, peek
-from guardrails.resource_types import OAUTH_CLIENT, SECRET, STACK
+from guardrails.resource_types import OAUTH_CLIENT, REGENERATED_SECRET, SECRET, STACK
 
 EXPORT: Final = "clients"
 ENTRY_KEYS: Final = frozenset({"client_id", "secret_arn"})
@@ -49,8 +52,9 @@ def _known_outputs(resources: list[PolicyResource], resource_type: str, key: str
 
 
 def _judged(value: object, known: list[object]) -> bool:
-    """True when ``value`` can be judged against ``known`` and is not among them."""
-    if value is UNKNOWN or UNKNOWN in known:
+    """True when ``value`` is known and not among the ``known`` outputs: an unknown output
+    cannot clear it (fail closed), an unknown value is judged by the update."""
+    if value is UNKNOWN:
         return False
     return not isinstance(value, str) or value not in known
 
@@ -63,8 +67,24 @@ def _check_clients(
 ) -> None:
     client_ids = _known_outputs(resources, OAUTH_CLIENT, "clientId")
     secret_arns = _known_outputs(resources, SECRET, "arn")
+    client_secrets = {
+        value
+        for value in _known_outputs(resources, OAUTH_CLIENT, "clientSecret")
+        + _known_outputs(resources, REGENERATED_SECRET, "secret")
+        if isinstance(value, str)
+    }
+    secret_keys = [name for name in clients if name in client_secrets]
+    if secret_keys:
+        report(
+            f"{len(secret_keys)} {EXPORT} entr{'y is' if len(secret_keys) == 1 else 'ies are'} "
+            "keyed by a client secret (not shown): key each entry by the client's configured "
+            "name.",
+            urn,
+        )
     misshapen, foreign = [], []
     for name in clients:
+        if name in client_secrets:
+            continue
         entry = peek(clients, name)
         if entry is UNKNOWN:
             continue

@@ -1,5 +1,6 @@
 """Fixtures for the credentials helper: a real secret in moto, a fake Genesys login host,
-a clock the tests move by hand, and a counter of the HTTP requests Secrets Manager receives.
+a clock the tests move by hand (the reader's waits for a rotation move it too), and a counter
+of the HTTP requests Secrets Manager receives.
 
 Everything runs on 127.0.0.1: the shared ``aws_endpoint`` fixture points boto3 at the session's
 moto server, and ``genesys_login`` starts a fake login host per test.
@@ -151,7 +152,8 @@ def secret_arn(aws_endpoint: str, marker: str) -> str:
 
 @pytest.fixture
 def reader(secret_arn: str, clock: FakeClock) -> CredentialsReader:
-    return CredentialsReader(secret_arn, ttl=TTL, clock=clock)
+    """Waits for a rotation move the fake clock: no test sleeps for real."""
+    return CredentialsReader(secret_arn, ttl=TTL, clock=clock, sleep=clock.advance)
 
 
 @pytest.fixture

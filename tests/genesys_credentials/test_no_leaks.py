@@ -307,7 +307,7 @@ def test_no_failure_path_leaks_a_random_secret(
     arn = secrets_manager.create_secret(Name=f"genesys/oauth/test/{uuid.uuid4()}")["ARN"]
     genesys_login.accept(CLIENT_ID, secret)
     retry = RetryPolicy(max_attempts=2, sleep=lambda _: None)
-    reader = CredentialsReader(arn, ttl=0)
+    reader = CredentialsReader(arn, ttl=0, sleep=lambda _: None, rotation_wait=1)
     errors: list[CredentialsError] = []
     logged: list[str] = []
     for text in broken_documents(secret):

@@ -68,11 +68,13 @@ def test_a_rotated_secret_is_seen_after_the_window(
 
 
 def test_refresh_and_invalidate_bypass_the_cache(
-    reader: CredentialsReader, aws_calls: SecretsManagerCalls
+    reader: CredentialsReader, secret_arn: str, clock: FakeClock, aws_calls: SecretsManagerCalls
 ) -> None:
     reader.get()
-    reader.refresh()
-    assert aws_calls.sent == 2
+    put_secret(secret_arn, credentials_document("rotated"))
+    started = clock.now
+    assert reader.refresh().client_secret.reveal() == "rotated"
+    assert (aws_calls.sent, clock.now) == (2, started)
     reader.get()
     assert aws_calls.sent == 2
     reader.invalidate()

@@ -57,7 +57,7 @@ def test_an_unsealed_client_in_the_program_is_caught_without_echoing_its_secret(
     diagnostics = analyze_run(pack, run)
 
     assert [(d.policyName, d.enforcementLevel) for d in diagnostics] == [
-        ("oauth-client-secret-output-sealed", analyzer_pb2.MANDATORY)
+        ("client-secret-outputs-sealed", analyzer_pb2.MANDATORY)
     ]
     sent = str(analyze_stack_request(run))
     assert marker in sent, "the client secret must reach the pack, or this test proves nothing"

@@ -214,3 +214,39 @@ def test_rotation_generations_share_one_secret_and_version(pack: RunningPolicyPa
     )
 
     assert judge(pack, [stack(exports(["ivr"])), *rotated, regenerator]) == []
+
+
+def test_a_client_secret_used_as_a_key_is_a_violation_that_does_not_show_it(
+    pack: RunningPolicyPack,
+) -> None:
+    """Issue 20 finding 2: keys of ``clients`` were never checked."""
+    outputs = exports(["ivr", "desktop"])
+    outputs["clients"]["s3cr3t"] = outputs["clients"].pop("ivr")
+    resources = with_stack_outputs(healthy(), outputs)
+
+    assert judge(pack, resources) == [(EXPORTS, "mandatory", STACK_URN)]
+    assert "1 clients entry is keyed by a client secret" in messages(pack, resources)
+    assert "s3cr3t" not in messages(pack, resources)
+
+
+def test_a_known_foreign_id_is_judged_while_another_client_id_is_unknown(
+    pack: RunningPolicyPack,
+) -> None:
+    """Issue 20 finding 2: one unknown id (every preview with a new client) cleared them all."""
+    preview = [
+        replace(r, outputs={**r.outputs, "clientId": UNKNOWN_STRING})
+        if r.type == OAUTH_CLIENT and r.name.startswith("desktop")
+        else r
+        for r in healthy()
+    ]
+    outputs = exports(["ivr", "desktop"])
+    outputs["clients"]["desktop"]["client_id"] = UNKNOWN_STRING
+    passing = with_stack_outputs(preview, outputs)
+    outputs = exports(["ivr", "desktop"])
+    outputs["clients"]["desktop"]["client_id"] = UNKNOWN_STRING
+    outputs["clients"]["ivr"]["client_id"] = secret("s3cr3t")
+    violating = with_stack_outputs(preview, outputs)
+
+    assert judge(pack, passing) == []
+    assert judge(pack, violating) == [(EXPORTS, "mandatory", STACK_URN)]
+    assert "entries 'ivr' hold a client_id or secret_arn" in messages(pack, violating)

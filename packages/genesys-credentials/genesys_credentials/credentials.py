@@ -13,6 +13,8 @@ version 1). Errors name the key and never echo a value: the value might be the s
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 from dataclasses import dataclass
@@ -76,6 +78,25 @@ class GenesysCredentials:
         if isinstance(parsed, MalformedSecret):
             raise parsed
         return parsed
+
+
+def fingerprint(credentials: GenesysCredentials, key: bytes) -> bytes:
+    """A keyed digest (HMAC-SHA256) of everything a token request uses, to tell whether a
+    re-read document holds other credentials without keeping a second copy of the secret.
+
+    Keyed so that the digest, which outlives the comparison, cannot be used to test guesses of
+    a low-entropy secret by anyone who does not also hold the key. A rewrite that only adds a
+    field within version 1 keeps the fingerprint: it is not a rotation.
+    """
+    fields = (
+        credentials.client_id,
+        credentials.client_secret.reveal(),
+        credentials.genesys_region,
+        credentials.api_host,
+        credentials.login_host,
+        credentials.grant_type,
+    )
+    return hmac.new(key, json.dumps(fields).encode(), hashlib.sha256).digest()
 
 
 def parse_document(text: str, source: str) -> GenesysCredentials | MalformedSecret:

@@ -6,12 +6,23 @@ GetSecretValue). The clock is injectable so tests and the benchmark can walk thr
 without waiting. Throttling and transient errors are retried by botocore's ``standard`` retry
 mode (jittered exponential backoff, a retry quota); what still fails becomes a
 :class:`~genesys_credentials.errors.SecretUnavailable` that names the secret and the fix.
+
+Rejections: :meth:`CredentialsReader.refresh` is what the token client calls when Genesys
+rejects the cached credentials. During a regenerate rotation the old secret dies before
+``pulumi up`` writes the new version, so the reader re-reads with backoff for up to
+``rotation_wait`` seconds until the document holds other credentials: the rotation costs the
+caller latency instead of a failure. Credentials still rejected after that wait (a deactivated
+or deleted client) are remembered: within the ``ttl`` window later rejections neither wait nor
+read again, and after it they read once without waiting, so a rejected client costs at most one
+extra GetSecretValue per window, however often the service asks. Documents are compared by a
+keyed fingerprint, never by a second plaintext copy.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -30,7 +41,7 @@ from botocore.exceptions import (
 )
 
 from genesys_credentials import botocore_logs
-from genesys_credentials.credentials import GenesysCredentials, parse_document
+from genesys_credentials.credentials import GenesysCredentials, fingerprint, parse_document
 from genesys_credentials.errors import (
     CredentialsError,
     InvalidArgument,
@@ -51,6 +62,15 @@ DEFAULT_MAX_ATTEMPTS = 5
 MAX_TTL = 86400.0
 """A day: a longer cache would hide a rotation from the service for longer than any policy."""
 MAX_ATTEMPTS = 20
+DEFAULT_ROTATION_WAIT = 30.0
+"""How long a rejected reader waits for a new document: the regenerate rotation writes the new
+version seconds after the old secret dies (see docs/rotation.md)."""
+MAX_ROTATION_WAIT = 300.0
+"""Five minutes: no request handler should hang longer waiting for a rotation to land."""
+FIRST_RECHECK = 0.25
+LONGEST_RECHECK = 1.0
+"""Re-reads while waiting come 0.25, 0.5, then every 1 s: a new version is seen at most a second
+after it is written, for about 30 GetSecretValue calls in a full 30 s wait."""
 
 ACCESS_DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied"})
 THROTTLING_CODES = frozenset(
@@ -62,18 +82,29 @@ SECRET_ARN = re.compile(
 )
 
 Clock = Callable[[], float]
+Sleep = Callable[[float], None]
 
 
 @dataclass(frozen=True)
 class _Entry:
     credentials: GenesysCredentials
     expires_at: float
+    fingerprint: bytes
+
+
+@dataclass(frozen=True)
+class _Rejected:
+    """Credentials that were still rejected after a full wait, and until when to believe it."""
+
+    fingerprint: bytes
+    until: float
 
 
 class CredentialsReader:
     """``CredentialsReader(secret_arn).get()``: typed credentials, cached for ``ttl`` seconds.
 
-    One reader per secret per process; share it between threads. ``ttl=0`` disables caching.
+    One reader per secret per process; share it between threads. ``ttl=0`` disables caching
+    (and with it the memory of rejected credentials).
     """
 
     def __init__(
@@ -84,11 +115,15 @@ class CredentialsReader:
         clock: Clock = time.monotonic,
         client: SecretsManagerClient | None = None,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        rotation_wait: float = DEFAULT_ROTATION_WAIT,
+        sleep: Sleep = time.sleep,
     ) -> None:
         """``secret_id`` is the secret's ARN (its region is taken from it) or name.
 
         Without ``client`` one is built with botocore's standard retry mode and ``max_attempts``;
         the endpoint follows boto3's usual resolution (``AWS_ENDPOINT_URL`` included).
+        ``rotation_wait`` bounds the time :meth:`refresh` sleeps waiting for a rotated document
+        (0: read once, never wait); ``sleep`` is injectable so tests move a fake clock instead.
         """
         if not secret_id:
             raise InvalidArgument("secret_id must be the secret's ARN or name, not empty")
@@ -96,10 +131,20 @@ class CredentialsReader:
             raise InvalidArgument(f"ttl must be 0 to {MAX_TTL:g} seconds, not {ttl!r}")
         if not 1 <= max_attempts <= MAX_ATTEMPTS:
             raise InvalidArgument(f"max_attempts must be 1 to {MAX_ATTEMPTS}, not {max_attempts!r}")
+        if not 0 <= rotation_wait <= MAX_ROTATION_WAIT:
+            raise InvalidArgument(
+                f"rotation_wait must be 0 to {MAX_ROTATION_WAIT:g} seconds, not {rotation_wait!r}"
+            )
         botocore_logs.install()
         self._secret_id = secret_id
         self._ttl = ttl
         self._clock = clock
+        self._rotation_wait = rotation_wait
+        self._sleep = sleep
+        self._key = secrets.token_bytes(32)
+        self._rejected: _Rejected | None = None
+        self._handed = threading.local()
+        """The fingerprint of what each thread was last given: what a 401 it reports rejected."""
         self._client = client or _secretsmanager_client(_arn_region(secret_id), max_attempts)
         self._lock = threading.Lock()
         self._entry: _Entry | None = None
@@ -117,30 +162,85 @@ class CredentialsReader:
     def get(self) -> GenesysCredentials:
         """The credentials, from the cache while it is fresh, else from Secrets Manager."""
         entry = self._entry
-        if entry is not None and self._clock() < entry.expires_at:
-            return entry.credentials
-        with self._lock:
-            entry = self._entry
-            if entry is not None and self._clock() < entry.expires_at:
-                return entry.credentials
-            return self._fetch()
+        if entry is None or self._clock() >= entry.expires_at:
+            with self._lock:
+                entry = self._entry
+                if entry is None or self._clock() >= entry.expires_at:
+                    entry = self._fetch()
+        self._handed.fingerprint = entry.fingerprint
+        return entry.credentials
 
     def refresh(self) -> GenesysCredentials:
-        """Read the secret now, whatever the cache holds (after a rotation, or a 401)."""
+        """Credentials other than the ones :meth:`get` gave this thread, which Genesys rejected.
+
+        Reads the secret now; while it still holds those credentials, re-reads with backoff
+        for up to ``rotation_wait`` seconds, since a regenerate rotation writes the new version
+        only after the old secret died. Returns the same credentials when none came: then, until
+        the ``ttl`` window ends, calls for those credentials return at once without reading, and
+        after it they read once more without waiting again. Callers rejected together share one
+        wait: a caller that finds the document changed while it queued takes the new credentials
+        without reading.
+        """
+        rejected: bytes | None = getattr(self._handed, "fingerprint", None)
         with self._lock:
-            return self._fetch()
+            entry = self._entry
+            if entry is None:
+                entry = self._fetch()
+            elif entry.fingerprint == (rejected or entry.fingerprint):
+                entry = self._after_rejection(entry)
+        self._handed.fingerprint = entry.fingerprint
+        return entry.credentials
+
+    def _after_rejection(self, rejected: _Entry) -> _Entry:
+        """Wait for other credentials than ``rejected``, unless they were waited for already:
+        then nothing within the window they were last read in, and one read after it."""
+        known = self._rejected
+        if known is None or known.fingerprint != rejected.fingerprint:
+            return self._await_rotation(rejected.fingerprint, self._rotation_wait)
+        if self._clock() >= known.until:
+            return self._await_rotation(rejected.fingerprint, 0.0)
+        return rejected
+
+    def _await_rotation(self, rejected: bytes, budget: float) -> _Entry:
+        """Re-read until the document holds other credentials or ``budget`` seconds are slept.
+
+        The budget counts the sleeps, not the clock, so a clock that does not move cannot make
+        this loop forever; each re-read adds its own round trip on top.
+        """
+        entry = self._fetch()
+        slept = 0.0
+        delay = FIRST_RECHECK
+        while entry.fingerprint == rejected and slept < budget:
+            pause = min(delay, budget - slept)
+            self._sleep(pause)
+            slept += pause
+            delay = min(delay * 2, LONGEST_RECHECK)
+            entry = self._fetch()
+        if entry.fingerprint == rejected:
+            self._rejected = _Rejected(rejected, self._clock() + self._ttl)
+            LOG.warning(
+                "%s still holds the credentials Genesys rejected after %.1f s of waiting for a "
+                "rotation; not reading it again for them for %.0f s",
+                self._secret_id,
+                slept,
+                self._ttl,
+            )
+        else:
+            LOG.info("%s holds new credentials after %.1f s of waiting", self._secret_id, slept)
+        return entry
 
     def invalidate(self) -> None:
         """Forget the cached value; the next :meth:`get` reads Secrets Manager."""
         with self._lock:
             self._entry = None
 
-    def _fetch(self) -> GenesysCredentials:
+    def _fetch(self) -> _Entry:
         outcome = _read(self._client, self._secret_id)
         if isinstance(outcome, CredentialsError):
             raise outcome
         credentials, version = outcome
-        self._entry = _Entry(credentials, self._clock() + self._ttl)
+        entry = _Entry(credentials, self._clock() + self._ttl, fingerprint(credentials, self._key))
+        self._entry = entry
         LOG.debug(
             "read %s (version %s) for Genesys client %s; cached for %s s",
             self._secret_id,
@@ -148,10 +248,13 @@ class CredentialsReader:
             credentials.client_id,
             self._ttl,
         )
-        return credentials
+        return entry
 
     def __repr__(self) -> str:
-        return f"CredentialsReader({self._secret_id!r}, ttl={self._ttl})"
+        return (
+            f"CredentialsReader({self._secret_id!r}, ttl={self._ttl}, "
+            f"rotation_wait={self._rotation_wait})"
+        )
 
 
 def _read(
