@@ -31,7 +31,7 @@ from http import HTTPStatus
 from genesys_credentials import RetryPolicy, Secret, TokenClient, TokenRejected
 from genesys_credentials.credentials import CLIENT_CREDENTIALS, GenesysCredentials
 from genesys_credentials.errors import TokenRequestFailed
-from genesys_credentials.http import check_url, error_detail, json_object, opener, send
+from genesys_credentials.http import check_url, error_detail, json_object, send
 from genesys_credentials.retry import parse_retry_after
 
 ENV_CLIENT_ID = "GENESYSCLOUD_OAUTHCLIENT_ID"
@@ -180,7 +180,6 @@ class _Exchange:
         self._bearer = bearer
         self._retry = retry
         self._timeout = timeout
-        self._opener = opener()
 
     def run(self) -> Secret:
         renewed = False
@@ -220,7 +219,7 @@ class _Exchange:
             headers={"Authorization": f"Bearer {token.reveal()}", "Accept": "application/json"},
         )
         try:
-            response = send(self._opener, request, self._timeout)
+            response = send(request, self._timeout)
         except (OSError, http.client.HTTPException, ValueError) as error:
             reason = getattr(error, "reason", error)
             return f"cannot reach the Genesys API at {self._url} ({reason})"

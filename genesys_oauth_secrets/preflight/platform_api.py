@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from genesys_credentials.http import MAX_BODY, Response, check_url, opener, send
+from genesys_credentials.http import MAX_BODY, Response, check_url, send
 from genesys_credentials.retry import RetryPolicy, parse_retry_after
 from genesys_credentials.secret import Secret
 from genesys_oauth_secrets.shared.text import shown
@@ -51,7 +51,6 @@ class PlatformApi:
         self._token = token
         self._retry = retry
         self._timeout = timeout
-        self._opener = opener()
 
     def get(self, path: str) -> Mapping[str, Any]:
         """The JSON object at ``path`` (built with :func:`api_path`); ApiError, UnusableAnswer or
@@ -87,7 +86,7 @@ class PlatformApi:
                 "Accept": "application/json",
             },
         )
-        return send(self._opener, request, self._timeout)
+        return send(request, self._timeout)
 
     def _wait(self, attempt: int, delay: float) -> bool:
         if attempt >= self._retry.max_attempts or delay > self._retry.max_delay:
