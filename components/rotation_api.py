@@ -31,7 +31,7 @@ from http import HTTPStatus
 from genesys_credentials import RetryPolicy, Secret, TokenClient, TokenRejected
 from genesys_credentials.credentials import CLIENT_CREDENTIALS, GenesysCredentials
 from genesys_credentials.errors import TokenRequestFailed
-from genesys_credentials.http import check_url, error_detail, json_object, send
+from genesys_credentials.http import check_url, error_detail, fits_header, json_object, send
 from genesys_credentials.retry import parse_retry_after
 
 ENV_CLIENT_ID = "GENESYSCLOUD_OAUTHCLIENT_ID"
@@ -89,6 +89,8 @@ class DeployingCredentials:
                 f"{ENV_CLIENT_SECRET} (or {ENV_ACCESS_TOKEN}) for `pulumi up`, as for the "
                 "Genesys provider"
             )
+        _refuse_garbled(ENV_CLIENT_ID, client_id.strip())
+        _refuse_garbled(ENV_CLIENT_SECRET, client_secret)
         api = urllib.parse.urlsplit(self._endpoints.api_base_url).netloc
         login = urllib.parse.urlsplit(self._endpoints.token_url).netloc
         return GenesysCredentials(
@@ -104,11 +106,22 @@ class DeployingCredentials:
         return self.get()
 
 
+def _refuse_garbled(name: str, value: str) -> None:
+    """Refuse, by the variable's name, a value no HTTP header can carry (a pasted newline):
+    sent anyway, ``http.client``'s error would quote the whole header, value included."""
+    if not fits_header(value):
+        raise RegenerationError(
+            f"{name} holds control, non-ASCII or surrounding blank characters (a pasted "
+            "newline?): export it again, exactly as Genesys Cloud shows it; nothing was sent"
+        )
+
+
 class _Bearer:
     """A bearer token: the one in ``GENESYSCLOUD_ACCESS_TOKEN``, or one fetched and renewable."""
 
     def __init__(self, getenv: Getenv, endpoints: GenesysEndpoints, retry: RetryPolicy) -> None:
         given = (getenv(ENV_ACCESS_TOKEN) or "").strip()
+        _refuse_garbled(ENV_ACCESS_TOKEN, given)
         self._source: Secret | TokenClient = (
             Secret(given)
             if given

@@ -309,3 +309,34 @@ def test_the_dynamic_provider_regenerates_with_the_deploying_environment(
     assert updated.outs == {**props, "generation": 3, "secret": second}
     assert login_status(org.api, org.client, second) == HTTPStatus.OK
     assert login_status(org.api, org.client, first) == HTTPStatus.UNAUTHORIZED
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("GENESYSCLOUD_ACCESS_TOKEN", "tok3n-first-half-4f2a9c\ntok3n-second-half-b81e07"),
+        ("GENESYSCLOUD_ACCESS_TOKEN", "tok3n-with-an-escape\x1b[2Jtok3n-tail-b81e07"),
+        ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "deployer-secret-4c1d9a7e\nsecond-line-b81e07"),
+    ],
+)
+def test_a_garbled_variable_is_refused_by_name_before_any_request(
+    org: Org, variable: str, value: str
+) -> None:
+    with pytest.raises(RegenerationError, match=f"^{variable} holds control") as raised:
+        org.regenerate(**{variable: value})
+    text = "".join(traceback.format_exception(raised.value))
+    lines = [line for line in value.replace("\x1b", "\n").splitlines() if line]
+    assert not [line[:8] for line in lines if line[:8] in text]
+    assert not org.api.api_calls
+    assert org.api.regenerated == {}
+
+
+def test_an_api_error_echoing_the_bearer_token_quotes_no_token(org: Org) -> None:
+    echo = Scripted(403, {"code": "missing.permissions", "message": ""}, echo_request=True)
+    org.api.script_api(org.secret_path, echo)
+    with pytest.raises(RegenerationError, match="403") as raised:
+        org.regenerate()
+    [token] = org.api.issued
+    assert "Authorization: Bearer *" in str(raised.value)
+    assert token[:8] not in str(raised.value)
+    assert token[-8:] not in str(raised.value)

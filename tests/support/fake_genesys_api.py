@@ -20,6 +20,8 @@ API paths a deploying client reads, each as the Genesys SDKs document it
   its ``secret`` (Genesys stopped returning it from GET);
 - ``POST /api/v2/oauth/clients/{clientId}/secret`` (``oauth:client:edit``, no body): the
   ``OAuthClient`` with a new ``secret``; from then on the login host accepts only the new one;
+- a scripted answer with ``echo_request`` quotes the request's headers (the bearer token
+  included) in its ``message``, as a misconfigured gateway would;
 - errors are always an ``ErrorBody`` JSON (``message, code, status, contextId, details,
   errors``): 403 ``missing.permissions`` naming the permission, 404 ``not.found``, 429
   ``too.many.requests.retry.after`` with ``Retry-After``.
@@ -48,7 +50,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.fake_genesys_login import FakeGenesysLogin, Scripted, serving
+from tests.support.fake_genesys_login import FakeGenesysLogin, Scripted, echoed, serving
 
 API_PREFIX = "/api/v2/"
 CREATED = "2026-01-05T09:30:00Z"
@@ -252,7 +254,7 @@ class FakeGenesysApi(FakeGenesysLogin):
             queued = self._api_script.get(plain)
             reply = queued.pop(0) if queued else self._contract_api(method, plain, client_id)
             self.api_calls.append(ApiCall(method, plain, reply.status, client_id))
-        return reply
+        return echoed(reply, headers, body, "message")
 
     def _contract_api(self, method: str, path: str, client_id: str | None) -> Scripted:
         if client_id is None:

@@ -9,6 +9,8 @@ all refuse the same URLs, read answers within the same bounds and quote errors t
   or fragment: anything else sends credentials in clear or somewhere unexpected;
 - at most :data:`MAX_BODY` bytes of an answer are read, and a body that is not a JSON object
   (deep nesting included) reads as an empty one;
+- every header value must be printable ASCII: a token or secret with a pasted newline would
+  otherwise reach ``http.client``, whose error quotes the whole header, token included;
 - every request has one total deadline: urllib's ``timeout`` bounds each socket operation, so a
   server that drips a byte every few seconds would hold a caller forever; a timer shuts the
   connection down when the deadline passes, and the request fails with
@@ -71,6 +73,16 @@ class DeadlineExceeded(TimeoutError):
 
     A ``TimeoutError`` (so an ``OSError``): callers treat it as the network failure it is.
     """
+
+
+class InvalidHeader(ValueError):
+    """A header value HTTP cannot carry; the message names the header, never its value."""
+
+
+def fits_header(value: str) -> bool:
+    """Whether ``value`` can travel in an HTTP header as sent: printable ASCII, no spaces at
+    either end (a copy-pasted token or secret with a newline or a trailing blank fails)."""
+    return value.isascii() and value.isprintable() and value == value.strip()
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -161,12 +173,20 @@ class _HttpsHandler(urllib.request.HTTPSHandler):
 def send(request: urllib.request.Request, seconds: float) -> Response:
     """One request, answered in full within ``seconds`` or not at all.
 
-    Proxies come from the environment (``HTTPS_PROXY``/``NO_PROXY``), as urllib reads them;
-    redirects are handed back, never followed. Network failures raise
+    A header value that fails :func:`fits_header` raises :class:`InvalidHeader` before
+    anything is sent. Proxies come from the environment (``HTTPS_PROXY``/``NO_PROXY``), as
+    urllib reads them; redirects are handed back, never followed. Network failures raise
     ``OSError``/``HTTPException``/``ValueError``; a passed deadline raises
     :class:`DeadlineExceeded`, even when the server's bytes stopped halfway and the cut-off
     body would otherwise read as complete.
     """
+    headers = request.header_items()
+    refused = next((name for name, value in headers if not fits_header(value)), None)
+    if refused is not None:
+        raise InvalidHeader(
+            f"the {refused} header holds control, non-ASCII or surrounding blank characters; "
+            "the request was not sent"
+        )
     with _Deadline(seconds) as deadline:
         director = urllib.request.build_opener(
             _NoRedirects, _HttpHandler(deadline), _HttpsHandler(deadline)
@@ -251,7 +271,7 @@ def detail_of(document: Mapping[str, Any], redact: Callable[[str], str]) -> str:
     return printable(redact(found), DETAIL_LIMIT) or "no error details"
 
 
-def error_detail(body: bytes, secret: Secret, *, client_id: str = "") -> str:
-    """:func:`detail_of` a raw body, never echoing ``secret`` (with ``client_id``, nor the
-    Basic header built from both) in any encoding."""
-    return detail_of(json_object(body), Redactor(client_id, secret))
+def error_detail(body: bytes, *secrets: Secret, client_id: str = "") -> str:
+    """:func:`detail_of` a raw body, never echoing any of ``secrets`` (with ``client_id``, nor
+    the Basic header built from both) in any encoding, nor any Bearer or Basic credentials."""
+    return detail_of(json_object(body), Redactor(client_id, *secrets))
