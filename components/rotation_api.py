@@ -81,21 +81,23 @@ class DeployingCredentials:
         return f"the variables {ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}"
 
     def get(self) -> GenesysCredentials:
-        client_id = self._getenv(ENV_CLIENT_ID) or ""
-        client_secret = self._getenv(ENV_CLIENT_SECRET) or ""
-        if not client_id.strip() or not client_secret:
+        """The credentials; the secret is wrapped as it is read, so a frame of a raised error
+        never holds it in clear."""
+        client_id = (self._getenv(ENV_CLIENT_ID) or "").strip()
+        client_secret = Secret(self._getenv(ENV_CLIENT_SECRET) or "")
+        if not client_id or not client_secret.reveal():
             raise RegenerationError(
                 f"no Genesys credentials to regenerate the secret with: set {ENV_CLIENT_ID} and "
                 f"{ENV_CLIENT_SECRET} (or {ENV_ACCESS_TOKEN}) for `pulumi up`, as for the "
                 "Genesys provider"
             )
-        _refuse_garbled(ENV_CLIENT_ID, client_id.strip())
+        _refuse_garbled(ENV_CLIENT_ID, Secret(client_id))
         _refuse_garbled(ENV_CLIENT_SECRET, client_secret)
         api = urllib.parse.urlsplit(self._endpoints.api_base_url).netloc
         login = urllib.parse.urlsplit(self._endpoints.token_url).netloc
         return GenesysCredentials(
-            client_id=client_id.strip(),
-            client_secret=Secret(client_secret),
+            client_id=client_id,
+            client_secret=client_secret,
             genesys_region="",
             api_host=api,
             login_host=login,
@@ -106,10 +108,10 @@ class DeployingCredentials:
         return self.get()
 
 
-def _refuse_garbled(name: str, value: str) -> None:
+def _refuse_garbled(name: str, value: Secret) -> None:
     """Refuse, by the variable's name, a value no HTTP header can carry (a pasted newline):
     sent anyway, ``http.client``'s error would quote the whole header, value included."""
-    if not fits_header(value):
+    if not fits_header(value.reveal()):
         raise RegenerationError(
             f"{name} holds control, non-ASCII or surrounding blank characters (a pasted "
             "newline?): export it again, exactly as Genesys Cloud shows it; nothing was sent"
@@ -120,11 +122,11 @@ class _Bearer:
     """A bearer token: the one in ``GENESYSCLOUD_ACCESS_TOKEN``, or one fetched and renewable."""
 
     def __init__(self, getenv: Getenv, endpoints: GenesysEndpoints, retry: RetryPolicy) -> None:
-        given = (getenv(ENV_ACCESS_TOKEN) or "").strip()
+        given = Secret((getenv(ENV_ACCESS_TOKEN) or "").strip())
         _refuse_garbled(ENV_ACCESS_TOKEN, given)
         self._source: Secret | TokenClient = (
-            Secret(given)
-            if given
+            given
+            if given.reveal()
             else TokenClient(
                 DeployingCredentials(getenv, endpoints), token_url=endpoints.token_url, retry=retry
             )
@@ -182,6 +184,17 @@ def regenerate_secret(
     return _Exchange(client_id, endpoints.secret_url(client_id), bearer, policy, timeout).run()
 
 
+@dataclass(frozen=True)
+class _Reply:
+    """What one POST came to, holding nothing in clear: the detail is redacted, the new
+    secret wrapped."""
+
+    status: int
+    retry_after: float | None
+    detail: str
+    secret: Secret | None
+
+
 class _Exchange:
     """One regeneration: the POST, its retries, and the answer mapped to a secret or an error."""
 
@@ -204,27 +217,28 @@ class _Exchange:
                 self._wait_or_fail(attempt, self._retry.backoff(attempt), outcome)
                 attempt += 1
                 continue
-            status, headers_retry_after, body = outcome
-            if status == HTTPStatus.OK:
-                return self._secret_from(body)
-            detail = error_detail(body, token)
-            if status == HTTPStatus.UNAUTHORIZED and self._bearer.renewable and not renewed:
+            if outcome.status == HTTPStatus.OK:
+                return self._secret_from(outcome)
+            if outcome.status == HTTPStatus.UNAUTHORIZED and self._bearer.renewable and not renewed:
                 renewed = True
                 self._bearer.renew()
                 continue
-            if status in RETRYABLE_STATUSES:
+            if outcome.status in RETRYABLE_STATUSES:
                 delay = (
                     self._retry.backoff(attempt)
-                    if headers_retry_after is None
-                    else headers_retry_after
+                    if outcome.retry_after is None
+                    else outcome.retry_after
                 )
-                self._wait_or_fail(attempt, delay, f"{self._url} answered {status} ({detail})")
+                what = f"{self._url} answered {outcome.status} ({outcome.detail})"
+                self._wait_or_fail(attempt, delay, what)
                 attempt += 1
                 continue
-            raise RegenerationError(self._refusal(status, detail))
+            raise RegenerationError(self._refusal(outcome.status, outcome.detail))
 
-    def _post(self, token: Secret) -> tuple[int, float | None, bytes] | str:
-        """The answer, or a sentence describing the network failure."""
+    def _post(self, token: Secret) -> _Reply | str:
+        """The answer read into a :class:`_Reply`, or a sentence describing the network
+        failure: the raw body (which may echo the token) stays in this frame, which never
+        raises."""
         request = urllib.request.Request(  # noqa: S310 - scheme checked by GenesysEndpoints
             self._url,
             data=b"",
@@ -237,7 +251,13 @@ class _Exchange:
             reason = getattr(error, "reason", error)
             return f"cannot reach the Genesys API at {self._url} ({reason})"
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        return response.status, retry_after, response.body
+        secret = json_object(response.body).get("secret")
+        return _Reply(
+            response.status,
+            retry_after,
+            error_detail(response.body, token),
+            Secret(secret) if isinstance(secret, str) and secret else None,
+        )
 
     def _wait_or_fail(self, attempt: int, delay: float, what: str) -> None:
         if attempt >= self._retry.max_attempts or delay > self._retry.max_delay:
@@ -248,10 +268,9 @@ class _Exchange:
             )
         self._retry.sleep(delay)
 
-    def _secret_from(self, body: bytes) -> Secret:
-        secret = json_object(body).get("secret")
-        if isinstance(secret, str) and secret:
-            return Secret(secret)
+    def _secret_from(self, reply: _Reply) -> Secret:
+        if reply.secret is not None:
+            return reply.secret
         raise RegenerationError(
             f"{self._url} answered 200 without a secret: the old secret of OAuth client "
             f"{self._client_id} is probably dead already; run `pulumi up` again to regenerate "

@@ -340,3 +340,26 @@ def test_an_api_error_echoing_the_bearer_token_quotes_no_token(org: Org) -> None
     assert "Authorization: Bearer *" in str(raised.value)
     assert token[:8] not in str(raised.value)
     assert token[-8:] not in str(raised.value)
+
+
+def frame_locals(error: BaseException) -> str:
+    """Every frame local of ``error`` and of the errors it chains, as an error tracker that
+    captures locals (Sentry, ``TracebackException(capture_locals=True)``) would record them."""
+    return "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
+
+
+def test_blank_client_id_leaves_the_set_secret_in_no_frame(org: Org) -> None:
+    with pytest.raises(RegenerationError, match="no Genesys credentials") as raised:
+        org.regenerate(GENESYSCLOUD_OAUTHCLIENT_ID="  ")
+    assert DEPLOYER_SECRET not in frame_locals(raised.value)
+
+
+def test_a_refusal_echoing_the_request_leaves_no_token_in_any_frame(org: Org) -> None:
+    echo = Scripted(403, {"code": "missing.permissions", "message": ""}, echo_request=True)
+    org.api.script_api(org.secret_path, echo)
+    with pytest.raises(RegenerationError, match="403") as raised:
+        org.regenerate()
+    recorded = frame_locals(raised.value)  # before this frame holds the token itself
+    [token] = org.api.issued
+    assert token not in recorded
+    assert DEPLOYER_SECRET not in recorded
