@@ -13,8 +13,16 @@ provider object (which Pulumi pickles into the state), not in a module global.
 
 The token comes from ``genesys_credentials.TokenClient`` and the request goes through
 ``genesys_credentials.http``, so the no-redirect rule, the URL check and the 429/``Retry-After``
-handling are the service helper's. POST is retried after 429, 5xx and network errors: a lost
-answer means a secret nobody received, and a new regeneration is the only way to get one.
+handling are the service helper's.
+
+The POST is sent once as soon as it may have reached Genesys: each regeneration kills the
+secret before it, so a resend after a network error, a passed deadline or a 5xx (a gateway may
+answer 502 while the backend commits) could leave us holding a secret that a late commit already
+replaced. Those end in an "outcome unknown" error instead. Only a 401 (the token is renewed
+once) and a 429 (after ``Retry-After``) are resent: Genesys refused them, nothing was committed.
+A 200's secret is then proven live before it is returned: a client-credentials token request
+with it for ``CLIENT-CREDENTIALS`` clients, else the client's ``state`` read back as
+``active``. Unproven, the resource fails, so Pulumi stores nothing.
 """
 
 from __future__ import annotations
@@ -31,19 +39,39 @@ from http import HTTPStatus
 from genesys_credentials import RetryPolicy, Secret, TokenClient, TokenRejected
 from genesys_credentials.credentials import CLIENT_CREDENTIALS, GenesysCredentials
 from genesys_credentials.errors import TokenRequestFailed
-from genesys_credentials.http import check_url, error_detail, fits_header, json_object, send
+from genesys_credentials.http import (
+    InvalidHeader,
+    check_url,
+    error_detail,
+    fits_header,
+    json_object,
+    send,
+)
 from genesys_credentials.retry import parse_retry_after
 
 ENV_CLIENT_ID = "GENESYSCLOUD_OAUTHCLIENT_ID"
 ENV_CLIENT_SECRET = "GENESYSCLOUD_OAUTHCLIENT_SECRET"  # noqa: S105 - a variable's name
 ENV_ACCESS_TOKEN = "GENESYSCLOUD_ACCESS_TOKEN"  # noqa: S105 - a variable's name
-RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+ACTIVE = "active"
+PROPAGATION_WAITS = (0.5, 1.0, 1.5, 2.0)
+"""Seconds slept between token requests proving a new secret: a rejection right after the
+regeneration may only mean the login host has not seen it yet (about 5 s in all)."""
 
 _CLIENT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z")
 
 
 class RegenerationError(Exception):
     """The secret was not regenerated (or its answer was unusable); the message says why."""
+
+
+def _unconfirmed(client_id: str, why: str) -> str:
+    """The message of a regeneration whose new secret we do not hold as proven live."""
+    return (
+        f"{why}. The regenerated secret of OAuth client {client_id} could not be confirmed, so "
+        "Pulumi stores nothing and the next `pulumi up` regenerates again; until then the "
+        "client's previous secret may be dead, and consumers' new token requests are rejected "
+        "(401)"
+    )
 
 
 @dataclass(frozen=True)
@@ -181,90 +209,146 @@ def regenerate_secret(
         )
     policy = retry or RetryPolicy()
     bearer = _Bearer(getenv, endpoints, policy)
-    return _Exchange(client_id, endpoints.secret_url(client_id), bearer, policy, timeout).run()
+    return _Exchange(client_id, endpoints, bearer, policy, timeout).run()
 
 
 @dataclass(frozen=True)
 class _Reply:
-    """What one POST came to, holding nothing in clear: the detail is redacted, the new
+    """What one request came to, holding nothing in clear: the detail is redacted, the new
     secret wrapped."""
 
     status: int
     retry_after: float | None
     detail: str
     secret: Secret | None
+    grant_type: str | None
+    """The answer's ``authorizedGrantType``, when it names one."""
+    state: str | None
+    """The answer's ``state`` (``active``, ``disabled``, ``inactive``), when it names one."""
+
+
+@dataclass(frozen=True)
+class _NoAnswer:
+    """A request that got no answer; ``sent`` says whether it may have reached Genesys."""
+
+    detail: str
+    sent: bool
+
+
+class _FixedCredentials:
+    """The regenerated client's id and new secret, as a ``CredentialsSource`` for one proof."""
+
+    def __init__(self, credentials: GenesysCredentials) -> None:
+        self._credentials = credentials
+
+    @property
+    def secret_id(self) -> str:
+        return "the regenerated secret"
+
+    def get(self) -> GenesysCredentials:
+        return self._credentials
+
+    def refresh(self) -> GenesysCredentials:
+        return self._credentials
 
 
 class _Exchange:
-    """One regeneration: the POST, its retries, and the answer mapped to a secret or an error."""
+    """One regeneration: the POST, the refusals it may resend, and the proof of its secret."""
 
     def __init__(
-        self, client_id: str, url: str, bearer: _Bearer, retry: RetryPolicy, timeout: float
+        self,
+        client_id: str,
+        endpoints: GenesysEndpoints,
+        bearer: _Bearer,
+        retry: RetryPolicy,
+        timeout: float,
     ) -> None:
         self._client_id = client_id
-        self._url = url
+        self._endpoints = endpoints
+        self._url = endpoints.secret_url(client_id)
         self._bearer = bearer
         self._retry = retry
         self._timeout = timeout
 
     def run(self) -> Secret:
+        secret, grant_type = self._regenerate()
+        self._confirm(secret, grant_type)
+        return secret
+
+    def _regenerate(self) -> tuple[Secret, str | None]:
         renewed = False
         attempt = 1
         while True:
-            token = self._bearer.value()
-            outcome = self._post(token)
-            if isinstance(outcome, str):
-                self._wait_or_fail(attempt, self._retry.backoff(attempt), outcome)
-                attempt += 1
-                continue
+            outcome = self._request("POST", self._url, self._bearer.value())
+            if isinstance(outcome, _NoAnswer):
+                if outcome.sent:
+                    raise RegenerationError(self._unknown(f"no answer ({outcome.detail})"))
+                raise RegenerationError(
+                    f"the request to {self._url} was not sent ({outcome.detail})"
+                )
             if outcome.status == HTTPStatus.OK:
-                return self._secret_from(outcome)
+                return self._secret_from(outcome), outcome.grant_type
             if outcome.status == HTTPStatus.UNAUTHORIZED and self._bearer.renewable and not renewed:
                 renewed = True
                 self._bearer.renew()
                 continue
-            if outcome.status in RETRYABLE_STATUSES:
-                delay = (
-                    self._retry.backoff(attempt)
-                    if outcome.retry_after is None
-                    else outcome.retry_after
+            if outcome.status == HTTPStatus.TOO_MANY_REQUESTS:
+                asked = outcome.retry_after
+                self._wait_or_fail(
+                    attempt,
+                    self._retry.backoff(attempt) if asked is None else asked,
+                    f"{self._url} answered 429 ({outcome.detail})",
                 )
-                what = f"{self._url} answered {outcome.status} ({outcome.detail})"
-                self._wait_or_fail(attempt, delay, what)
                 attempt += 1
                 continue
+            if outcome.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+                raise RegenerationError(
+                    self._unknown(f"the answer was {outcome.status} ({outcome.detail})")
+                )
             raise RegenerationError(self._refusal(outcome.status, outcome.detail))
 
-    def _post(self, token: Secret) -> _Reply | str:
-        """The answer read into a :class:`_Reply`, or a sentence describing the network
-        failure: the raw body (which may echo the token) stays in this frame, which never
-        raises."""
+    def _request(self, method: str, url: str, token: Secret) -> _Reply | _NoAnswer:
+        """The answer read into a :class:`_Reply`, or what kept it from arriving: the raw body
+        (which may echo the token) stays in this frame, which never raises."""
         request = urllib.request.Request(  # noqa: S310 - scheme checked by GenesysEndpoints
-            self._url,
-            data=b"",
-            method="POST",
+            url,
+            data=b"" if method == "POST" else None,
+            method=method,
             headers={"Authorization": f"Bearer {token.reveal()}", "Accept": "application/json"},
         )
         try:
             response = send(request, self._timeout)
+        except InvalidHeader as error:
+            return _NoAnswer(str(error), sent=False)
         except (OSError, http.client.HTTPException, ValueError) as error:
-            reason = getattr(error, "reason", error)
-            return f"cannot reach the Genesys API at {self._url} ({reason})"
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        secret = json_object(response.body).get("secret")
+            return _NoAnswer(str(getattr(error, "reason", error)), sent=True)
+        document = json_object(response.body)
+        secret, grant, state = (
+            document.get(key) for key in ("secret", "authorizedGrantType", "state")
+        )
         return _Reply(
             response.status,
-            retry_after,
+            parse_retry_after(response.headers.get("Retry-After")),
             error_detail(response.body, token),
             Secret(secret) if isinstance(secret, str) and secret else None,
+            grant if isinstance(grant, str) else None,
+            state if isinstance(state, str) else None,
+        )
+
+    def _unknown(self, what: str) -> str:
+        return _unconfirmed(
+            self._client_id,
+            f"the secret regeneration ({self._url}) may have reached Genesys but {what}; it "
+            "was not resent, since every regeneration kills the secret before it: its outcome "
+            "is unknown",
         )
 
     def _wait_or_fail(self, attempt: int, delay: float, what: str) -> None:
         if attempt >= self._retry.max_attempts or delay > self._retry.max_delay:
             raise RegenerationError(
-                f"{what}; gave up after {attempt} attempt(s). The secret of OAuth client "
-                f"{self._client_id} may or may not have been regenerated: run `pulumi up` again "
-                "(it regenerates once more and stores the secret it receives)"
+                f"{what}; gave up after {attempt} attempt(s). Genesys refused each one, so the "
+                f"secret of OAuth client {self._client_id} was not regenerated: run `pulumi up` "
+                "again later"
             )
         self._retry.sleep(delay)
 
@@ -272,10 +356,61 @@ class _Exchange:
         if reply.secret is not None:
             return reply.secret
         raise RegenerationError(
-            f"{self._url} answered 200 without a secret: the old secret of OAuth client "
-            f"{self._client_id} is probably dead already; run `pulumi up` again to regenerate "
-            "and store a new one"
+            _unconfirmed(self._client_id, f"{self._url} answered 200 without a secret")
         )
+
+    def _confirm(self, secret: Secret, grant_type: str | None) -> None:
+        """Raise unless ``secret`` is proven the client's live one."""
+        if grant_type is None:
+            client = self._client()
+            grant_type = client.grant_type if isinstance(client, _Reply) else None
+        if grant_type == CLIENT_CREDENTIALS:
+            problem = self._token_problem(secret)
+        else:
+            problem = self._state_problem()
+        if problem is not None:
+            raise RegenerationError(_unconfirmed(self._client_id, problem))
+
+    def _token_problem(self, secret: Secret) -> str | None:
+        """None once the login host issues a token for the new secret, else why it did not."""
+        login = urllib.parse.urlsplit(self._endpoints.token_url).netloc
+        api = urllib.parse.urlsplit(self._endpoints.api_base_url).netloc
+        source = _FixedCredentials(
+            GenesysCredentials(self._client_id, secret, "", api, login, CLIENT_CREDENTIALS)
+        )
+        tokens = TokenClient(
+            source, token_url=self._endpoints.token_url, retry=self._retry, timeout=self._timeout
+        )
+        problem = ""
+        for wait in (*PROPAGATION_WAITS, None):
+            try:
+                tokens.access_token()
+            except TokenRejected:
+                problem = "the login host rejected the new secret (401)"
+            except TokenRequestFailed as error:
+                problem = f"the token request with the new secret failed ({error})"
+            else:
+                return None
+            if wait is not None:
+                self._retry.sleep(wait)
+        return f"{problem}, {len(PROPAGATION_WAITS) + 1} times over {sum(PROPAGATION_WAITS):g} s"
+
+    def _state_problem(self) -> str | None:
+        """None when the client reads back as ``active`` (clients without the
+        client-credentials grant cannot prove a secret without a user)."""
+        client = self._client()
+        if isinstance(client, _NoAnswer):
+            return f"reading the client back got no answer ({client.detail})"
+        if client.status != HTTPStatus.OK:
+            return f"reading the client back answered {client.status} ({client.detail})"
+        if client.state != ACTIVE:
+            return f"the client's state is {client.state!r}, not {ACTIVE!r}"
+        return None
+
+    def _client(self) -> _Reply | _NoAnswer:
+        """``GET /api/v2/oauth/clients/{id}``: the client, without its secret."""
+        url = self._url.removesuffix("/secret")
+        return self._request("GET", url, self._bearer.value())
 
     def _refusal(self, status: int, detail: str) -> str:
         client = f"OAuth client {self._client_id}"

@@ -7,6 +7,7 @@ and Genesys' ErrorBody for 401/403/404/429.
 from __future__ import annotations
 
 import base64
+import time
 import traceback
 import urllib.error
 import urllib.parse
@@ -25,7 +26,7 @@ from components.rotation_api import (
 from components.rotation_provider import RegenerateSecretProvider
 from genesys_credentials import RetryPolicy, Secret
 from tests.support.fake_genesys_api import FakeGenesysApi, genesys_api
-from tests.support.fake_genesys_login import Scripted
+from tests.support.fake_genesys_login import HANG_UP, Scripted
 from tests.support.hypothesis_profiles import FIXTURE_OK
 
 __all__ = ["genesys_api"]
@@ -55,13 +56,25 @@ class Org:
     def secret_path(self) -> str:
         return f"/api/v2/oauth/clients/{self.client}/secret"
 
-    def regenerate(self, client_id: str | None = None, **environ: str) -> Secret:
+    def regenerate(
+        self, client_id: str | None = None, *, timeout: float = 10.0, **environ: str
+    ) -> Secret:
         return regenerate_secret(
             client_id or self.client,
             self.endpoints,
             getenv={**self.environ, **environ}.get,
             retry=self.retry,
+            timeout=timeout,
         )
+
+    def posts(self) -> int:
+        """Regeneration requests Genesys received for the client (each one kills a secret)."""
+        calls = self.api.api_calls
+        return sum(1 for call in calls if (call.method, call.path) == ("POST", self.secret_path))
+
+    def token_requests_of_client(self) -> list[int]:
+        """The login host's answers to token requests made as the regenerated client."""
+        return [seen.status for seen in self.api.received if seen.client_id == self.client]
 
 
 @pytest.fixture
@@ -102,7 +115,7 @@ def test_regeneration_returns_the_new_secret_and_the_old_one_dies(org: Org) -> N
 
 def test_a_given_access_token_is_used_without_client_credentials(org: Org) -> None:
     org.regenerate()  # the deployer logs in once; reuse the token it was issued
-    token = org.api.issued[-1]
+    [token] = [t for t in org.api.issued if org.api.token_clients[t] == org.deployer]
 
     secret = regenerate_secret(
         org.client,
@@ -217,7 +230,7 @@ def test_an_expired_token_is_renewed_once(org: Org) -> None:
     secret = org.regenerate()
 
     assert org.api.regenerated[org.client] == [secret.reveal()]
-    assert len(org.api.issued) == 2
+    assert [org.api.token_clients[token] for token in org.api.issued].count(org.deployer) == 2
 
 
 def test_a_200_without_a_secret_is_an_error_not_an_empty_secret(org: Org) -> None:
@@ -363,3 +376,128 @@ def test_a_refusal_echoing_the_request_leaves_no_token_in_any_frame(org: Org) ->
     [token] = org.api.issued
     assert token not in recorded
     assert DEPLOYER_SECRET not in recorded
+
+
+UNCONFIRMED = (
+    "could not be confirmed, so Pulumi stores nothing and the next `pulumi up` regenerates "
+    "again; until then the client's previous secret may be dead, and consumers' new token "
+    "requests are rejected (401)"
+)
+
+
+def settled(org: Org, seconds: float = 5.0) -> None:
+    """Wait until the fake has committed a regeneration still in flight on its side."""
+    ends = time.monotonic() + seconds
+    while not org.api.regenerated and time.monotonic() < ends:
+        time.sleep(0.05)
+
+
+def assert_outcome_unknown(org: Org, error: RegenerationError) -> None:
+    settled(org)
+    [live] = org.api.regenerated[org.client]
+    assert org.posts() == 1, "a regeneration that may have reached Genesys was sent again"
+    assert "was not resent" in str(error)
+    assert "its outcome is unknown" in str(error)
+    assert UNCONFIRMED in str(error)
+    assert live not in str(error)
+    assert DEPLOYER_SECRET not in str(error)
+
+
+def test_a_commit_slower_than_the_deadline_is_not_resent(org: Org) -> None:
+    org.api.commit_then(org.secret_path, None, delay=1.5)
+
+    with pytest.raises(RegenerationError) as raised:
+        org.regenerate(timeout=0.5)
+
+    assert_outcome_unknown(org, raised.value)
+    assert "deadline" in str(raised.value)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_gateway_error_after_the_commit_is_not_resent(org: Org, status: int) -> None:
+    gateway = Scripted(status, {"message": "Bad Gateway", "code": "bad.gateway"})
+    org.api.commit_then(org.secret_path, gateway)
+
+    with pytest.raises(RegenerationError) as raised:
+        org.regenerate()
+
+    assert_outcome_unknown(org, raised.value)
+    assert f"the answer was {status}" in str(raised.value)
+
+
+def test_an_answer_lost_after_the_commit_is_not_resent(org: Org) -> None:
+    org.api.commit_then(org.secret_path, HANG_UP)
+
+    with pytest.raises(RegenerationError) as raised:
+        org.regenerate()
+
+    assert_outcome_unknown(org, raised.value)
+    assert "no answer" in str(raised.value)
+
+
+def test_a_success_is_one_post_and_one_token_request_with_the_new_secret(org: Org) -> None:
+    secret = org.regenerate()
+
+    assert org.posts() == 1
+    assert org.api.regenerated[org.client] == [secret.reveal()]
+    assert org.token_requests_of_client() == [HTTPStatus.OK], "proven with the new secret"
+    assert org.sleeps == []
+
+
+def test_a_200_whose_secret_the_login_host_rejects_fails_and_says_what_follows(
+    org: Org,
+) -> None:
+    dead = "dead-secret-never-live-5e1f"
+    answer = {**org.api.clients[org.client], "secret": dead}
+    org.api.script_api(org.secret_path, Scripted(HTTPStatus.OK, answer))
+
+    with pytest.raises(RegenerationError) as raised:
+        org.regenerate()
+
+    message = str(raised.value)
+    assert "the login host rejected the new secret (401)" in message
+    assert UNCONFIRMED in message
+    assert dead not in message
+    frames = [frame for frame, _ in traceback.walk_tb(raised.value.__traceback__)]
+    for frame in frames[1:]:  # the first is this test, which knows the secret
+        shown = "\n".join(repr(value) for value in frame.f_locals.values())
+        assert dead not in shown, f"the regenerated secret in {frame.f_code.co_name}"
+    assert org.posts() == 1
+    rejected = org.token_requests_of_client()
+    assert len(rejected) == 5 and set(rejected) == {HTTPStatus.UNAUTHORIZED}
+    assert sum(org.sleeps) == pytest.approx(5.0), "about 5 s for the secret to propagate"
+
+
+def test_a_secret_that_propagates_late_is_accepted_after_a_wait(org: Org) -> None:
+    org.regenerate()  # the deployer logs in once; its token makes the only login the proof
+    deployer_token = org.api.issued[0]
+    org.api.script(Scripted(HTTPStatus.UNAUTHORIZED, {"error": "invalid_client"}))
+
+    secret = org.regenerate(GENESYSCLOUD_ACCESS_TOKEN=deployer_token)
+
+    assert org.api.regenerated[org.client][-1] == secret.reveal()
+    assert org.posts() == 2
+    assert org.sleeps[-1:] == [0.5]
+
+
+@pytest.mark.parametrize(
+    ("state", "proven"), [("active", True), ("inactive", False), ("disabled", False)]
+)
+def test_a_client_without_the_client_credentials_grant_is_proven_by_its_state(
+    genesys_api: FakeGenesysApi, state: str, proven: bool
+) -> None:
+    org = Org(genesys_api, "oauth:client:edit", "oauth:client:view")
+    genesys_api.clients[org.client]["authorizedGrantType"] = "CODE"
+    answer = {**genesys_api.clients[org.client], "secret": "code-grant-secret-91aa"}
+    genesys_api.script_api(org.secret_path, Scripted(HTTPStatus.OK, answer))
+    genesys_api.clients[org.client]["state"] = state
+
+    if proven:
+        assert org.regenerate().reveal() == "code-grant-secret-91aa"
+    else:
+        with pytest.raises(RegenerationError, match=f"state is '{state}', not 'active'") as err:
+            org.regenerate()
+        assert UNCONFIRMED in str(err.value)
+    assert org.token_requests_of_client() == []
+    reads = [c for c in genesys_api.api_calls if c.method == "GET"]
+    assert [c.path for c in reads] == [f"/api/v2/oauth/clients/{org.client}"]
