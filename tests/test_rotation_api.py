@@ -51,20 +51,20 @@ class Org:
         }
         self.sleeps: list[float] = []
         self.retry = RetryPolicy(sleep=self.sleeps.append, jitter=lambda: 1.0)
+        self.timeout = 10.0
+        """Each request's total deadline, in seconds."""
 
     @property
     def secret_path(self) -> str:
         return f"/api/v2/oauth/clients/{self.client}/secret"
 
-    def regenerate(
-        self, client_id: str | None = None, *, timeout: float = 10.0, **environ: str
-    ) -> Secret:
+    def regenerate(self, client_id: str | None = None, **environ: str) -> Secret:
         return regenerate_secret(
             client_id or self.client,
             self.endpoints,
             getenv={**self.environ, **environ}.get,
             retry=self.retry,
-            timeout=timeout,
+            timeout=self.timeout,
         )
 
     def posts(self) -> int:
@@ -405,9 +405,10 @@ def assert_outcome_unknown(org: Org, error: RegenerationError) -> None:
 
 def test_a_commit_slower_than_the_deadline_is_not_resent(org: Org) -> None:
     org.api.commit_then(org.secret_path, None, delay=1.5)
+    org.timeout = 0.5
 
     with pytest.raises(RegenerationError) as raised:
-        org.regenerate(timeout=0.5)
+        org.regenerate()
 
     assert_outcome_unknown(org, raised.value)
     assert "deadline" in str(raised.value)
@@ -464,7 +465,8 @@ def test_a_200_whose_secret_the_login_host_rejects_fails_and_says_what_follows(
         assert dead not in shown, f"the regenerated secret in {frame.f_code.co_name}"
     assert org.posts() == 1
     rejected = org.token_requests_of_client()
-    assert len(rejected) == 5 and set(rejected) == {HTTPStatus.UNAUTHORIZED}
+    assert len(rejected) == 5
+    assert set(rejected) == {HTTPStatus.UNAUTHORIZED}
     assert sum(org.sleeps) == pytest.approx(5.0), "about 5 s for the secret to propagate"
 
 
