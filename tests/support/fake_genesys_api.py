@@ -96,6 +96,8 @@ class ApiCall:
     method: str
     path: str
     status: int
+    """What the fake did: the scripted status, or the contract's (also after ``commit_then``,
+    whatever was sent instead)."""
     client_id: str | None
 
 
