@@ -409,8 +409,11 @@ class _Exchange:
 
     def _client(self) -> _Reply | _NoAnswer:
         """``GET /api/v2/oauth/clients/{id}``: the client, without its secret."""
-        url = self._url.removesuffix("/secret")
-        return self._request("GET", url, self._bearer.value())
+        try:
+            token = self._bearer.value()
+        except RegenerationError as error:
+            return _NoAnswer(str(error), sent=False)
+        return self._request("GET", self._url.removesuffix("/secret"), token)
 
     def _refusal(self, status: int, detail: str) -> str:
         client = f"OAuth client {self._client_id}"
