@@ -376,7 +376,14 @@ class _Exchange:
         login = urllib.parse.urlsplit(self._endpoints.token_url).netloc
         api = urllib.parse.urlsplit(self._endpoints.api_base_url).netloc
         source = _FixedCredentials(
-            GenesysCredentials(self._client_id, secret, "", api, login, CLIENT_CREDENTIALS)
+            GenesysCredentials(
+                client_id=self._client_id,
+                client_secret=secret,
+                genesys_region="",
+                api_host=api,
+                login_host=login,
+                grant_type=CLIENT_CREDENTIALS,
+            )
         )
         tokens = TokenClient(
             source, token_url=self._endpoints.token_url, retry=self._retry, timeout=self._timeout
