@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.support.fake_genesys_api import FakeGenesysApi, genesys_api
-from tests.support.fake_genesys_login import Scripted
+from tests.support.fake_genesys_login import HANG_UP, Scripted
 from tests.support.hypothesis_profiles import FIXTURE_OK
 
 __all__ = ["genesys_api"]
@@ -163,6 +165,48 @@ def test_throttled_paths_answer_429_with_retry_after_then_recover(
     assert throttled.body["code"] == "too.many.requests.retry.after"
     assert api_get(genesys_api, "tokens/me", deployer[1]).status == 200
     assert [call.status for call in genesys_api.api_calls] == [429, 200]
+
+
+@pytest.mark.parametrize(
+    ("answer", "delay", "received"),
+    [
+        (Scripted(502, {"message": "Bad Gateway"}), 0.0, 502),
+        (HANG_UP, 0.0, None),
+        (None, 0.3, 200),
+    ],
+    ids=["gateway-502-after-commit", "hang-up-after-commit", "slow-commit"],
+)
+def test_a_committed_regeneration_takes_effect_whatever_is_answered(
+    genesys_api: FakeGenesysApi,
+    deployer: tuple[str, str],
+    answer: Scripted | None,
+    delay: float,
+    received: int | None,
+) -> None:
+    target = genesys_api.add_client("ivr", "old-secret")
+    path = f"/api/v2/oauth/clients/{target}/secret"
+    genesys_api.commit_then(path, answer, delay=delay)
+    started = time.monotonic()
+    headers = {"Authorization": f"Bearer {deployer[1]}"}
+    try:
+        status: int | None = call(
+            genesys_api.base_url + path, method="POST", headers=headers
+        ).status
+    except (http.client.HTTPException, ConnectionError):
+        status = None
+
+    assert status == received
+    assert time.monotonic() - started >= delay
+    [live] = genesys_api.regenerated[target]
+    assert [(c.method, c.path, c.status) for c in genesys_api.api_calls] == [("POST", path, 200)]
+    assert login_status(genesys_api, target, live) == 200
+    assert login_status(genesys_api, target, "old-secret") == 401
+
+
+def login_status(api: FakeGenesysApi, client_id: str, secret: str) -> int:
+    pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    form = {"Authorization": f"Basic {pair}", "Content-Type": "application/x-www-form-urlencoded"}
+    return call(api.token_url, method="POST", headers=form).status
 
 
 def test_scripted_raw_answers_reach_the_client_byte_for_byte(

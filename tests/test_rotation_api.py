@@ -7,6 +7,7 @@ and Genesys' ErrorBody for 401/403/404/429.
 from __future__ import annotations
 
 import base64
+import time
 import traceback
 import urllib.error
 import urllib.parse
@@ -25,7 +26,7 @@ from components.rotation_api import (
 from components.rotation_provider import RegenerateSecretProvider
 from genesys_credentials import RetryPolicy, Secret
 from tests.support.fake_genesys_api import FakeGenesysApi, genesys_api
-from tests.support.fake_genesys_login import Scripted
+from tests.support.fake_genesys_login import HANG_UP, Scripted
 from tests.support.hypothesis_profiles import FIXTURE_OK
 
 __all__ = ["genesys_api"]
@@ -50,6 +51,8 @@ class Org:
         }
         self.sleeps: list[float] = []
         self.retry = RetryPolicy(sleep=self.sleeps.append, jitter=lambda: 1.0)
+        self.timeout = 10.0
+        """Each request's total deadline, in seconds."""
 
     @property
     def secret_path(self) -> str:
@@ -61,7 +64,17 @@ class Org:
             self.endpoints,
             getenv={**self.environ, **environ}.get,
             retry=self.retry,
+            timeout=self.timeout,
         )
+
+    def posts(self) -> int:
+        """Regeneration requests Genesys received for the client (each one kills a secret)."""
+        calls = self.api.api_calls
+        return sum(1 for call in calls if (call.method, call.path) == ("POST", self.secret_path))
+
+    def token_requests_of_client(self) -> list[int]:
+        """The login host's answers to token requests made as the regenerated client."""
+        return [seen.status for seen in self.api.received if seen.client_id == self.client]
 
 
 @pytest.fixture
@@ -102,7 +115,7 @@ def test_regeneration_returns_the_new_secret_and_the_old_one_dies(org: Org) -> N
 
 def test_a_given_access_token_is_used_without_client_credentials(org: Org) -> None:
     org.regenerate()  # the deployer logs in once; reuse the token it was issued
-    token = org.api.issued[-1]
+    [token] = [t for t in org.api.issued if org.api.token_clients[t] == org.deployer]
 
     secret = regenerate_secret(
         org.client,
@@ -217,7 +230,7 @@ def test_an_expired_token_is_renewed_once(org: Org) -> None:
     secret = org.regenerate()
 
     assert org.api.regenerated[org.client] == [secret.reveal()]
-    assert len(org.api.issued) == 2
+    assert [org.api.token_clients[token] for token in org.api.issued].count(org.deployer) == 2
 
 
 def test_a_200_without_a_secret_is_an_error_not_an_empty_secret(org: Org) -> None:
@@ -277,9 +290,12 @@ def test_any_answer_sequence_gives_a_secret_or_a_regeneration_error(
 ) -> None:
     org.api.clear_api_scripts()
     org.api.script_api(org.secret_path, *answers)
+    before = len(org.api.api_calls)
 
     outcome = outcome_of(org)
 
+    posts = [c.status for c in org.api.api_calls[before:] if c.path == org.secret_path]
+    assert set(posts[:-1]) <= {401, 429}, "a POST resent after an answer that may have committed"
     if isinstance(outcome, RegenerationError):
         assert DEPLOYER_SECRET not in str(outcome)
         assert len(str(outcome)) < 1_000
@@ -309,3 +325,184 @@ def test_the_dynamic_provider_regenerates_with_the_deploying_environment(
     assert updated.outs == {**props, "generation": 3, "secret": second}
     assert login_status(org.api, org.client, second) == HTTPStatus.OK
     assert login_status(org.api, org.client, first) == HTTPStatus.UNAUTHORIZED
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("GENESYSCLOUD_ACCESS_TOKEN", "tok3n-first-half-4f2a9c\ntok3n-second-half-b81e07"),
+        ("GENESYSCLOUD_ACCESS_TOKEN", "tok3n-with-an-escape\x1b[2Jtok3n-tail-b81e07"),
+        ("GENESYSCLOUD_OAUTHCLIENT_SECRET", "deployer-secret-4c1d9a7e\nsecond-line-b81e07"),
+    ],
+)
+def test_a_garbled_variable_is_refused_by_name_before_any_request(
+    org: Org, variable: str, value: str
+) -> None:
+    with pytest.raises(RegenerationError, match=f"^{variable} holds control") as raised:
+        org.regenerate(**{variable: value})
+    text = "".join(traceback.format_exception(raised.value))
+    lines = [line for line in value.replace("\x1b", "\n").splitlines() if line]
+    assert not [line[:8] for line in lines if line[:8] in text]
+    assert not org.api.api_calls
+    assert org.api.regenerated == {}
+
+
+def test_an_api_error_echoing_the_bearer_token_quotes_no_token(org: Org) -> None:
+    echo = Scripted(403, {"code": "missing.permissions", "message": ""}, echo_request=True)
+    org.api.script_api(org.secret_path, echo)
+    with pytest.raises(RegenerationError, match="403") as raised:
+        org.regenerate()
+    [token] = org.api.issued
+    assert "Authorization: Bearer *" in str(raised.value)
+    assert token[:8] not in str(raised.value)
+    assert token[-8:] not in str(raised.value)
+
+
+def frame_locals(error: BaseException) -> str:
+    """Every frame local of ``error`` and of the errors it chains, as an error tracker that
+    captures locals (Sentry, ``TracebackException(capture_locals=True)``) would record them."""
+    return "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
+
+
+def test_blank_client_id_leaves_the_set_secret_in_no_frame(org: Org) -> None:
+    with pytest.raises(RegenerationError, match="no Genesys credentials") as raised:
+        org.regenerate(GENESYSCLOUD_OAUTHCLIENT_ID="  ")
+    assert DEPLOYER_SECRET not in frame_locals(raised.value)
+
+
+def test_a_refusal_echoing_the_request_leaves_no_token_in_any_frame(org: Org) -> None:
+    echo = Scripted(403, {"code": "missing.permissions", "message": ""}, echo_request=True)
+    org.api.script_api(org.secret_path, echo)
+    with pytest.raises(RegenerationError, match="403") as raised:
+        org.regenerate()
+    recorded = frame_locals(raised.value)  # before this frame holds the token itself
+    [token] = org.api.issued
+    assert token not in recorded
+    assert DEPLOYER_SECRET not in recorded
+
+
+UNCONFIRMED = (
+    "could not be confirmed, so Pulumi stores nothing and the next `pulumi up` regenerates "
+    "again; until then the client's previous secret may be dead, and consumers' new token "
+    "requests are rejected (401)"
+)
+
+
+def settled(org: Org, seconds: float = 5.0) -> None:
+    """Wait until the fake has committed a regeneration still in flight on its side."""
+    ends = time.monotonic() + seconds
+    while not org.api.regenerated and time.monotonic() < ends:
+        time.sleep(0.05)
+
+
+def assert_outcome_unknown(org: Org, error: RegenerationError) -> None:
+    settled(org)
+    [live] = org.api.regenerated[org.client]
+    assert org.posts() == 1, "a regeneration that may have reached Genesys was sent again"
+    assert "was not resent" in str(error)
+    assert "its outcome is unknown" in str(error)
+    assert UNCONFIRMED in str(error)
+    assert live not in str(error)
+    assert DEPLOYER_SECRET not in str(error)
+
+
+def test_a_commit_slower_than_the_deadline_is_not_resent(org: Org) -> None:
+    org.api.commit_then(org.secret_path, None, delay=1.5)
+    org.timeout = 0.5
+
+    with pytest.raises(RegenerationError) as raised:
+        org.regenerate()
+
+    assert_outcome_unknown(org, raised.value)
+    assert "deadline" in str(raised.value)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_gateway_error_after_the_commit_is_not_resent(org: Org, status: int) -> None:
+    gateway = Scripted(status, {"message": "Bad Gateway", "code": "bad.gateway"})
+    org.api.commit_then(org.secret_path, gateway)
+
+    with pytest.raises(RegenerationError) as raised:
+        org.regenerate()
+
+    assert_outcome_unknown(org, raised.value)
+    assert f"the answer was {status}" in str(raised.value)
+
+
+def test_an_answer_lost_after_the_commit_is_not_resent(org: Org) -> None:
+    org.api.commit_then(org.secret_path, HANG_UP)
+
+    with pytest.raises(RegenerationError) as raised:
+        org.regenerate()
+
+    assert_outcome_unknown(org, raised.value)
+    assert "no answer" in str(raised.value)
+
+
+def test_a_success_is_one_post_and_one_token_request_with_the_new_secret(org: Org) -> None:
+    secret = org.regenerate()
+
+    assert org.posts() == 1
+    assert org.api.regenerated[org.client] == [secret.reveal()]
+    assert org.token_requests_of_client() == [HTTPStatus.OK], "proven with the new secret"
+    assert org.sleeps == []
+
+
+def test_a_200_whose_secret_the_login_host_rejects_fails_and_says_what_follows(
+    org: Org,
+) -> None:
+    dead = "dead-secret-never-live-5e1f"
+    answer = {**org.api.clients[org.client], "secret": dead}
+    org.api.script_api(org.secret_path, Scripted(HTTPStatus.OK, answer))
+
+    with pytest.raises(RegenerationError) as raised:
+        org.regenerate()
+
+    message = str(raised.value)
+    assert "the login host rejected the new secret (401)" in message
+    assert UNCONFIRMED in message
+    assert dead not in message
+    frames = [frame for frame, _ in traceback.walk_tb(raised.value.__traceback__)]
+    for frame in frames[1:]:  # the first is this test, which knows the secret
+        shown = "\n".join(repr(value) for value in frame.f_locals.values())
+        assert dead not in shown, f"the regenerated secret in {frame.f_code.co_name}"
+    assert org.posts() == 1
+    rejected = org.token_requests_of_client()
+    assert len(rejected) == 5
+    assert set(rejected) == {HTTPStatus.UNAUTHORIZED}
+    assert sum(org.sleeps) == pytest.approx(5.0), "about 5 s for the secret to propagate"
+
+
+def test_a_secret_that_propagates_late_is_accepted_after_a_wait(org: Org) -> None:
+    org.regenerate()  # the deployer logs in once; its token makes the only login the proof
+    deployer_token = org.api.issued[0]
+    org.api.script(Scripted(HTTPStatus.UNAUTHORIZED, {"error": "invalid_client"}))
+
+    secret = org.regenerate(GENESYSCLOUD_ACCESS_TOKEN=deployer_token)
+
+    assert org.api.regenerated[org.client][-1] == secret.reveal()
+    assert org.posts() == 2
+    assert org.sleeps[-1:] == [0.5]
+
+
+@pytest.mark.parametrize(
+    ("state", "proven"), [("active", True), ("inactive", False), ("disabled", False)]
+)
+def test_a_client_without_the_client_credentials_grant_is_proven_by_its_state(
+    genesys_api: FakeGenesysApi, state: str, proven: bool
+) -> None:
+    org = Org(genesys_api, "oauth:client:edit", "oauth:client:view")
+    genesys_api.clients[org.client]["authorizedGrantType"] = "CODE"
+    answer = {**genesys_api.clients[org.client], "secret": "code-grant-secret-91aa"}
+    genesys_api.script_api(org.secret_path, Scripted(HTTPStatus.OK, answer))
+    genesys_api.clients[org.client]["state"] = state
+
+    if proven:
+        assert org.regenerate().reveal() == "code-grant-secret-91aa"
+    else:
+        with pytest.raises(RegenerationError, match=f"state is '{state}', not 'active'") as err:
+            org.regenerate()
+        assert UNCONFIRMED in str(err.value)
+    assert org.token_requests_of_client() == []
+    reads = [c for c in genesys_api.api_calls if c.method == "GET"]
+    assert [c.path for c in reads] == [f"/api/v2/oauth/clients/{org.client}"]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from genesys_credentials import GenesysCredentials, RetryPolicy, Secret, TokenClient
 from genesys_credentials.credentials import CLIENT_CREDENTIALS
 from genesys_credentials.errors import TokenRejected, TokenRequestFailed
+from genesys_credentials.http import fits_header
 from genesys_oauth_secrets.preflight.context import Context
 from genesys_oauth_secrets.shared.findings import Finding, Status
 
@@ -55,6 +56,21 @@ def check(context: Context, retry: RetryPolicy) -> tuple[list[Finding], Secret |
     """The findings, and a bearer token for the API when one was obtained."""
     env = context.env
     findings = _settings(context)
+    garbled = [
+        name for name in (TOKEN_ENV, ID_ENV, SECRET_ENV) if not fits_header(env.get(name) or "")
+    ]
+    if garbled:
+        verb = "holds" if len(garbled) == 1 else "hold"
+        findings.append(
+            Finding(
+                CHECK,
+                Status.PROBLEM,
+                f"{' and '.join(garbled)} {verb} control, non-ASCII or surrounding blank "
+                "characters (a pasted newline?): no request is sent with them",
+                fix=f"export {garbled[0]} again, exactly as Genesys Cloud shows it",
+            )
+        )
+        return findings, None
     if env.get(TOKEN_ENV):
         findings.append(
             Finding(

@@ -17,12 +17,15 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from genesys_credentials.http import MAX_BODY, Response, check_url, opener, send
+from genesys_credentials.http import MAX_BODY, Response, check_url, send
 from genesys_credentials.retry import RetryPolicy, parse_retry_after
+from genesys_credentials.safe_text import Redactor
 from genesys_credentials.secret import Secret
 from genesys_oauth_secrets.shared.text import shown
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
+QUOTED = 1000
+"""Characters of an error text redacted and quoted at most (a report line shows fewer)."""
 
 
 class ApiError(Exception):
@@ -51,7 +54,6 @@ class PlatformApi:
         self._token = token
         self._retry = retry
         self._timeout = timeout
-        self._opener = opener()
 
     def get(self, path: str) -> Mapping[str, Any]:
         """The JSON object at ``path`` (built with :func:`api_path`); ApiError, UnusableAnswer or
@@ -75,7 +77,7 @@ class PlatformApi:
                 if self._wait(attempt, delay):
                     attempt += 1
                     continue
-            raise _error(path, response)
+            raise _error(path, response, Redactor("", self._token))
 
     def _send(self, path: str) -> Response:
         url = f"{self._base_url}{path}"
@@ -87,7 +89,7 @@ class PlatformApi:
                 "Accept": "application/json",
             },
         )
-        return send(self._opener, request, self._timeout)
+        return send(request, self._timeout)
 
     def _wait(self, attempt: int, delay: float) -> bool:
         if attempt >= self._retry.max_attempts or delay > self._retry.max_delay:
@@ -116,12 +118,21 @@ def _object(path: str, body: bytes) -> Mapping[str, Any]:
     return document
 
 
-def _error(path: str, response: Response) -> ApiError:
+def _error(path: str, response: Response, redact: Redactor) -> ApiError:
+    """The answer's ErrorBody as an error, its text redacted: a gateway or API may echo the
+    request's ``Authorization`` header in ``message``."""
     try:
         document = _document(path, response.body)
     except UnusableAnswer:
         document = {}
     body = document if isinstance(document, dict) else {}
     return ApiError(
-        path, response.status, shown(body.get("code", ""), 60), shown(body.get("message", ""))
+        path,
+        response.status,
+        shown(_redacted(body.get("code", ""), redact), 60),
+        shown(_redacted(body.get("message", ""), redact)),
     )
+
+
+def _redacted(value: object, redact: Redactor) -> object:
+    return redact(value[:QUOTED]) if isinstance(value, str) else value

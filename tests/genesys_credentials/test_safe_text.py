@@ -65,6 +65,31 @@ def test_text_around_the_secret_is_kept() -> None:
     assert masked == "invalid_client: bad secret ******** given"
 
 
+@pytest.mark.parametrize(
+    ("echoed", "expected"),
+    [
+        ("Authorization: Bearer eyJ0.eXAi.sig", "Authorization: Bearer ********"),
+        (
+            "headers: authorization=bearer  tok-1; accept=*/*",
+            "headers: authorization=bearer  ******** accept=*/*",
+        ),
+        ("Basic Zm9vOmJhcg== was refused", "Basic ******** was refused"),
+        ("BEARER\tx", "BEARER\t********"),
+        ("a bearer of bad news", "a bearer ******** bad news"),
+    ],
+)
+def test_any_bearer_or_basic_credential_is_masked_even_unknown_ones(
+    echoed: str, expected: str
+) -> None:
+    assert Redactor(CLIENT_ID)(echoed) == expected
+
+
+def test_every_known_secret_is_masked() -> None:
+    first, second = "first-secret-0123456789", "second-secret-9876543210"
+    masked = Redactor(CLIENT_ID, Secret(first), Secret(second))(f"got {first} and {second}")
+    assert masked == "got ******** and ********"
+
+
 def test_the_redactor_holds_no_plaintext_and_refuses_pickling(marker: str) -> None:
     redactor = Redactor(CLIENT_ID, Secret(marker))
     assert marker not in repr(redactor)

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from tests.preflight.conftest import DEPLOYER_SECRET, World
 from tests.support.fake_genesys_login import Scripted
 
 OTHER_SECRET = "a-wrong-secret-that-must-not-print"
+HALF = f"tok3n-{secrets.token_hex(12)}"
+OTHER_HALF = f"half-{secrets.token_hex(12)}"
+PIECE = 8
+"""Characters of a token that, found in the output, count as a leak."""
+
+
+def pieces(value: str) -> set[str]:
+    """Every stretch of :data:`PIECE` characters of ``value`` within one of its lines."""
+    return {
+        line[start : start + PIECE]
+        for line in value.splitlines()
+        for start in range(len(line) - PIECE + 1)
+    }
 
 
 def test_a_rejected_secret_names_the_variables_and_never_their_values(
@@ -160,3 +175,38 @@ def test_the_deployer_secret_and_issued_tokens_never_reach_the_output(world: Wor
     assert world.api.issued
     for value in (DEPLOYER_SECRET, *world.api.issued):
         assert value not in outcome.out + outcome.err
+
+
+@pytest.mark.parametrize("flags", [(), ("--json",)])
+@pytest.mark.parametrize(
+    "token",
+    [
+        f"{HALF}\n{OTHER_HALF}",
+        f"{HALF}{OTHER_HALF}\n",
+        f"{HALF}\x1b[2J{OTHER_HALF}",
+    ],
+)
+def test_a_garbled_access_token_is_refused_by_name_and_no_piece_of_it_printed(
+    world: World, monkeypatch: pytest.MonkeyPatch, flags: tuple[str, ...], token: str
+) -> None:
+    monkeypatch.setenv("GENESYSCLOUD_ACCESS_TOKEN", token)
+    outcome = world.run(*flags)
+    printed = outcome.out + outcome.err
+    assert "GENESYSCLOUD_ACCESS_TOKEN holds control" in printed
+    assert "Traceback" not in printed
+    assert not {piece for piece in pieces(token) if piece in printed}
+    assert not world.api.api_calls
+
+
+@pytest.mark.parametrize("flags", [(), ("--json",)])
+def test_an_api_error_echoing_the_bearer_token_prints_no_token(
+    world: World, flags: tuple[str, ...]
+) -> None:
+    echo = Scripted(400, {"code": "bad.request", "message": ""}, echo_request=True)
+    world.api.script_api("/api/v2/tokens/me", echo)
+    outcome = world.run(*flags)
+    printed = outcome.out + outcome.err
+    [token] = world.api.issued
+    assert "bad.request" in printed
+    assert "Bearer ********" in printed
+    assert not {piece for piece in pieces(token) if piece in printed}

@@ -20,6 +20,13 @@ API paths a deploying client reads, each as the Genesys SDKs document it
   its ``secret`` (Genesys stopped returning it from GET);
 - ``POST /api/v2/oauth/clients/{clientId}/secret`` (``oauth:client:edit``, no body): the
   ``OAuthClient`` with a new ``secret``; from then on the login host accepts only the new one;
+- :meth:`FakeGenesysApi.commit_then` lets the next request to a path do what the contract
+  says (a regeneration commits: the new secret is live, the old one dead) and then answers
+  something else instead: a gateway's 502 after the backend committed, or a connection closed
+  on the answer (``HANG_UP``); with ``delay``, the request waits that long before committing,
+  as a slow backend does while the caller's deadline runs out;
+- a scripted answer with ``echo_request`` quotes the request's headers (the bearer token
+  included) in its ``message``, as a misconfigured gateway would;
 - errors are always an ``ErrorBody`` JSON (``message, code, status, contextId, details,
   errors``): 403 ``missing.permissions`` naming the permission, 404 ``not.found``, 429
   ``too.many.requests.retry.after`` with ``Retry-After``.
@@ -38,6 +45,7 @@ from __future__ import annotations
 import re
 import secrets
 import threading
+import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -48,7 +56,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.fake_genesys_login import FakeGenesysLogin, Scripted, serving
+from tests.support.fake_genesys_login import FakeGenesysLogin, Scripted, echoed, serving
 
 API_PREFIX = "/api/v2/"
 CREATED = "2026-01-05T09:30:00Z"
@@ -73,12 +81,23 @@ class Route:
 
 
 @dataclass(frozen=True)
+class Committed:
+    """Run the contract first (committing whatever it changes), then send ``answer`` instead of
+    the contract's own answer (``None``: send the contract's), ``delay`` seconds late."""
+
+    answer: Scripted | None
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
 class ApiCall:
     """What the fake saw of one ``/api/v2`` request (never the bearer token)."""
 
     method: str
     path: str
     status: int
+    """What the fake did: the scripted status, or the contract's (also after ``commit_then``,
+    whatever was sent instead)."""
     client_id: str | None
 
 
@@ -138,7 +157,7 @@ class FakeGenesysApi(FakeGenesysLogin):
         self.divisions: dict[str, dict[str, Any]] = {}
         self.clients: dict[str, dict[str, Any]] = {}
         self.api_calls: list[ApiCall] = []
-        self._api_script: dict[str, list[Scripted]] = {}
+        self._api_script: dict[str, list[Scripted | Committed]] = {}
         self._api_lock = threading.Lock()
         self.home_division = self.add_division("Home", home=True)
         self.routes: list[Route] = [
@@ -226,6 +245,12 @@ class FakeGenesysApi(FakeGenesysLogin):
         with self._api_lock:
             self._api_script.setdefault(path, []).extend(answers)
 
+    def commit_then(self, path: str, answer: Scripted | None, *, delay: float = 0.0) -> None:
+        """The next request to ``path`` waits ``delay`` seconds, is carried out as the contract
+        says, and gets ``answer`` (``HANG_UP``: no answer at all; ``None``: the contract's)."""
+        with self._api_lock:
+            self._api_script.setdefault(path, []).append(Committed(answer, delay))
+
     def clear_api_scripts(self) -> None:
         """Drop answers scripted but not consumed (between property-test examples)."""
         with self._api_lock:
@@ -250,9 +275,19 @@ class FakeGenesysApi(FakeGenesysLogin):
         client_id = self._caller(headers.get("Authorization"))
         with self._api_lock:
             queued = self._api_script.get(plain)
-            reply = queued.pop(0) if queued else self._contract_api(method, plain, client_id)
+            scripted = queued.pop(0) if queued else None
+        if isinstance(scripted, Committed):
+            time.sleep(scripted.delay)
+        with self._api_lock:
+            reply = (
+                scripted
+                if isinstance(scripted, Scripted)
+                else self._contract_api(method, plain, client_id)
+            )
             self.api_calls.append(ApiCall(method, plain, reply.status, client_id))
-        return reply
+        if isinstance(scripted, Committed) and scripted.answer is not None:
+            reply = scripted.answer
+        return echoed(reply, headers, body, "message")
 
     def _contract_api(self, method: str, path: str, client_id: str | None) -> Scripted:
         if client_id is None:

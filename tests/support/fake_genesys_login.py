@@ -135,11 +135,7 @@ class FakeGenesysLogin:
         if method != "POST":
             return Scripted(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "method_not_allowed"})
         reply = self.answer(headers.get("Content-Type"), headers.get("Authorization"), body)
-        if not reply.echo_request:
-            return reply
-        received = "; ".join(f"{name}: {value}" for name, value in headers.items())
-        echoed = {"error_description": received, "request": body.decode("utf-8", "replace")}
-        return Scripted(reply.status, {**reply.body, **echoed}, reply.headers)
+        return echoed(reply, headers, body, "error_description")
 
     def answer(self, content_type: str | None, authorization: str | None, body: bytes) -> Scripted:
         form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
@@ -177,6 +173,16 @@ class FakeGenesysLogin:
             HTTPStatus.OK,
             {"access_token": token, "token_type": "bearer", "expires_in": self.expires_in},
         )
+
+
+def echoed(reply: Scripted, headers: Message, body: bytes, key: str) -> Scripted:
+    """``reply``, quoting the request's headers under ``key`` (and its body) when it asks to
+    echo the request, as a misconfigured proxy or gateway would."""
+    if not reply.echo_request:
+        return reply
+    received = "; ".join(f"{name}: {value}" for name, value in headers.items())
+    quoted = {key: received, "request": body.decode("utf-8", "replace")}
+    return Scripted(reply.status, {**reply.body, **quoted}, reply.headers)
 
 
 def _basic(authorization: str | None) -> tuple[str | None, str | None]:

@@ -9,6 +9,12 @@ all refuse the same URLs, read answers within the same bounds and quote errors t
   or fragment: anything else sends credentials in clear or somewhere unexpected;
 - at most :data:`MAX_BODY` bytes of an answer are read, and a body that is not a JSON object
   (deep nesting included) reads as an empty one;
+- every header value must be printable ASCII: a token or secret with a pasted newline would
+  otherwise reach ``http.client``, whose error quotes the whole header, token included;
+- every request has one total deadline: urllib's ``timeout`` bounds each socket operation, so a
+  server that drips a byte every few seconds would hold a caller forever; a timer shuts the
+  connection down when the deadline passes, and the request fails with
+  :class:`DeadlineExceeded`;
 - error text quoted from an answer is redacted (every encoding of the secret, pieces included),
   escaped and bounded.
 
@@ -19,8 +25,13 @@ failures: a caller holding credentials in its frame catches them there and does 
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.client
 import ipaddress
 import json
+import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -57,22 +68,149 @@ class Response:
         return len(self.body) > MAX_BODY
 
 
+class DeadlineExceeded(TimeoutError):
+    """No complete answer arrived within the request's total deadline.
+
+    A ``TimeoutError`` (so an ``OSError``): callers treat it as the network failure it is.
+    """
+
+
+class InvalidHeader(ValueError):
+    """A header value HTTP cannot carry; the message names the header, never its value."""
+
+
+def fits_header(value: str) -> bool:
+    """Whether ``value`` can travel in an HTTP header as sent: printable ASCII, no spaces at
+    either end (a copy-pasted token or secret with a newline or a trailing blank fails)."""
+    return value.isascii() and value.isprintable() and value == value.strip()
+
+
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 
 
-def opener() -> urllib.request.OpenerDirector:
-    """An opener that hands 3xx answers back instead of following them."""
-    return urllib.request.build_opener(_NoRedirects)
+class _Deadline:
+    """The sockets of one request, shut down together when its deadline passes.
+
+    A socket opened after that moment is shut down at once, so a slow connect cannot outlive
+    the deadline either.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def attach(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
 
 
-def send(
-    director: urllib.request.OpenerDirector, request: urllib.request.Request, timeout: float
+def _shut(sock: socket.socket) -> None:
+    """Wake every thread blocked on ``sock``: its reads see the end of the stream."""
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _Watched(http.client.HTTPConnection):
+    """A connection whose sockets (a proxy tunnel's included) are attached to a deadline as
+    soon as they exist, so the deadline also bounds the TLS handshake."""
+
+    def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # http.client opens every socket through this attribute (socket.create_connection).
+        create: Callable[..., socket.socket] = vars(self)["_create_connection"]
+
+        def create_watched(*args: Any, **kwargs: Any) -> socket.socket:
+            sock = create(*args, **kwargs)
+            deadline.attach(sock)
+            return sock
+
+        vars(self)["_create_connection"] = create_watched
+
+
+class _WatchedHttps(_Watched, http.client.HTTPSConnection):
+    pass
+
+
+class _HttpHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_Watched, deadline=self._deadline), req)
+
+
+class _HttpsHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection = functools.partial(_WatchedHttps, deadline=self._deadline)
+        return self.do_open(connection, req)
+
+
+def send(request: urllib.request.Request, seconds: float) -> Response:
+    """One request, answered in full within ``seconds`` or not at all.
+
+    A header value that fails :func:`fits_header` raises :class:`InvalidHeader` before
+    anything is sent. Proxies come from the environment (``HTTPS_PROXY``/``NO_PROXY``), as
+    urllib reads them; redirects are handed back, never followed. Network failures raise
+    ``OSError``/``HTTPException``/``ValueError``; a passed deadline raises
+    :class:`DeadlineExceeded`, even when the server's bytes stopped halfway and the cut-off
+    body would otherwise read as complete.
+    """
+    headers = request.header_items()
+    refused = next((name for name, value in headers if not fits_header(value)), None)
+    if refused is not None:
+        raise InvalidHeader(
+            f"the {refused} header holds control, non-ASCII or surrounding blank characters; "
+            "the request was not sent"
+        )
+    with _Deadline(seconds) as deadline:
+        director = urllib.request.build_opener(
+            _NoRedirects, _HttpHandler(deadline), _HttpsHandler(deadline)
+        )
+        try:
+            response = _exchange(director, request, seconds)
+        except (OSError, http.client.HTTPException, ValueError):
+            if deadline.expired:
+                raise DeadlineExceeded(_late(seconds)) from None
+            raise
+        if deadline.expired:
+            raise DeadlineExceeded(_late(seconds))
+        return response
+
+
+def _late(seconds: float) -> str:
+    return f"no complete answer within the deadline of {seconds:g} s"
+
+
+def _exchange(
+    director: urllib.request.OpenerDirector, request: urllib.request.Request, seconds: float
 ) -> Response:
-    """One request; network failures raise ``OSError``/``HTTPException``/``ValueError``."""
     try:
-        with director.open(request, timeout=timeout) as response:
+        with director.open(request, timeout=seconds) as response:
             return Response(response.status, response.headers, response.read(MAX_BODY + 1))
     except urllib.error.HTTPError as error:
         with error:
@@ -133,7 +271,7 @@ def detail_of(document: Mapping[str, Any], redact: Callable[[str], str]) -> str:
     return printable(redact(found), DETAIL_LIMIT) or "no error details"
 
 
-def error_detail(body: bytes, secret: Secret, *, client_id: str = "") -> str:
-    """:func:`detail_of` a raw body, never echoing ``secret`` (with ``client_id``, nor the
-    Basic header built from both) in any encoding."""
-    return detail_of(json_object(body), Redactor(client_id, secret))
+def error_detail(body: bytes, *secrets: Secret, client_id: str = "") -> str:
+    """:func:`detail_of` a raw body, never echoing any of ``secrets`` (with ``client_id``, nor
+    the Basic header built from both) in any encoding, nor any Bearer or Basic credentials."""
+    return detail_of(json_object(body), Redactor(client_id, *secrets))

@@ -4,7 +4,9 @@ A login host that rejects a request may echo what it received: the secret itself
 header (base64 of ``client_id:secret``), the form body, a JSON-escaped copy, or a cut-off piece
 of any of them. Masking only the exact secret string misses all of those, so a
 :class:`Redactor` knows every encoding of the secret and masks any stretch of text sharing at
-least :data:`PARTIAL` characters with one of them.
+least :data:`PARTIAL` characters with one of them. It also masks whatever follows ``Bearer`` or
+``Basic``, whoever's credentials they are: an API that echoes a request's ``Authorization``
+header echoes a token no redactor was told about.
 
 The redactor keeps no plaintext: it holds keyed digests of the pieces, under a key drawn for it
 alone, so a redactor sitting in a frame an error tracker records gives nothing away either.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import secrets
 import urllib.parse
 from typing import NoReturn
@@ -25,6 +28,8 @@ from genesys_credentials.secret import MASK, Secret
 
 PARTIAL = 8
 """Characters an echoed piece must share with an encoding of the secret to be masked."""
+_CREDENTIALS = re.compile(r"\b(bearer|basic)(\s+)\S+", re.IGNORECASE)
+"""An ``Authorization`` scheme and the credentials after it, in any echo of a header."""
 
 
 def _encodings(client_id: str, secret: str) -> set[str]:
@@ -56,13 +61,14 @@ def _quote_all(text: str) -> str:
 
 
 class Redactor:
-    """``Redactor(client_id, secret)(text)``: ``text`` with every echo of the secret masked."""
+    """``Redactor(client_id, *known)(text)``: ``text`` with every echo of the ``known``
+    secrets masked, and every ``Bearer``/``Basic`` credential."""
 
     __slots__ = ("_digests", "_key", "_short")
 
-    def __init__(self, client_id: str, secret: Secret) -> None:
+    def __init__(self, client_id: str, *known: Secret) -> None:
         self._key = secrets.token_bytes(16)
-        forms = _encodings(client_id, secret.reveal())
+        forms = {form for secret in known for form in _encodings(client_id, secret.reveal())}
         self._digests = frozenset(
             self._digest(form[start : start + PARTIAL])
             for form in forms
@@ -90,7 +96,7 @@ class Redactor:
                 kept.append(char)
             elif index == 0 or not covered[index - 1]:
                 kept.append(MASK)
-        return "".join(kept)
+        return _CREDENTIALS.sub(rf"\1\2{MASK}", "".join(kept))
 
     def __repr__(self) -> str:
         return "Redactor(<digests only>)"

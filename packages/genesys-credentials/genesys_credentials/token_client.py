@@ -49,7 +49,6 @@ from genesys_credentials.http import (
     check_url,
     detail_of,
     json_object,
-    opener,
     send,
 )
 from genesys_credentials.retry import RetryPolicy, parse_retry_after
@@ -133,7 +132,6 @@ class TokenClient:
         self._retry = retry or RetryPolicy()
         self._clock = clock
         self._timeout = timeout
-        self._opener = opener()
         self._lock = threading.Lock()
         self._token: _Token | None = None
 
@@ -168,7 +166,7 @@ class TokenClient:
             _check_grant(credentials, self._reader.secret_id)
             url = self._token_url or credentials.token_url
             started = self._clock()
-            answer = _exchange(self._opener, url, credentials, self._timeout)
+            answer = _exchange(url, credentials, self._timeout)
             if answer.token is not None:
                 return self._keep(answer.token, answer.lifetime, url, credentials, started)
             if answer.rejected and not reread:
@@ -277,12 +275,7 @@ class TokenClient:
         return f"TokenClient({self._reader!r}, token_url={self._token_url!r})"
 
 
-def _exchange(
-    director: urllib.request.OpenerDirector,
-    url: str,
-    credentials: GenesysCredentials,
-    timeout: float,
-) -> _Answer:
+def _exchange(url: str, credentials: GenesysCredentials, timeout: float) -> _Answer:
     """POST the grant and read the answer. Never raises: this frame holds the Basic header."""
     redact = Redactor(credentials.client_id, credentials.client_secret)
     request = urllib.request.Request(  # noqa: S310 - scheme checked by check_url
@@ -296,7 +289,7 @@ def _exchange(
         },
     )
     try:
-        response = send(director, request, timeout)
+        response = send(request, timeout)
     except (OSError, http.client.HTTPException, ValueError) as error:
         reason = getattr(error, "reason", None) or error
         failure = f"{type(reason).__name__}: {reason}"
