@@ -129,6 +129,10 @@ def test_the_demo_runs_the_whole_flow_on_its_own_emulator(
     assert "fixed      bucket policy denies requests without TLS" in printed
     assert "next:" not in printed, "bootstrap's next steps would point at a stopped emulator"
     assert "pulumi login" not in printed
+    service_read = [line for line in lines if line.startswith("the credentials helper read")]
+    assert len(service_read) == 1
+    assert "got an access token: the service's successful read" in service_read[0]
+    assert "ivr-integration: generation 1 (overlap), current secret 0 day(s) old" in printed
     assert lines[-1] == (
         "the emulator has stopped; rerun with --keep-running to try the commands by hand"
     )
