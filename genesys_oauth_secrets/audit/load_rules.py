@@ -216,7 +216,9 @@ class LoadRules:
             if RESOURCE.match(str(where[depth])) not in _PROPERTY_SECTIONS:
                 continue
             sig = value.get(SIG_KEY)
-            if sig not in KNOWN_SIGNATURES:
+            # A signature that is not a string (a list, an object) matches no case of Go's
+            # switch either: it is an unknown signature, not a crash.
+            if not isinstance(sig, str) or sig not in KNOWN_SIGNATURES:
                 raise self.refuse(
                     "unknown-signature", where, "has a special-value signature Pulumi does not know"
                 )

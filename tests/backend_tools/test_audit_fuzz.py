@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from genesys_oauth_secrets import cli
@@ -132,6 +132,11 @@ def test_any_json_document_gets_a_clear_answer(tmp_path: Path, document: Any) ->
 
 @SETTINGS
 @given(value=JSON, slot=st.sampled_from(SLOTS))
+# Found by this test: a signature key holding a list crashed the signature rule.
+@example(
+    value={"4dabf18193072939515e22adb298388d": []},
+    slot=("checkpoint", "latest", "resources", 6, "outputs"),
+)
 def test_any_json_anywhere_in_a_real_checkpoint_gets_a_clear_answer(
     tmp_path: Path, value: Any, slot: tuple[str | int, ...]
 ) -> None:

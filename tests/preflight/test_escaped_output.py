@@ -1,7 +1,8 @@
 """Text from the environment cannot forge a preflight line or a workflow command (issue 20, 9).
 
-``GENESYSCLOUD_OAUTHCLIENT_ID`` reaches a finding when the login host refuses the grant with a
-status that is neither 401 nor retryable: the credentials library names the client in its error.
+A ``GENESYSCLOUD_OAUTHCLIENT_ID`` holding control characters is refused by name before any
+request is sent (issue 20, 3), so its text never reaches a line; every finding is escaped
+besides, which the plain rows below keep honest.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ def test_a_crafted_client_id_cannot_forge_a_line_or_a_workflow_command(
     outcome = world.run(*(["--json"] if as_json else []))
 
     text = outcome.err if as_json else outcome.out
-    assert outcome.code == 2
-    [line] = [line for line in text.splitlines() if line.startswith("ERROR    genesys-credentials")]
-    assert "OAuth client x\\n::warning::forged\\r\\nOK       aws-identity" in line
+    assert outcome.code == 1
+    [line] = [line for line in text.splitlines() if line.startswith("PROBLEM  genesys-credentials")]
+    assert "GENESYSCLOUD_OAUTHCLIENT_ID holds control" in line
+    assert "forged" not in line
     assert "\x1b" not in text
     assert not any(
         line.startswith(("::", "OK       aws-identity         forged"))
@@ -40,4 +42,4 @@ def test_a_crafted_client_id_cannot_forge_a_line_or_a_workflow_command(
             c for c in json.loads(outcome.out)["checks"] if c["check"] == "genesys-credentials"
         ]
         assert "\n" not in check["message"]
-        assert "x\\n::warning::forged" in check["message"]
+        assert "forged" not in check["message"]
