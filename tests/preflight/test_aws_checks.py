@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 import pytest
@@ -15,7 +15,7 @@ from botocore.stub import Stubber
 from genesys_oauth_secrets.preflight import deploy_permissions, stack_locks
 from genesys_oauth_secrets.preflight.aws_identity import Identity
 from genesys_oauth_secrets.preflight.context import resolve
-from genesys_oauth_secrets.shared.backend_baseline import DEFAULT_KEY_ALIAS
+from genesys_oauth_secrets.shared.backend_baseline import DEFAULT_KEY_ALIAS, ROLE_TAG, SECRETS_ROLE
 from genesys_oauth_secrets.shared.stack_locks import lock_prefix
 from tests.preflight.conftest import (
     BUCKET,
@@ -24,6 +24,9 @@ from tests.preflight.conftest import (
     World,
     encrypted_key,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms.type_defs import TagTypeDef
 
 SECRET_NAME = "genesys/oauth/prod/ivr-integration"
 
@@ -116,7 +119,10 @@ def test_a_key_pending_deletion_is_answered_with_cancel_key_deletion(world: Worl
 
 def test_an_encryptedkey_made_by_another_key_is_refused(world: World) -> None:
     kms = boto3.client("kms", region_name=REGION)
-    other = kms.create_key()["KeyMetadata"]["KeyId"]
+    backend_tag: list[TagTypeDef] = [
+        {"TagKey": ROLE_TAG, "TagValue": SECRETS_ROLE}
+    ]  # as bootstrap tags its keys
+    other = kms.create_key(Tags=backend_tag)["KeyMetadata"]["KeyId"]
     kms.create_alias(AliasName="alias/elsewhere", TargetKeyId=other)
     world.stack_file["encryptedkey"] = encrypted_key("alias/elsewhere")
     world.write_stack_file()
