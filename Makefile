@@ -39,17 +39,19 @@ install: python-version ## create ./venv with everything pinned, and the policy 
 	  echo "==> $(VENV)/ was made by Python $${have:-(broken)}, not $$want: rebuilding it"; \
 	  rm -rf $(VENV) $(POLICY_VENV); \
 	fi
-	@echo "==> [1/5] virtualenv $(VENV)/ with $$($(PYTHON) --version)"
+	@echo "==> [1/6] virtualenv $(VENV)/ with $$($(PYTHON) --version)"
 	$(PYTHON) -m venv $(VENV)
-	@echo "==> [2/5] pip itself"
+	@echo "==> [2/6] pip itself"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	@echo "==> [3/5] requirements-dev.txt (program, tools, linters; the first run takes minutes)"
+	@echo "==> [3/6] requirements-dev.txt (program, tools, linters; the first run takes minutes)"
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	@echo "==> [4/5] the genesys-oauth-secrets command and genesys-credentials, editable"
+	@echo "==> [4/6] the genesys-oauth-secrets command and genesys-credentials, editable"
 	$(BIN)/python -m pip install --quiet --no-deps -e ./packages/genesys-credentials -e .
-	@echo "==> [5/5] the policy pack's own virtualenv $(POLICY_VENV)/"
+	@echo "==> [5/6] the policy pack's own virtualenv $(POLICY_VENV)/"
 	$(PYTHON) -m venv $(POLICY_VENV)
 	$(POLICY_BIN)/python -m pip install --quiet -r policy/requirements.txt
+	@echo "==> [6/6] the tests' IAM evaluator (Node 20+, pinned by tests/iam-evaluator/package-lock.json)"
+	npm ci --prefix tests/iam-evaluator --no-audit --no-fund
 	@$(REQUIREMENTS_SUM) > $(INSTALLED)
 	@echo "==> installed. Next: make test, or make plan to see what the program would deploy"
 
