@@ -241,7 +241,11 @@ def test_a_secret_with_a_current_version_passes(world: World) -> None:
     assert world.run().status("client-secrets") == {"OK"}
 
 
-def _simulation(world: World, decisions: dict[str, str]) -> list[str]:
+def _simulation(
+    world: World,
+    decisions: dict[str, str],
+    role_arn: str = "arn:aws:iam::123456789012:role/deployer",
+) -> list[str]:
     context = resolve(
         stack="prod",
         bucket=None,
@@ -253,6 +257,15 @@ def _simulation(world: World, decisions: dict[str, str]) -> list[str]:
     identity = Identity("123456789012", "arn:aws:sts::123456789012:assumed-role/deployer/ci", "aws")
     iam = boto3.client("iam", region_name=REGION)
     with Stubber(iam) as stubber:
+        role = {
+            "Path": role_arn.split(":role", 1)[1].rsplit("/", 1)[0] + "/",
+            "RoleName": "deployer",
+            "RoleId": "AROAEXAMPLEEXAMPLE123",
+            "Arn": role_arn,
+            "CreateDate": datetime(2026, 1, 1, tzinfo=UTC),
+            "AssumeRolePolicyDocument": "{}",
+        }
+        stubber.add_response("get_role", {"Role": role}, {"RoleName": "deployer"})
         for actions, resource in deploy_permissions.simulations(context, identity):
             results = [
                 {
@@ -266,7 +279,7 @@ def _simulation(world: World, decisions: dict[str, str]) -> list[str]:
                 "simulate_principal_policy",
                 {"EvaluationResults": results, "IsTruncated": False},
                 {
-                    "PolicySourceArn": "arn:aws:iam::123456789012:role/deployer",
+                    "PolicySourceArn": role_arn,
                     "ActionNames": list(actions),
                     "ResourceArns": [resource],
                 },
@@ -306,3 +319,9 @@ class _Body:
 
     def stream(self, **_: object) -> Any:
         yield self._payload
+
+
+def test_a_role_with_a_path_is_simulated_under_its_full_arn(world: World) -> None:
+    pathed = "arn:aws:iam::123456789012:role/ci/github/deployer"
+    [line] = _simulation(world, {"kms:Decrypt": "implicitDeny"}, role_arn=pathed)
+    assert f"{pathed} would be denied: kms:Decrypt (implicitDeny)" in line
