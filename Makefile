@@ -11,7 +11,7 @@ STACK ?= prod
 # compares it, so a target run before `make install` (or after a requirements change) says so.
 INSTALLED := $(VENV)/.installed
 REQUIREMENTS := requirements.txt requirements-tools.txt requirements-dev.txt policy/requirements.txt \
-	tests/consumers/js/package-lock.json
+	tests/consumers/js/package-lock.json tests/iam-evaluator/package-lock.json
 REQUIREMENTS_SUM := cat $(REQUIREMENTS) | cksum
 # Where lint-imports finds the root packages of pyproject.toml's [tool.importlinter]: this tree
 # first (not an editable install made elsewhere), the library, and the policy pack.
@@ -43,19 +43,21 @@ install: python-version ## create ./venv with everything pinned, and the policy 
 	  echo "==> $(VENV)/ was made by Python $${have:-(broken)}, not $$want: rebuilding it"; \
 	  rm -rf $(VENV) $(POLICY_VENV); \
 	fi
-	@echo "==> [1/6] virtualenv $(VENV)/ with $$($(PYTHON) --version)"
+	@echo "==> [1/7] virtualenv $(VENV)/ with $$($(PYTHON) --version)"
 	$(PYTHON) -m venv $(VENV)
-	@echo "==> [2/6] pip itself"
+	@echo "==> [2/7] pip itself"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	@echo "==> [3/6] requirements-dev.txt (program, tools, linters; the first run takes minutes)"
+	@echo "==> [3/7] requirements-dev.txt (program, tools, linters; the first run takes minutes)"
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	@echo "==> [4/6] the genesys-oauth-secrets command and genesys-credentials, editable"
+	@echo "==> [4/7] the genesys-oauth-secrets command and genesys-credentials, editable"
 	$(BIN)/python -m pip install --quiet --no-deps -e ./packages/genesys-credentials -e .
-	@echo "==> [5/6] the policy pack's own virtualenv $(POLICY_VENV)/"
+	@echo "==> [5/7] the policy pack's own virtualenv $(POLICY_VENV)/"
 	$(PYTHON) -m venv $(POLICY_VENV)
 	$(POLICY_BIN)/python -m pip install --quiet -r policy/requirements.txt
-	@echo "==> [6/6] the AWS SDK for JavaScript that runs docs/consumers.md's snippet (npm ci)"
+	@echo "==> [6/7] the AWS SDK for JavaScript that runs docs/consumers.md's snippet (npm ci)"
 	npm ci --prefix tests/consumers/js --no-audit --no-fund --silent
+	@echo "==> [7/7] the tests' IAM evaluator (Node 20+, pinned by tests/iam-evaluator/package-lock.json)"
+	npm ci --prefix tests/iam-evaluator --no-audit --no-fund --silent
 	@$(REQUIREMENTS_SUM) > $(INSTALLED)
 	@echo "==> installed. Next: make test, or make plan to see what the program would deploy"
 
@@ -113,5 +115,6 @@ bench: installed ## the benchmarks (figures, not pass/fail)
 clean: ## remove the venvs and caches
 	rm -rf $(VENV) $(POLICY_VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build \
 	  packages/genesys-credentials/build *.egg-info packages/genesys-credentials/*.egg-info \
-	  examples/consumer/.mypy_cache policy/.mypy_cache tests/consumers/js/node_modules
+	  examples/consumer/.mypy_cache policy/.mypy_cache tests/consumers/js/node_modules \
+	  tests/iam-evaluator/node_modules
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -12,13 +12,14 @@ import yaml
 
 from genesys_oauth_secrets.plan.engine import PROJECT, ProgramRun, run_program
 from tests.support import hypothesis_profiles
-from tests.support.aws_calls import aws_calls_fit_the_iam_documents
+from tests.support.aws_calls import aws_calls_fit_the_iam_documents, iam_evaluator
 from tests.support.moto_server import aws_endpoint, moto_server
 
 __all__ = [
     "aws_calls_fit_the_iam_documents",
     "aws_endpoint",
     "engine",
+    "iam_evaluator",
     "marker",
     "moto_server",
     "prod_config",

@@ -77,6 +77,19 @@ def principal_arn(identity: Identity) -> str | None:
     return None
 
 
+def with_path(iam: IAMClient, principal: str) -> str:
+    """The role's ARN with its path (``iam:GetRole``): an assumed-role ARN drops the path, and
+    the simulator refuses a role ARN without it. Unchanged for a user, or when GetRole is not
+    allowed (right for a role without a path; otherwise the simulation says it was skipped)."""
+    kind, _, name = principal.split(":", 5)[-1].partition("/")
+    if kind != "role":
+        return principal
+    try:
+        return str(iam.get_role(RoleName=name)["Role"]["Arn"])
+    except (ClientError, BotoCoreError, ResponseParserError, KeyError):
+        return principal
+
+
 def simulations(context: Context, identity: Identity) -> list[tuple[Sequence[str], str]]:
     """Each group of actions with the representative resource it is simulated on."""
     arn = f"arn:{identity.partition}"
@@ -110,6 +123,7 @@ def check(context: Context, identity: Identity, iam: IAMClient) -> list[Finding]
                 f"the caller {shown(identity.arn)} is not an IAM user or role: nothing to simulate",
             )
         ]
+    principal = with_path(iam, principal)
     denied = []
     for actions, resource in simulations(context, identity):
         try:

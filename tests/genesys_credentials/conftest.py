@@ -12,15 +12,19 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 
 from genesys_credentials import CredentialsReader, RetryPolicy, TokenClient
+from genesys_oauth_secrets.plan.engine import PROJECT
 from tests.support.aws_errors import aws_error
 from tests.support.fake_genesys_login import FakeGenesysLogin, genesys_login
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms.type_defs import TagTypeDef
 
 __all__ = ["genesys_login"]
 
@@ -124,7 +128,11 @@ def all_at_once(action: Callable[[], T], threads: int = 16) -> list[T]:
 
 def store_secret(name: str, document: object) -> str:
     """Create a CMK-encrypted secret in moto, as the component does, and return its ARN."""
-    key_id = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["KeyId"]
+    project_tag: list[TagTypeDef] = [
+        {"TagKey": "pulumi-project", "TagValue": PROJECT}
+    ]  # components/tagging.py
+    kms = boto3.client("kms", region_name=REGION)
+    key_id = kms.create_key(Tags=project_tag)["KeyMetadata"]["KeyId"]
     secret = boto3.client("secretsmanager", region_name=REGION).create_secret(
         Name=name,
         KmsKeyId=key_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 import pytest
@@ -15,7 +15,7 @@ from botocore.stub import Stubber
 from genesys_oauth_secrets.preflight import deploy_permissions, stack_locks
 from genesys_oauth_secrets.preflight.aws_identity import Identity
 from genesys_oauth_secrets.preflight.context import resolve
-from genesys_oauth_secrets.shared.backend_baseline import DEFAULT_KEY_ALIAS
+from genesys_oauth_secrets.shared.backend_baseline import DEFAULT_KEY_ALIAS, ROLE_TAG, SECRETS_ROLE
 from genesys_oauth_secrets.shared.stack_locks import lock_prefix
 from tests.preflight.conftest import (
     BUCKET,
@@ -24,6 +24,9 @@ from tests.preflight.conftest import (
     World,
     encrypted_key,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms.type_defs import TagTypeDef
 
 SECRET_NAME = "genesys/oauth/prod/ivr-integration"
 
@@ -116,7 +119,10 @@ def test_a_key_pending_deletion_is_answered_with_cancel_key_deletion(world: Worl
 
 def test_an_encryptedkey_made_by_another_key_is_refused(world: World) -> None:
     kms = boto3.client("kms", region_name=REGION)
-    other = kms.create_key()["KeyMetadata"]["KeyId"]
+    backend_tag: list[TagTypeDef] = [
+        {"TagKey": ROLE_TAG, "TagValue": SECRETS_ROLE}
+    ]  # as bootstrap tags its keys
+    other = kms.create_key(Tags=backend_tag)["KeyMetadata"]["KeyId"]
     kms.create_alias(AliasName="alias/elsewhere", TargetKeyId=other)
     world.stack_file["encryptedkey"] = encrypted_key("alias/elsewhere")
     world.write_stack_file()
@@ -235,7 +241,11 @@ def test_a_secret_with_a_current_version_passes(world: World) -> None:
     assert world.run().status("client-secrets") == {"OK"}
 
 
-def _simulation(world: World, decisions: dict[str, str]) -> list[str]:
+def _simulation(
+    world: World,
+    decisions: dict[str, str],
+    role_arn: str = "arn:aws:iam::123456789012:role/deployer",
+) -> list[str]:
     context = resolve(
         stack="prod",
         bucket=None,
@@ -247,6 +257,15 @@ def _simulation(world: World, decisions: dict[str, str]) -> list[str]:
     identity = Identity("123456789012", "arn:aws:sts::123456789012:assumed-role/deployer/ci", "aws")
     iam = boto3.client("iam", region_name=REGION)
     with Stubber(iam) as stubber:
+        role = {
+            "Path": role_arn.split(":role", 1)[1].rsplit("/", 1)[0] + "/",
+            "RoleName": "deployer",
+            "RoleId": "AROAEXAMPLEEXAMPLE123",
+            "Arn": role_arn,
+            "CreateDate": datetime(2026, 1, 1, tzinfo=UTC),
+            "AssumeRolePolicyDocument": "{}",
+        }
+        stubber.add_response("get_role", {"Role": role}, {"RoleName": "deployer"})
         for actions, resource in deploy_permissions.simulations(context, identity):
             results = [
                 {
@@ -260,7 +279,7 @@ def _simulation(world: World, decisions: dict[str, str]) -> list[str]:
                 "simulate_principal_policy",
                 {"EvaluationResults": results, "IsTruncated": False},
                 {
-                    "PolicySourceArn": "arn:aws:iam::123456789012:role/deployer",
+                    "PolicySourceArn": role_arn,
                     "ActionNames": list(actions),
                     "ResourceArns": [resource],
                 },
@@ -300,3 +319,9 @@ class _Body:
 
     def stream(self, **_: object) -> Any:
         yield self._payload
+
+
+def test_a_role_with_a_path_is_simulated_under_its_full_arn(world: World) -> None:
+    pathed = "arn:aws:iam::123456789012:role/ci/github/deployer"
+    [line] = _simulation(world, {"kms:Decrypt": "implicitDeny"}, role_arn=pathed)
+    assert f"{pathed} would be denied: kms:Decrypt (implicitDeny)" in line
