@@ -27,6 +27,8 @@ class PlannedResource:
     secret_outputs: tuple[str, ...]
     inputs: dict[str, Any]
     """Inputs with every secret replaced by ``[secret]``."""
+    import_id: str = ""
+    """``importId``: the id of an existing resource the engine adopts instead of creating."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,4 +42,5 @@ class PlannedResource:
             "secretInputs": list(self.secret_inputs),
             "secretOutputs": list(self.secret_outputs),
             "inputs": self.inputs,
+            "importId": self.import_id,
         }

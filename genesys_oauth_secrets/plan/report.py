@@ -145,6 +145,7 @@ def _resources(run: ProgramRun) -> tuple[PlannedResource, ...]:
             secret_inputs=tuple(secret_envelope_paths(registration.inputs)),
             secret_outputs=tuple(registration.additional_secret_outputs),
             inputs=without_secret_envelopes(registration.inputs),
+            import_id=registration.import_id,
         )
         for registration in run.registrations
     )
