@@ -33,7 +33,8 @@ from genesys_oauth_secrets.shared.errors import UsageError
 from genesys_oauth_secrets.shared.names import validate_github_repo
 from tests.backend_tools.conftest import REGION, RunCli
 from tests.support.hypothesis_profiles import FIXTURE_OK
-from tests.support.request_context import ACCOUNT
+from tests.support.iam_evaluator import Evaluator
+from tests.support.request_context import ACCOUNT, Authorization
 
 BUCKET = "acme-genesys-oauth-secrets-state"
 REPO = "acme/genesys-oauth-secrets"
@@ -396,3 +397,23 @@ def test_any_github_repo_value_is_accepted_or_one_error_line_before_any_aws_call
     assert "Traceback" not in result.err
     assert line.isprintable()
     assert aws.kms.list_keys()["Keys"] == []
+
+
+def test_the_attached_policies_allow_the_deployers_lock_write_and_deny_it_to_the_previewer(
+    aws_endpoint: str, run_cli: RunCli, iam_evaluator: Evaluator
+) -> None:
+    run_cli(*BOOT)
+    found = identities(aws_endpoint)
+    lock = f"arn:aws:s3:::{BUCKET}/.pulumi/locks/organization/genesys-oauth-secrets/prod/x.json"
+    write = Authorization("s3:PutObject", lock).as_request()
+
+    def verdict(role: str) -> str:
+        request = {
+            **write,
+            "principal": f"arn:aws:iam::{ACCOUNT}:role/{role}",
+            "identityPolicies": [{"name": role, "policy": found[role]["permissions"]}],
+        }
+        return iam_evaluator.evaluate(request).result
+
+    assert verdict("genesys-oauth-secrets-deployer") == "Allowed"
+    assert verdict("genesys-oauth-secrets-previewer") == "ImplicitlyDenied"
