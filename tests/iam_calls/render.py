@@ -73,9 +73,7 @@ def render() -> str:
     files = sorted({(c.source.repo, c.source.path, c.source.commit) for c in CALLS})
     source_lines = "\n".join(f"- {repo} `{path}` at `{commit}`" for repo, path, commit in files)
     roles = ", ".join(f"{op}: `{doc}`" for op, doc in ROLE_OF.items())
-    out = [
-        HEADER.format(roles=roles, note=sources.PROVIDER_VERSION_NOTE, sources=source_lines)
-    ]
+    out = [HEADER.format(roles=roles, note=sources.PROVIDER_VERSION_NOTE, sources=source_lines)]
     types = list(dict.fromkeys(c.resource_type for c in CALLS))
     for resource_type in types:
         out.append(f"\n## {resource_type}\n")

@@ -10,10 +10,12 @@ same check names that row.
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from tests.iam_calls.table import CALLS, PREVIEW, REFRESH, ROLE_OF, VERSION, Call
 from tests.iam_calls.verdicts import denied_rows, shipped, without_action
 from tests.support.iam_evaluator import Evaluator
+from tests.test_workflows import REPO, load, pulumi_steps
 
 ROLE_DOCUMENTS = sorted(set(ROLE_OF.values()))
 NEEDED = sorted({(document, call.request.action) for call in CALLS for document in call.roles()})
@@ -64,6 +66,17 @@ def test_the_previewer_cannot_refresh_because_the_secret_version_read_needs_the_
 
     assert f"{VERSION} Read: secretsmanager:GetSecretValue" in "\n".join(lines)
     assert all(line.startswith(f"{VERSION} Read") for line in lines)
+
+
+def test_pr_previews_run_without_refresh() -> None:
+    """Neither the pulumi/actions step (input ``refresh``) nor Pulumi.yaml (``options.refresh``,
+    ``ProjectOptions`` in pulumi/pulumi sdk/go/common/workspace/project.go) turns it on."""
+    [(_, _, step)] = pulumi_steps(load("preview.yml"))
+    project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
+
+    assert step["with"]["command"] == "preview"
+    assert str(step["with"].get("refresh", "false")).lower() == "false"
+    assert "refresh" not in (project.get("options") or {})
 
 
 def test_every_row_cites_a_function_at_a_full_commit() -> None:

@@ -14,7 +14,8 @@ def test_the_calls_page_is_the_rendering_of_the_table() -> None:
         DOC.write_text(expected)
 
     assert DOC.read_text() == expected, (
-        "docs/iam-calls.md is out of date: UPDATE_IAM_CALLS=1 pytest tests/iam_calls/test_calls_doc.py"
+        "docs/iam-calls.md is out of date: "
+        "UPDATE_IAM_CALLS=1 pytest tests/iam_calls/test_calls_doc.py"
     )
 
 
