@@ -36,7 +36,7 @@ happens only when `Pulumi.<stack>.yaml` has no `encryptedkey` (commit it); the p
 `sts:GetCallerIdentity` needs no permission. The previewer does not support `--refresh` (see
 [Refresh and the previewer](#refresh-and-the-previewer)).
 
-Sources, {note}:
+Sources (the terraform-provider-aws files were {note}):
 
 {sources}
 """
@@ -59,7 +59,7 @@ def _row(call: Call) -> str:
     source = call.source
     cite = f"`{source.path}` @ `{source.commit[:12]}`: {source.function}"
     cells = [
-        call.step,
+        call.step + (f" (with `{call.when}`)" if call.when else ""),
         action,
         f"`{request.resource}`",
         _context(request.context),
@@ -74,6 +74,10 @@ def render() -> str:
     """The section, one table per resource type in the table's order."""
     files = sorted({(c.source.repo, c.source.path, c.source.commit) for c in CALLS})
     source_lines = "\n".join(f"- {repo} `{path}` at `{commit}`" for repo, path, commit in files)
+    source_lines += (
+        "\n\nRows marked with `readers` or `replicaRegions` happen only when the stack config "
+        "has them (docs/configuration.md)."
+    )
     roles = ", ".join(f"{op}: `{doc}`" for op, doc in ROLE_OF.items())
     out = [HEADER.format(roles=roles, note=sources.PROVIDER_VERSION_NOTE, sources=source_lines)]
     types = list(dict.fromkeys(c.resource_type for c in CALLS))

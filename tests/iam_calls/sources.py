@@ -28,7 +28,7 @@ GOCLOUD_COMMIT = "b5401c07b5f16ea9b5902e159ecc6e8a7c3dc498"
 (``gocloud.dev v0.46.1-0.20260810195832-b5401c07b5f1``)."""
 
 PROVIDER_VERSION_NOTE = (
-    "read from stored hashicorp/terraform-provider-aws versions, not from the upstream "
+    "read at the stored versions cited, not at the upstream "
     "submodule commit of pulumi-aws v7.51.1, which could not be fetched here"
 )
 
@@ -72,6 +72,9 @@ SECRET = _provider(
 SECRET_VERSION = _provider(
     "internal/service/secretsmanager/secret_version.go", "0042e8ea0de293c6cd8b003f89f7f4d2fb5fcf31"
 )
+KMS_KEY_POLICY = _provider(
+    "internal/service/kms/key_policy.go", "6fc8692d5a123aac6a07fc0720b0b22fcdc7c64f"
+)
 SECRET_POLICY = _provider(
     "internal/service/secretsmanager/secret_policy.go", "01c08000ddb14181b5bd19201d8fca311dc570e4"
 )
@@ -82,3 +85,11 @@ DIY_LOCK = File(PULUMI_REPO, "pkg/backend/diy/lock.go", PULUMI_COMMIT)
 DIY_META = File(PULUMI_REPO, "pkg/backend/diy/meta.go", PULUMI_COMMIT)
 S3BLOB = File(GOCLOUD_REPO, "blob/s3blob/s3blob.go", GOCLOUD_COMMIT)
 AWSKMS = File(GOCLOUD_REPO, "secrets/awskms/kms.go", GOCLOUD_COMMIT)
+
+BOTOCORE_SECRETSMANAGER = File(
+    "boto/botocore",
+    "botocore/data/secretsmanager/2017-10-17/service-2.json",
+    "1.44.18",
+)
+"""The Secrets Manager API reference's "Required permissions" of an operation, as botocore
+ships it; cited where the provider's code shows the call but AWS adds a permission to it."""

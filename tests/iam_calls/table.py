@@ -49,6 +49,9 @@ BUCKET_ARN = f"arn:aws:s3:::{EXAMPLE_BUCKET}"
 STACK_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1111aaaa-11aa-11aa-11aa-111111111111"
 STATE_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/2222bbbb-22bb-22bb-22bb-222222222222"
 PROVIDER_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/3333cccc-33cc-33cc-33cc-333333333333"
+REPLICA_REGION = "eu-west-1"
+REPLICA_KEY = f"arn:aws:kms:{REPLICA_REGION}:{ACCOUNT}:key/4444dddd-44dd-44dd-44dd-444444444444"
+"""The key ``create_secrets_key(..., region)`` makes in a replica region: the stack tags too."""
 ALIAS = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/genesys-oauth-secrets-{EXAMPLE_STACK}"
 SECRET_NAME = f"genesys/oauth/{EXAMPLE_STACK}/{EXAMPLE_CLIENT}"
 SECRET = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{SECRET_NAME}-AbCdEf"
@@ -91,14 +94,18 @@ class Call:
     request: Authorization
     source: Source
     operations: frozenset[str]
+    when: str = ""
+    """The stack config that adds the call (``readers``, ``replicaRegions``); "" always."""
+
+    @property
+    def label(self) -> str:
+        when = f" [{self.when}]" if self.when else ""
+        return f"{self.resource_type} {self.step}{when}"
 
     @property
     def name(self) -> str:
         via = f" ({self.request.why})" if self.request.why else ""
-        return (
-            f"{self.resource_type} {self.step}: {self.request.action} on "
-            f"{self.request.resource}{via}"
-        )
+        return f"{self.label}: {self.request.action} on {self.request.resource}{via}"
 
     def roles(self) -> list[str]:
         return sorted({ROLE_OF[operation] for operation in self.operations})
@@ -160,6 +167,10 @@ ALL = frozenset(OPERATIONS)
 STATE_WRITES = frozenset({UP, REFRESH, DESTROY})
 
 KEY = "aws_kms_key"
+KEY_POLICY = "aws_kms_key_policy"
+SECRET_POLICY = "aws_secretsmanager_secret_policy"
+READERS = "readers"
+REPLICAS = "replicaRegions"
 ALIAS_TYPE = "aws_kms_alias"
 SECRET_TYPE = "aws_secretsmanager_secret"
 VERSION = "aws_secretsmanager_secret_version"
@@ -442,6 +453,124 @@ CALLS: tuple[Call, ...] = (
         via_secretsmanager("kms:Decrypt", "GetSecretValue"),
         src.SECRET_VERSION.fn("resourceSecretVersionDelete (findSecretVersionByTwoPartKey)"),
         DELETES,
+    ),
+    # readers: a secret resource policy per client, a key policy on each key the program made.
+    Call(
+        SECRET_POLICY,
+        "Create, Update",
+        secret_request("secretsmanager:PutResourcePolicy"),
+        src.SECRET_POLICY.fn("resourceSecretPolicyCreate, resourceSecretPolicyUpdate"),
+        CHANGES,
+        READERS,
+    ),
+    Call(
+        SECRET_POLICY,
+        "Read",
+        secret_request("secretsmanager:GetResourcePolicy"),
+        src.SECRET_POLICY.fn("resourceSecretPolicyRead"),
+        READS,
+        READERS,
+    ),
+    Call(
+        SECRET_POLICY,
+        "Delete",
+        secret_request("secretsmanager:DeleteResourcePolicy"),
+        src.SECRET_POLICY.fn("resourceSecretPolicyDelete"),
+        DELETES,
+        READERS,
+    ),
+    Call(
+        KEY_POLICY,
+        "Create, Update",
+        key_request("kms:PutKeyPolicy"),
+        src.KMS_KEY.fn("updateKeyPolicy (from resourceKeyPolicyCreate/Update)"),
+        CHANGES,
+        READERS,
+    ),
+    Call(
+        KEY_POLICY,
+        "Create, Update",
+        key_request("kms:GetKeyPolicy"),
+        src.KMS_KEY.fn("waitKeyPolicyPropagated"),
+        CHANGES,
+        READERS,
+    ),
+    *(
+        Call(
+            KEY_POLICY,
+            "Read",
+            key_request(action),
+            src.KMS_KEY_POLICY.fn("resourceKeyPolicyRead (findKeyInfo in key.go)"),
+            READS,
+            READERS,
+        )
+        for action in (
+            "kms:DescribeKey",
+            "kms:GetKeyPolicy",
+            "kms:GetKeyRotationStatus",
+            "kms:ListResourceTags",
+        )
+    ),
+    Call(
+        KEY_POLICY,
+        "Delete (restores the default key policy)",
+        key_request("kms:PutKeyPolicy"),
+        src.KMS_KEY_POLICY.fn("resourceKeyPolicyDelete (updateKeyPolicy)"),
+        DELETES,
+        READERS,
+    ),
+    # replicaRegions: CreateSecret with AddReplicaRegions, then replicas added or removed.
+    Call(
+        SECRET_TYPE,
+        "Create",
+        secret_request("secretsmanager:ReplicateSecretToRegions"),
+        src.BOTOCORE_SECRETSMANAGER.fn("CreateSecret: Required permissions (AddReplicaRegions)"),
+        CHANGES,
+        REPLICAS,
+    ),
+    Call(
+        SECRET_TYPE,
+        "Update (replica added)",
+        secret_request("secretsmanager:ReplicateSecretToRegions"),
+        src.SECRET.fn("addSecretReplicas"),
+        CHANGES,
+        REPLICAS,
+    ),
+    Call(
+        SECRET_TYPE,
+        "Create, Update (replica added)",
+        via_secretsmanager("kms:Decrypt", "replication reads the primary"),
+        src.BOTOCORE_SECRETSMANAGER.fn("ReplicateSecretToRegions: Required permissions"),
+        CHANGES,
+        REPLICAS,
+    ),
+    *(
+        Call(
+            SECRET_TYPE,
+            "Create, Update (replica added)",
+            Authorization(
+                action,
+                REPLICA_KEY,
+                {
+                    **STACK_KEY_CONTEXT,
+                    "kms:ViaService": f"secretsmanager.{REPLICA_REGION}.amazonaws.com",
+                },
+                default_key_policy(),
+                why="replication writes the replica",
+            ),
+            src.BOTOCORE_SECRETSMANAGER.fn("ReplicateSecretToRegions: Required permissions"),
+            CHANGES,
+            REPLICAS,
+        )
+        for action in ("kms:GenerateDataKey", "kms:Encrypt")
+    ),
+    Call(
+        SECRET_TYPE,
+        "Update (replica removed), Delete",
+        secret_request("secretsmanager:RemoveRegionsFromReplication"),
+        src.SECRET.fn("removeSecretReplicas"),
+        DELETES,
+        REPLICAS,
     ),
     # The DIY backend: gocloud blob over S3 (ReadAll = GetObject, WriteAll = PutObject,
     # Exists = HeadObject, List = ListObjectsV2, Copy = CopyObject, Delete = DeleteObject).
