@@ -13,8 +13,9 @@ import pytest
 import yaml
 
 from tests.iam_calls.table import CALLS, PREVIEW, REFRESH, ROLE_OF, VERSION, Call
-from tests.iam_calls.verdicts import denied_rows, shipped, without_action
+from tests.iam_calls.verdicts import denied_rows, shipped
 from tests.support.iam_evaluator import Evaluator
+from tests.support.policy_edits import without_action
 from tests.test_workflows import REPO, load, pulumi_steps
 
 ROLE_DOCUMENTS = sorted(set(ROLE_OF.values()))

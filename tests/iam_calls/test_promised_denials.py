@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from tests.iam_calls.denials import DENIALS, READER, READER_ALLOWED, Denial
-from tests.iam_calls.verdicts import broken_denials, shipped, widened
+from tests.iam_calls.verdicts import broken_denials, shipped
 from tests.support.iam_evaluator import Evaluator, judge_policy
+from tests.support.policy_edits import widened
 
 DOCUMENTS = sorted({denial.document for denial in DENIALS})
 
