@@ -244,14 +244,7 @@ def _text_lines(plan: Plan) -> Iterator[str]:
     yield "Stack outputs:"
     for line in json.dumps(plan.outputs, indent=2, sort_keys=True).splitlines():
         yield f"  {line}"
-    if plan.diagnostics:
-        yield ""
-        yield "Warnings the program logged:"
-        for message in plan.diagnostics:
-            yield f"  warning: {message}"
-    if plan.guardrails is not None:
-        yield ""
-        yield from _guardrail_lines(plan.guardrails)
+    yield from _verdict_lines(plan)
 
 
 def _diff_text_lines(plan: Plan, diff: Diff) -> Iterator[str]:
@@ -261,6 +254,11 @@ def _diff_text_lines(plan: Plan, diff: Diff) -> Iterator[str]:
     )
     yield ""
     yield from diff.lines()
+    yield from _verdict_lines(plan)
+
+
+def _verdict_lines(plan: Plan) -> Iterator[str]:
+    """What ends every plan, whole or against a ref: the program's warnings, the guardrails."""
     if plan.diagnostics:
         yield ""
         yield "Warnings the program logged:"
