@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 
 from genesys_oauth_secrets.bootstrap import identities
 from genesys_oauth_secrets.shared import backend_baseline as baseline
@@ -50,6 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="change the settings of an existing bucket, key, provider or role",
     )
     options.add_endpoint_url(parser)
+    options.add_json(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,30 +60,20 @@ def run(args: argparse.Namespace) -> int:
     ``args.next_steps`` false (set by the demo, never by a flag) leaves out the ``next:``
     commands: the demo prints its own, and only while its emulator is there to run them against.
     """
-    bucket, backend_region = state_bucket(args.bucket, options.project_dir(args), os.environ)
-    region = args.region or backend_region
-    if region is None:
-        raise UsageError(
-            "bootstrap needs the bucket's region: pass --region, or write it in the backend URL "
-            "(s3://<bucket>?region=<region>)"
-        )
-    settings = baseline.BootstrapSettings(
-        bucket=bucket,
-        region=region,
-        key_alias=args.key_alias,
-        state_key_alias=args.state_key_alias,
-        noncurrent_days=args.noncurrent_days,
-        stack=args.stack,
-    )
-    report = Report(as_json=False)
-    clients = connect(region, args.endpoint_url)
+    report = Report(as_json=args.json)
     journal = baseline.Journal(report.line)
+    try:
+        settings = _settings(args)
+        clients = connect(settings.region, args.endpoint_url)
+    except BackendError as error:
+        report.document(_document(journal, error.exit_code, error=str(error)))
+        raise
     arns: dict[identities.WorkflowRole, str] = {}
     try:
         baseline.bootstrap(clients, settings, fix=args.fix, journal=journal)
         if args.github_repo:
             arns = _github_identities(clients, settings, args.github_repo, args.fix, journal)
-    except BackendError:
+    except BackendError as error:
         if journal.created:
             report.line(
                 "this run created, before failing (kept; once the cause is fixed, rerun with "
@@ -89,12 +81,15 @@ def run(args: argparse.Namespace) -> int:
             )
             for item in journal.created:
                 report.line(f"  - {item}")
+        report.document(_document(journal, error.exit_code, error=str(error)))
         raise
+    variables = identities.repository_variables(arns, settings.region) if arns else []
     if journal.violations:
         report.line(
             f"{len(journal.violations)} setting(s) differ from the baseline and were not "
             "changed; rerun with --fix to change them"
         )
+        report.document(_document(journal, EXIT_ATTENTION, variables=variables))
         return EXIT_ATTENTION
     if journal.created or journal.changed:
         report.line(
@@ -107,8 +102,45 @@ def run(args: argparse.Namespace) -> int:
         for line in baseline.next_steps(settings, clients.endpoint_url):
             report.line(f"  {line}")
     if arns:
-        _print_variables(report, arns, args.github_repo, region)
+        _print_variables(report, arns, args.github_repo, settings.region)
+    report.document(_document(journal, EXIT_OK, variables=variables))
     return EXIT_OK
+
+
+def _settings(args: argparse.Namespace) -> baseline.BootstrapSettings:
+    bucket, backend_region = state_bucket(args.bucket, options.project_dir(args), os.environ)
+    region = args.region or backend_region
+    if region is None:
+        raise UsageError(
+            "bootstrap needs the bucket's region: pass --region, or write it in the backend URL "
+            "(s3://<bucket>?region=<region>)"
+        )
+    return baseline.BootstrapSettings(
+        bucket=bucket,
+        region=region,
+        key_alias=args.key_alias,
+        state_key_alias=args.state_key_alias,
+        noncurrent_days=args.noncurrent_days,
+        stack=args.stack,
+    )
+
+
+def _document(
+    journal: baseline.Journal, code: int, *, variables: Sequence[str] = (), error: str = ""
+) -> dict[str, object]:
+    """The ``--json`` document: what this run created, wrote and found different, and the
+    repository variables to set, so a script can pass them to ``gh variable set``."""
+    document: dict[str, object] = {
+        "ok": code == EXIT_OK,
+        "exitCode": code,
+        "created": list(journal.created),
+        "changed": list(journal.changed),
+        "violations": list(journal.violations),
+        "repositoryVariables": dict(line.split("=", 1) for line in variables),
+    }
+    if error:
+        document["error"] = error
+    return document
 
 
 def _print_variables(

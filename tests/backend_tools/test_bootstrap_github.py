@@ -417,3 +417,44 @@ def test_the_attached_policies_allow_the_deployers_lock_write_and_deny_it_to_the
 
     assert verdict("genesys-oauth-secrets-deployer") == "Allowed"
     assert verdict("genesys-oauth-secrets-previewer") == "ImplicitlyDenied"
+
+
+def test_json_is_one_document_with_the_repository_variables_a_script_sets(
+    aws_endpoint: str, run_cli: RunCli
+) -> None:
+    first = run_cli(*BOOT, "--json")
+    second = run_cli(*BOOT, "--json")
+
+    created, again = json.loads(first.out), json.loads(second.out)
+    role = f"arn:aws:iam::{ACCOUNT}:role"
+    assert (first.code, created["ok"], created["exitCode"]) == (0, True, 0)
+    assert any(
+        f" {role}/genesys-oauth-secrets-deployer for " in item for item in created["created"]
+    )
+    assert created["repositoryVariables"] == {
+        "AWS_DEPLOY_ROLE_ARN": f"{role}/genesys-oauth-secrets-deployer",
+        "AWS_PREVIEW_ROLE_ARN": f"{role}/genesys-oauth-secrets-previewer",
+        "AWS_SECRET_AGE_ROLE_ARN": f"{role}/genesys-oauth-secrets-secret-age",
+        "AWS_REGION": REGION,
+    }
+    assert "created" in first.err
+    assert (again["created"], again["changed"], again["violations"]) == ([], [], [])
+    assert again["repositoryVariables"] == created["repositoryVariables"]
+
+
+def test_json_reports_drift_and_a_failure_as_documents_too(
+    aws_endpoint: str, run_cli: RunCli
+) -> None:
+    run_cli(*BOOT)
+    iam(aws_endpoint).delete_role_policy(
+        RoleName="genesys-oauth-secrets-previewer", PolicyName="pr-previewer"
+    )
+    drift = run_cli(*BOOT, "--json")
+    no_region = run_cli("bootstrap", "--bucket", BUCKET, "--dir", "/nonexistent", "--json")
+
+    drifted = json.loads(drift.out)
+    assert (drift.code, drifted["ok"], drifted["exitCode"]) == (1, False, 1)
+    assert any("genesys-oauth-secrets-previewer" in item for item in drifted["violations"])
+    failed = json.loads(no_region.out)
+    assert (no_region.code, failed["ok"], failed["exitCode"]) == (2, False, 2)
+    assert "--region" in failed["error"]
