@@ -25,11 +25,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from genesys_oauth_secrets.bootstrap.documents import Names, render
-from genesys_oauth_secrets.shared.backend_baseline import Journal, aws_call, error_code
-from genesys_oauth_secrets.shared.errors import UsageError, translate
+from genesys_oauth_secrets.shared.backend_baseline import Journal, aws_call, aws_read
+from genesys_oauth_secrets.shared.errors import UsageError
 from genesys_oauth_secrets.shared.text import shown
 
 if TYPE_CHECKING:
@@ -203,14 +201,7 @@ def _trust_found(document: object) -> str:
 
 def _missing(target: str, action: Any) -> Any:
     """The answer of a read, or None when IAM says the entity does not exist."""
-    try:
-        return action()
-    except ClientError as error:
-        if error_code(error) == "NoSuchEntity":
-            return None
-        raise translate(error, service="iam", target=target) from error
-    except BotoCoreError as error:
-        raise translate(error, service="iam", target=target) from error
+    return aws_read("iam", target, action, absent={"NoSuchEntity"})
 
 
 def validate_account(account: Account) -> None:

@@ -16,7 +16,7 @@ halfway reports exactly what was left behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -126,16 +126,24 @@ def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
-def _read_optional(target: str, action: Callable[[], Any]) -> Any:
-    """A bucket setting, or None when it was never configured (S3 answers "not found")."""
+def aws_read(
+    service: str, target: str, action: Callable[[], Any], *, absent: Collection[str]
+) -> Any:
+    """The answer of a read, or None when AWS answers one of the ``absent`` codes (the thing or
+    setting does not exist, which bootstrap then creates); other errors name the fix."""
     try:
         return action()
     except ClientError as error:
-        if error_code(error) in _NOT_FOUND:
+        if error_code(error) in absent:
             return None
-        raise translate(error, service="s3", target=target) from error
+        raise translate(error, service=service, target=target) from error
     except BotoCoreError as error:
-        raise translate(error, service="s3", target=target) from error
+        raise translate(error, service=service, target=target) from error
+
+
+def _read_optional(target: str, action: Callable[[], Any]) -> Any:
+    """A bucket setting, or None when it was never configured (S3 answers "not found")."""
+    return aws_read("s3", target, action, absent=_NOT_FOUND)
 
 
 def _probe_bucket(s3: S3Client, settings: BootstrapSettings, account: str) -> bool:
@@ -180,14 +188,12 @@ def _inspect_key(kms: KMSClient, alias: str, role: str) -> Any:
 
     Runs for both aliases before anything is created, so a taken alias fails the run cleanly.
     """
-    try:
-        meta = kms.describe_key(KeyId=alias)["KeyMetadata"]
-    except ClientError as error:
-        if error_code(error) == "NotFoundException":
-            return None
-        raise translate(error, service="kms", target=alias) from error
-    except BotoCoreError as error:
-        raise translate(error, service="kms", target=alias) from error
+    described = aws_read(
+        "kms", alias, lambda: kms.describe_key(KeyId=alias), absent={"NotFoundException"}
+    )
+    if described is None:
+        return None
+    meta = described["KeyMetadata"]
     key_id = meta["KeyId"]
     tags = aws_call("kms", alias, lambda: kms.list_resource_tags(KeyId=key_id))["Tags"]
     if {tag["TagKey"]: tag["TagValue"] for tag in tags}.get(ROLE_TAG) != role:
