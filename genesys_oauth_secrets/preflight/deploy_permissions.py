@@ -78,6 +78,7 @@ class Outcome:
 
     action: str
     resource: str
+    why: str
     decision: str
     unknown: tuple[str, ...]
     """Context keys the decision depended on that preflight could not supply."""
@@ -99,6 +100,7 @@ def outcomes(request: Request, results: list[Mapping[str, Any]]) -> list[Outcome
             Outcome(
                 str(result["EvalActionName"]),
                 request.resource,
+                request.why,
                 decision,
                 tuple(request.unknown(missing)),
             )
@@ -156,7 +158,7 @@ def report(principal: str, judged: list[Outcome]) -> list[Finding]:
                 CHECK,
                 Status.PROBLEM,
                 f"{principal} would be denied: "
-                + "; ".join(f"{o.action} on {o.resource} ({o.decision})" for o in denied),
+                + "; ".join(f"{o.action} on {o.resource} ({o.decision}, {o.why})" for o in denied),
                 fix=f"grant these actions to {principal} on these resources (iam/deployer.json "
                 "is the reviewed deploy policy; docs/iam.md says why each statement is there)",
             )
@@ -168,7 +170,8 @@ def report(principal: str, judged: list[Outcome]) -> list[Finding]:
                 Status.UNVERIFIED,
                 "not verified, the answer depends on context preflight cannot know: "
                 + "; ".join(
-                    f"{o.action} on {o.resource} ({o.decision} without {', '.join(o.unknown)})"
+                    f"{o.action} on {o.resource} ({o.why}: {o.decision} without "
+                    f"{', '.join(o.unknown)})"
                     for o in unknown
                 ),
             )

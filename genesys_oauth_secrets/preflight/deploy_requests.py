@@ -312,7 +312,7 @@ def secret_requests(
         f"secret:{name}{EXAMPLE_SUFFIX}"
     )
     own = secret_tags(tags, client)
-    complete = (RESOURCE_TAG, REQUEST_TAG, TAG_KEYS) if tags_known else ()
+    complete = (REQUEST_TAG, TAG_KEYS) if tags_known else ()
     return [
         Request(
             ("secretsmanager:CreateSecret",),
@@ -333,7 +333,8 @@ def secret_requests(
             arn,
             "the secret and its versions",
             _tag_context(own, RESOURCE_TAG),
-            (*complete, REQUEST_TAG),
+            # UntagResource's aws:TagKeys are the keys it removes: not known here.
+            (RESOURCE_TAG, REQUEST_TAG) if tags_known else (REQUEST_TAG,),
         ),
     ]
 

@@ -22,7 +22,7 @@ from genesys_oauth_secrets.bootstrap.documents import Names, render
 from genesys_oauth_secrets.preflight import deploy_permissions
 from genesys_oauth_secrets.preflight.aws_identity import Identity
 from genesys_oauth_secrets.preflight.context import Context, resolve
-from genesys_oauth_secrets.preflight.deploy_requests import deploy_requests, find_keys
+from genesys_oauth_secrets.preflight.deploy_requests import Request, deploy_requests, find_keys
 from genesys_oauth_secrets.shared.backend_baseline import DEFAULT_KEY_ALIAS, DEFAULT_STATE_KEY_ALIAS
 from genesys_oauth_secrets.shared.findings import Finding, Status, exit_code
 from tests.preflight.conftest import BUCKET, PROJECT, REGION, World
@@ -235,7 +235,7 @@ def test_a_missing_action_is_named_with_its_resource(
     findings, _ = simulated(world, iam_evaluator, policy)
     [finding] = findings
     assert finding.status is Status.PROBLEM
-    assert f"secretsmanager:PutSecretValue on {SECRET}AbCdEf (implicitDeny)" in finding.message
+    assert f"secretsmanager:PutSecretValue on {SECRET}AbCdEf (implicitDeny, " in finding.message
     assert finding.message.count(" on ") == 1
     assert exit_code(findings) == 1
 
@@ -253,8 +253,8 @@ def test_a_policy_that_forgets_the_via_service_key_s_statement_is_denied_through
     [finding] = findings
     assert finding.status is Status.PROBLEM
     state_key = key_arn(DEFAULT_STATE_KEY_ALIAS)
-    assert f"kms:GenerateDataKey on {state_key} (implicitDeny)" in finding.message
-    assert f"kms:Decrypt on {state_key} (implicitDeny)" in finding.message
+    assert f"kms:GenerateDataKey on {state_key} (implicitDeny, " in finding.message
+    assert f"kms:Decrypt on {state_key} (implicitDeny, " in finding.message
 
 
 def test_a_role_with_a_path_is_simulated_under_its_full_arn(
@@ -280,7 +280,7 @@ def test_a_condition_on_context_preflight_cannot_know_is_unverified_not_a_proble
     assert finding.status is Status.UNVERIFIED
     assert finding.message.startswith("not verified")
     assert "secretsmanager:PutSecretValue on " in finding.message
-    assert "without aws:SourceIp" in finding.message
+    assert "implicitDeny without aws:SourceIp" in finding.message
     assert "kms:" not in finding.message
     assert exit_code(findings) == 0
 
@@ -315,3 +315,43 @@ def test_a_caller_that_may_not_simulate_is_skipped(world: World) -> None:
     )
     assert "AccessDenied" in finding.message
     assert exit_code([finding]) == 0
+
+
+@pytest.mark.parametrize(
+    ("known", "missing", "unknown"),
+    [
+        # every tag of the resource was sent: a tag it lacks is absent on AWS too
+        (("aws:ResourceTag/",), ["aws:ResourceTag/pulumi-backend-role"], []),
+        # the tags could not be read: a missing tag key is not known
+        ((), ["aws:ResourceTag/pulumi-backend-role"], ["aws:ResourceTag/pulumi-backend-role"]),
+        # a direct call carries no kms:ViaService
+        (("kms:ViaService",), ["kms:ViaService"], []),
+        # nothing preflight knows says where the caller connects from or what it is tagged
+        (
+            ("aws:ResourceTag/", "aws:RequestTag/", "aws:TagKeys"),
+            ["aws:SourceIp", "aws:PrincipalTag/team", "aws:TagKeys"],
+            ["aws:PrincipalTag/team", "aws:SourceIp"],
+        ),
+        # Secrets Manager's encryption context (SecretARN, SecretVersionId) is not sent
+        (
+            ("aws:ResourceTag/",),
+            ["kms:EncryptionContext:SecretARN"],
+            ["kms:EncryptionContext:SecretARN"],
+        ),
+    ],
+)
+def test_only_context_preflight_could_not_supply_leaves_a_decision_unverified(
+    known: tuple[str, ...], missing: list[str], unknown: list[str]
+) -> None:
+    request = Request(("kms:Decrypt",), "arn:aws:kms:us-east-1:1:key/k", "a test", {}, known)
+    assert request.unknown(missing) == unknown
+
+
+def test_an_unverified_line_keeps_the_report_s_columns_and_the_exit_code_0() -> None:
+    lines = [
+        Finding("deploy-permissions", Status.UNVERIFIED, "not verified: x").to_text(),
+        Finding("state-bucket", Status.OK, "fine").to_text(),
+    ]
+    assert lines[0].startswith("UNVERIFIED deploy-permissions ")
+    assert lines[1].startswith("OK         state-bucket ")
+    assert exit_code([Finding("deploy-permissions", Status.UNVERIFIED, "x")]) == 0
