@@ -263,10 +263,14 @@ def stack_key_requests(
     }
     kms = f"arn:{identity.partition}:kms:{context.aws_region}:{identity.account}"
     config = context.config
-    if config is not None and config.secrets_kms_key_id:
-        if keys.stack is None:
+    configured = config.secrets_kms_key_id if config is not None else None
+    if configured:
+        # A key the caller may not describe is still simulated when its ARN is known, tags unknown.
+        found = keys.stack or (Key(configured, None) if ":key/" in configured else None)
+        if found is None:
             return []
-        return [_on_key(THROUGH_SECRETS_MANAGER, keys.stack, "secretsKmsKeyId, through SM", via)]
+        why = "the configured secretsKmsKeyId, through Secrets Manager"
+        return [_on_key(THROUGH_SECRETS_MANAGER, found, why, via)]
     complete = (REQUEST_TAG, TAG_KEYS) if tags_known else ()
     # Before the first deploy the key does not exist: it will carry exactly the program's tags.
     key = keys.stack or Key(f"{kms}:{EXAMPLE_KEY}", tags if tags_known else None)

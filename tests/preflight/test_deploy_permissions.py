@@ -20,6 +20,7 @@ from botocore.stub import Stubber
 from components.secrets_key import alias_name
 from genesys_oauth_secrets.bootstrap.documents import Names, render
 from genesys_oauth_secrets.preflight import deploy_permissions
+from genesys_oauth_secrets.preflight import deploy_requests as deploy_requests_module
 from genesys_oauth_secrets.preflight.aws_identity import Identity
 from genesys_oauth_secrets.preflight.context import Context, resolve
 from genesys_oauth_secrets.preflight.deploy_requests import Request, deploy_requests, find_keys
@@ -315,6 +316,39 @@ def test_a_caller_that_may_not_simulate_is_skipped(world: World) -> None:
     )
     assert "AccessDenied" in finding.message
     assert exit_code([finding]) == 0
+
+
+@pytest.mark.parametrize("describable", [True, False])
+def test_a_configured_key_is_only_used_through_secrets_manager(
+    world: World, iam_evaluator: Evaluator, monkeypatch: pytest.MonkeyPatch, describable: bool
+) -> None:
+    kms = boto3.client("kms", region_name=REGION)
+    key = kms.create_key(Tags=[{"TagKey": "pulumi-project", "TagValue": PROJECT}])
+    arn = key["KeyMetadata"]["Arn"]
+    world.stack_file["config"][f"{PROJECT}:secretsKmsKeyId"] = arn
+    world.write_stack_file()
+    if not describable:  # as for a key without the tags the deployer may describe
+        found = deploy_requests_module.find_key
+        monkeypatch.setattr(
+            deploy_requests_module,
+            "find_key",
+            lambda client, key_id: None if key_id == arn else found(client, key_id),
+        )
+
+    findings, sent = simulated(world, iam_evaluator, deployer_policy())
+
+    assert not [p for p in sent if "kms:CreateKey" in p["ActionNames"]]
+    assert [p["ActionNames"] for p in sent if p["ResourceArns"] == [arn]] == [
+        ["kms:GenerateDataKey", "kms:Decrypt"]
+    ]
+    if describable:
+        assert [f.status for f in findings] == [Status.OK]
+    else:
+        [finding] = findings
+        assert finding.status is Status.UNVERIFIED
+        assert f"kms:Decrypt on {arn} (the configured secretsKmsKeyId" in finding.message
+        assert "implicitDeny without " in finding.message
+        assert "aws:ResourceTag/pulumi-project)" in finding.message
 
 
 @pytest.mark.parametrize(
