@@ -147,8 +147,25 @@ def check(context: Context, identity: Identity, iam: IAMClient) -> list[Finding]
     return report(principal, judged)
 
 
+def _grouped(outcomes: list[Outcome]) -> str:
+    """``a, b on RESOURCE (decision, why[: without keys])``, one clause per resource and answer:
+    a role missing most of the policy still fits on one line."""
+    groups: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
+    for o in outcomes:
+        groups.setdefault((o.resource, o.why, o.decision, o.unknown), []).append(o.action)
+    clauses = []
+    for (resource, why, decision, unknown), actions in groups.items():
+        without = f" without {', '.join(unknown)}" if unknown else ""
+        clauses.append(f"{', '.join(actions)} on {resource} ({decision}{without}; {why})")
+    return "; ".join(clauses)
+
+
 def report(principal: str, judged: list[Outcome]) -> list[Finding]:
-    """A problem for each denial that depends on nothing unknown; unverified for the rest."""
+    """A problem for each denial that depends on nothing unknown; unverified for the rest.
+
+    An allowed answer with an unknown key missing is unverified too: a Deny conditioned on
+    that key (``aws:SourceIp`` outside an office range, say) could still apply on AWS.
+    """
     denied = [o for o in judged if o.decision != ALLOWED and not o.unknown]
     unknown = [o for o in judged if o.unknown]
     findings = []
@@ -157,8 +174,7 @@ def report(principal: str, judged: list[Outcome]) -> list[Finding]:
             Finding(
                 CHECK,
                 Status.PROBLEM,
-                f"{principal} would be denied: "
-                + "; ".join(f"{o.action} on {o.resource} ({o.decision}, {o.why})" for o in denied),
+                f"{principal} would be denied: {_grouped(denied)}",
                 fix=f"grant these actions to {principal} on these resources (iam/deployer.json "
                 "is the reviewed deploy policy; docs/iam.md says why each statement is there)",
             )
@@ -169,11 +185,7 @@ def report(principal: str, judged: list[Outcome]) -> list[Finding]:
                 CHECK,
                 Status.UNVERIFIED,
                 "not verified, the answer depends on context preflight cannot know: "
-                + "; ".join(
-                    f"{o.action} on {o.resource} ({o.why}: {o.decision} without "
-                    f"{', '.join(o.unknown)})"
-                    for o in unknown
-                ),
+                + _grouped(unknown),
             )
         )
     if not findings:

@@ -236,12 +236,12 @@ def test_a_missing_action_is_named_with_its_resource(
     findings, _ = simulated(world, iam_evaluator, policy)
     [finding] = findings
     assert finding.status is Status.PROBLEM
-    assert f"secretsmanager:PutSecretValue on {SECRET}AbCdEf (implicitDeny, " in finding.message
+    assert f": secretsmanager:PutSecretValue on {SECRET}AbCdEf (implicitDeny; " in finding.message
     assert finding.message.count(" on ") == 1
     assert exit_code(findings) == 1
 
 
-def test_a_policy_that_forgets_the_via_service_key_s_statement_is_denied_through_s3(
+def test_a_policy_that_no_longer_covers_the_state_key_is_denied_its_use_through_s3(
     world: World, iam_evaluator: Evaluator
 ) -> None:
     policy = deployer_policy()
@@ -254,8 +254,10 @@ def test_a_policy_that_forgets_the_via_service_key_s_statement_is_denied_through
     [finding] = findings
     assert finding.status is Status.PROBLEM
     state_key = key_arn(DEFAULT_STATE_KEY_ALIAS)
-    assert f"kms:GenerateDataKey on {state_key} (implicitDeny, " in finding.message
-    assert f"kms:Decrypt on {state_key} (implicitDeny, " in finding.message
+    assert (
+        f"kms:GenerateDataKey, kms:Decrypt on {state_key} (implicitDeny; the state object's "
+        "SSE-KMS key, through S3)" in finding.message
+    )
 
 
 def test_a_role_with_a_path_is_simulated_under_its_full_arn(
@@ -280,8 +282,8 @@ def test_a_condition_on_context_preflight_cannot_know_is_unverified_not_a_proble
     [finding] = findings
     assert finding.status is Status.UNVERIFIED
     assert finding.message.startswith("not verified")
-    assert "secretsmanager:PutSecretValue on " in finding.message
-    assert "implicitDeny without aws:SourceIp" in finding.message
+    assert "secretsmanager:PutSecretValue, " in finding.message
+    assert f"on {SECRET}AbCdEf (implicitDeny without aws:SourceIp; " in finding.message
     assert "kms:" not in finding.message
     assert exit_code(findings) == 0
 
@@ -346,9 +348,10 @@ def test_a_configured_key_is_only_used_through_secrets_manager(
     else:
         [finding] = findings
         assert finding.status is Status.UNVERIFIED
-        assert f"kms:Decrypt on {arn} (the configured secretsKmsKeyId" in finding.message
-        assert "implicitDeny without " in finding.message
-        assert "aws:ResourceTag/pulumi-project)" in finding.message
+        assert (
+            f"kms:GenerateDataKey, kms:Decrypt on {arn} (implicitDeny without " in finding.message
+        )
+        assert "aws:ResourceTag/pulumi-project; the configured secretsKmsKeyId" in finding.message
 
 
 @pytest.mark.parametrize(
