@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
+from components.config import StackConfig
 from components.oauth_client_secret import secret_name, secret_tags
 from components.secrets_key import alias_name
 from components.tagging import tags_of
@@ -81,6 +82,15 @@ SECRET_ACTIONS = (
     "secretsmanager:UntagResource",
     "secretsmanager:DeleteSecret",
 )
+READER_SECRET_ACTIONS = ("secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy")
+"""``readers``: the secret's resource policy (``components.reader_access``)."""
+READER_KEY_ACTIONS = ("kms:PutKeyPolicy",)
+"""``readers``: the stack key's policy, which the program then owns."""
+REPLICA_SECRET_ACTIONS = (
+    "secretsmanager:ReplicateSecretToRegions",
+    "secretsmanager:RemoveRegionsFromReplication",
+)
+"""``replicaRegions``: the secret's replicas (``components.replica_regions``)."""
 
 ContextValue = str | tuple[str, ...]
 
@@ -149,6 +159,11 @@ def find_key(kms: KMSClient, key_id: str) -> Key | None:
     except (ClientError, BotoCoreError, ResponseParserError, KeyError):
         return Key(arn, None)
     return Key(arn, tags)
+
+
+def _if_readers(config: StackConfig | None, actions: tuple[str, ...]) -> tuple[str, ...]:
+    """``actions`` when a client has readers in other accounts, else none."""
+    return actions if config and any(client.readers for client in config.clients) else ()
 
 
 def _tag_context(tags: Mapping[str, str], *prefixes: str) -> dict[str, ContextValue]:
@@ -299,7 +314,11 @@ def stack_key_requests(
             (RESOURCE_TAG, REQUEST_TAG, TAG_KEYS),
         ),
         _on_key(STACK_KEY_ALIAS_ACTIONS, key, "the alias's target key"),
-        _on_key(STACK_KEY_MANAGE_ACTIONS, key, "the stack key"),
+        _on_key(
+            (*STACK_KEY_MANAGE_ACTIONS, *_if_readers(config, READER_KEY_ACTIONS)),
+            key,
+            "the stack key",
+        ),
         _on_key(THROUGH_SECRETS_MANAGER, key, "the stack key, through Secrets Manager", via),
     ]
 
@@ -333,7 +352,11 @@ def secret_requests(
             (*complete, RESOURCE_TAG),
         ),
         Request(
-            SECRET_ACTIONS,
+            (
+                *SECRET_ACTIONS,
+                *_if_readers(config, READER_SECRET_ACTIONS),
+                *(REPLICA_SECRET_ACTIONS if config and config.replica_regions else ()),
+            ),
             arn,
             "the secret and its versions",
             _tag_context(own, RESOURCE_TAG),

@@ -8,7 +8,6 @@ a decision that hangs on context preflight cannot know is "unverified", never a 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +27,7 @@ from genesys_oauth_secrets.shared.backend_baseline import DEFAULT_KEY_ALIAS, DEF
 from genesys_oauth_secrets.shared.findings import Finding, Status, exit_code
 from tests.preflight.conftest import BUCKET, PROJECT, REGION, World
 from tests.support.iam_evaluator import Evaluator, iam_evaluator
+from tests.support.policy_edits import without_action
 from tests.support.policy_simulator import answer
 
 __all__ = ["iam_evaluator"]
@@ -41,17 +41,6 @@ SECRET = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:genesys/oauth/prod/i
 def deployer_policy() -> dict[str, Any]:
     """``iam/deployer.json`` as a user renders it for this bucket and stack."""
     return render("deployer.json", Names(bucket=BUCKET, stack="prod", account=ACCOUNT))
-
-
-def without(policy: Mapping[str, Any], action: str) -> dict[str, Any]:
-    """The policy with ``action`` taken out of every statement."""
-    trimmed = copy.deepcopy(dict(policy))
-    for statement in trimmed["Statement"]:
-        actions = statement["Action"]
-        actions = [actions] if isinstance(actions, str) else actions
-        statement["Action"] = [name for name in actions if name != action]
-    trimmed["Statement"] = [s for s in trimmed["Statement"] if s["Action"]]
-    return trimmed
 
 
 def preflight_context(world: World) -> Context:
@@ -94,7 +83,7 @@ def simulated(
                 "ResourceArns": [request.resource],
                 "ContextEntries": request.context_entries(),
             }
-            response = answer(evaluator, role_arn, policy, params)
+            response = answer(evaluator, "deployer.json", policy, params)
             stubber.add_response("simulate_principal_policy", response, params)
             sent.append(params)
         findings = deploy_permissions.check(context, identity, iam)
@@ -232,7 +221,7 @@ def test_a_direct_call_carries_no_via_service_and_a_via_call_does(
 def test_a_missing_action_is_named_with_its_resource(
     world: World, iam_evaluator: Evaluator
 ) -> None:
-    policy = without(deployer_policy(), "secretsmanager:PutSecretValue")
+    policy = without_action(deployer_policy(), "secretsmanager:PutSecretValue")
     findings, _ = simulated(world, iam_evaluator, policy)
     [finding] = findings
     assert finding.status is Status.PROBLEM
@@ -291,7 +280,7 @@ def test_a_condition_on_context_preflight_cannot_know_is_unverified_not_a_proble
 def test_an_unknown_condition_beside_a_real_denial_keeps_the_problem(
     world: World, iam_evaluator: Evaluator
 ) -> None:
-    policy = without(deployer_policy(), "s3:DeleteObject")
+    policy = without_action(deployer_policy(), "s3:DeleteObject")
     for statement in policy["Statement"]:
         if statement["Sid"] == "TheClientSecrets":
             statement["Condition"] = {"StringEquals": {"aws:PrincipalTag/team": "platform"}}
@@ -352,6 +341,27 @@ def test_a_configured_key_is_only_used_through_secrets_manager(
             f"kms:GenerateDataKey, kms:Decrypt on {arn} (implicitDeny without " in finding.message
         )
         assert "aws:ResourceTag/pulumi-project; the configured secretsKmsKeyId" in finding.message
+
+
+def test_readers_and_replicas_add_the_policy_and_replication_calls_the_deployer_is_granted(
+    world: World, iam_evaluator: Evaluator
+) -> None:
+    config = world.stack_file["config"]
+    config[f"{PROJECT}:clients"][0]["readers"] = ["arn:aws:iam::210987654321:root"]
+    config[f"{PROJECT}:replicaRegions"] = [{"region": "us-west-2"}]
+    world.write_stack_file()
+
+    findings, sent = simulated(world, iam_evaluator, deployer_policy())
+
+    assert [f.status for f in findings] == [Status.OK], findings
+    actions = {action for params in sent for action in params["ActionNames"]}
+    assert {
+        "secretsmanager:PutResourcePolicy",
+        "secretsmanager:DeleteResourcePolicy",
+        "secretsmanager:ReplicateSecretToRegions",
+        "secretsmanager:RemoveRegionsFromReplication",
+        "kms:PutKeyPolicy",
+    } <= actions
 
 
 @pytest.mark.parametrize(

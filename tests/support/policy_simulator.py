@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tests.support.iam_evaluator import Evaluator
+from tests.support.iam_evaluator import Evaluator, judge_policy
 from tests.support.request_context import ACCOUNT, Authorization, default_key_policy
 
 DECISIONS = {
@@ -41,20 +41,17 @@ def sent_context(entries: Sequence[Mapping[str, Any]]) -> dict[str, str | list[s
 
 
 def answer(
-    evaluator: Evaluator, principal: str, policy: Mapping[str, Any], params: Mapping[str, Any]
+    evaluator: Evaluator, document: str, policy: Mapping[str, Any], params: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The simulator's response to one ``SimulatePrincipalPolicy`` request (one resource)."""
+    """The simulator's response to one ``SimulatePrincipalPolicy`` request (one resource), for
+    the role named after ``document`` that holds ``policy``."""
     [resource] = params["ResourceArns"]
     context = sent_context(params.get("ContextEntries", []))
     key_policy = default_key_policy() if f":{ACCOUNT}:key/" in resource else None
     results = []
     for action in params["ActionNames"]:
-        request = {
-            **Authorization(action, resource, context, key_policy).as_request(),
-            "principal": principal,
-            "identityPolicies": [{"name": "role-policy", "policy": policy}],
-        }
-        verdict = evaluator.evaluate(request)
+        authorization = Authorization(action, resource, context, key_policy)
+        verdict = judge_policy(evaluator, document, policy, authorization)
         missing = sorted(
             {
                 condition["key"]
