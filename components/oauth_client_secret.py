@@ -60,6 +60,11 @@ def secret_name(stack: str, client_name: str) -> str:
     return f"genesys/oauth/{stack}/{client_name}"
 
 
+def secret_tags(tags: Mapping[str, str], client_name: str) -> dict[str, str]:
+    """A client's secret carries the stack's tags and the client's name."""
+    return {**tags, "genesys-oauth-client": client_name}
+
+
 @dataclass(frozen=True)
 class OAuthClientSecretArgs:
     """Inputs of one OAuthClientSecret; validated upstream by ``components.config``."""
@@ -164,7 +169,7 @@ class OAuthClientSecret(pulumi.ComponentResource):
                 for key in args.replica_keys
             ]
             or None,
-            tags={**args.tags, "genesys-oauth-client": client.name},
+            tags=secret_tags(args.tags, client.name),
             opts=guarded,
         )
         if client.readers:
