@@ -41,6 +41,14 @@ INVALID_CLIENT = {
 }
 
 
+class _LoginServer(ThreadingHTTPServer):
+    """A login host that takes a burst of connections, as the real one does: the standard
+    library's listen backlog of 5 makes a loaded machine reset the sixth of sixteen callers that
+    connect at once, a failure of the fake, not of the client under test."""
+
+    request_queue_size = 128
+
+
 @dataclass(frozen=True)
 class Scripted:
     """One answer given ahead of the contract, to the next request that arrives."""
@@ -81,7 +89,7 @@ class FakeGenesysLogin:
         self._clients: dict[str, str] = {}
         self._script: list[Scripted] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _LoginServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
