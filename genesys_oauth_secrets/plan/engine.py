@@ -7,7 +7,8 @@ tests assert on secret envelopes, ``packageRef`` and stack outputs exactly as se
 
 ``ProviderMocks`` plays the providers: it answers each resource the way its real provider would
 (ids, ARNs, computed outputs) and hands every OAuth client, and every secret regeneration, a
-unique marker secret, so a test can prove the secret never appears outside a secret envelope.
+unique marker secret, so a test can prove the secret never appears outside a secret envelope;
+issue stamps and regenerations get a fixed issue time per client id (`issued_at_for`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import runpy
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,9 @@ from pulumi.runtime import mocks
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import massage
 
+from components.issue_time import ISSUED_AT_OUTPUT
 from components.rotation_provider import REGENERATED_SECRET_TYPE, SECRET_OUTPUT
+from components.secret_issue_stamp import SECRET_ISSUE_STAMP_TYPE
 
 PROJECT = "genesys-oauth-secrets"
 STACK = "prod"
@@ -107,11 +111,25 @@ class ProviderMocks(mocks.Mocks):
         if args.typ == REGENERATED_SECRET_TYPE:
             client_id, generation = str(inputs["clientId"]), int(inputs["generation"])
             secret = self.regenerated_secret_for(client_id, generation)
-            return f"{client_id}/{generation}", {**inputs, SECRET_OUTPUT: secret}
+            issued = issued_at_for(f"{client_id}/{generation}")
+            return f"{client_id}/{generation}", {
+                **inputs,
+                SECRET_OUTPUT: secret,
+                ISSUED_AT_OUTPUT: issued,
+            }
+        if args.typ == SECRET_ISSUE_STAMP_TYPE:
+            client_id = str(inputs["clientId"])
+            return client_id, {**inputs, ISSUED_AT_OUTPUT: issued_at_for(client_id)}
         return None
 
     def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         raise AssertionError(f"the program made an unexpected invoke: {args.token}")
+
+
+def issued_at_for(key: str) -> str:
+    """A fixed issue time per client id (or regeneration), so two runs register the same graph."""
+    seconds = int(hashlib.sha256(key.encode()).hexdigest()[:6], 16)
+    return datetime.fromtimestamp(1_700_000_000 + seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _aws(typ: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
