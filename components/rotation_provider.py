@@ -12,8 +12,8 @@ change, and ``update`` (or ``create``) regenerates; anything else leaves the sto
 program sees it only as a secret Output. ``issuedAt`` (not secret) is when the regeneration
 was answered: the age report's start for this secret (``components.issue_time``). State
 written before that output existed has no ``issuedAt``; nothing reads it there but the program,
-which then tags the secret with an empty value. ``delete`` does nothing: the client keeps its current
-secret, and deleting the client is the OAuth client resource's job.
+which then tags the secret with an empty value. ``delete`` does nothing: the client keeps its
+current secret, and deleting the client is the OAuth client resource's job.
 
 How Pulumi runs it (pulumi 3.272, ``pulumi/dynamic/dynamic.py`` and ``__main__.py``): the provider
 object is pickled with dill into the ``__provider`` input, stored in state as a secret, and

@@ -25,7 +25,7 @@ from pulumi.dynamic import CreateResult, DiffResult, Resource, ResourceProvider
 
 from components.issue_time import ISSUED_AT_OUTPUT, issued_now
 
-SECRET_ISSUE_STAMP_TYPE = "pulumi-python:dynamic/rotation:SecretIssueStamp"
+SECRET_ISSUE_STAMP_TYPE = "pulumi-python:dynamic/rotation:SecretIssueStamp"  # noqa: S105 - a type
 CLIENT_ID = "clientId"
 
 
@@ -45,7 +45,6 @@ class SecretIssueStampProvider(ResourceProvider):
 
 class SecretIssueStamp(Resource, module="rotation", name="SecretIssueStamp"):
     """When the client ``client_id`` was created, i.e. when its own secret was issued."""
-
 
     def __init__(
         self,

@@ -12,8 +12,8 @@ import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
-from http import HTTPStatus
 from datetime import UTC, datetime
+from http import HTTPStatus
 
 import pytest
 from hypothesis import given, settings

@@ -148,7 +148,7 @@ def test_the_secret_document_and_outputs_follow_the_current_client(
         assert exported["secret_arn"] == first.stack_outputs["clients"][CLIENT]["secret_arn"]
         secret = run.one(SECRET, f"{CLIENT}-secret")
         assert secret.urn == first.one(SECRET, f"{CLIENT}-secret").urn
-        # Only the issue tag moves: it names the new client's secret (tests/test_secret_issue_program.py).
+        # Only the issue tag moves, to the new client's (tests/test_secret_issue_program.py).
         assert without_issue_tag(secret.inputs) == without_issue_tag(
             first.one(SECRET, f"{CLIENT}-secret").inputs
         )

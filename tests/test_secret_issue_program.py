@@ -183,9 +183,7 @@ def test_state_without_an_issue_time_is_read_without_a_crash_or_a_regeneration(
     assert stamp_diff.changes is (olds.get("clientId") != "c-1")
 
 
-def test_the_stamp_provider_unpickles_in_a_fresh_process_started_in_the_project_directory() -> (
-    None
-):
+def test_the_stamp_provider_unpickles_in_a_fresh_process_from_the_project_directory() -> None:
     serialized = serialize_provider(SecretIssueStampProvider())
     load = (
         "import base64, sys, dill; "

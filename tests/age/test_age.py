@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 import pytest
@@ -30,6 +30,9 @@ from genesys_oauth_secrets.shared.aws import AwsClients
 from genesys_oauth_secrets.shared.command import command_parser
 from tests.support.aws_errors import aws_error
 from tests.support.hypothesis_profiles import FIXTURE_OK
+
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager.type_defs import TagTypeDef
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = "genesys-oauth-secrets"
@@ -49,7 +52,7 @@ def rotate_ivr(config: dict[str, Any]) -> None:
     config[f"{PROJECT}:clients"][0]["rotation"] = {"generation": 2, "maxAgeDays": 30}
 
 
-def issue_tag(issued: datetime) -> dict[str, str]:
+def issue_tag(issued: datetime) -> TagTypeDef:
     return {"Key": ISSUED_AT_TAG, "Value": issued.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
@@ -175,7 +178,8 @@ def test_json_reports_every_client_with_its_current_version(
 
 IVR_LINE = re.compile(
     r"ivr-integration: generation 2 \(overlap\), current secret (?P<days>\d+) day\(s\) old"
-    r"(?P<basis> by its version date \((?P<note>[A-Za-z ]+)\))?, max 30: (?P<verdict>ok|OVERDUE: .+)"
+    r"(?P<basis> by its version date \((?P<note>[A-Za-z ]+)\))?, max 30: "
+    r"(?P<verdict>ok|OVERDUE: .+)"
 )
 """A line of the report for the rotated ivr-integration client (``rotate_ivr``)."""
 
