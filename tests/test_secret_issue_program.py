@@ -8,17 +8,13 @@ with a new client or a regeneration, and a document rewrite or a rollback leaves
 
 from __future__ import annotations
 
-import base64
 import copy
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi.dynamic.dynamic import serialize_provider
 
 from components.issue_time import ISSUED_AT_OUTPUT, ISSUED_AT_TAG, parse_issued_at
 from components.rotation_provider import RegenerateSecretProvider
@@ -181,28 +177,6 @@ def test_state_without_an_issue_time_is_read_without_a_crash_or_a_regeneration(
 
     assert regeneration.changes is False
     assert stamp_diff.changes is (olds.get("clientId") != "c-1")
-
-
-def test_the_stamp_provider_unpickles_in_a_fresh_process_from_the_project_directory() -> None:
-    serialized = serialize_provider(SecretIssueStampProvider())
-    load = (
-        "import base64, sys, dill; "
-        "provider = dill.loads(base64.b64decode(sys.argv[1])); "
-        "print(type(provider).__module__, type(provider).__name__)"
-    )
-
-    finished = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", load, serialized],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-    assert finished.returncode == 0, finished.stderr
-    assert finished.stdout.split() == ["components.secret_issue_stamp", "SecretIssueStampProvider"]
-    assert b"components.secret_issue_stamp" in base64.b64decode(serialized)
 
 
 def test_a_regeneration_recorded_before_issued_at_existed_tags_the_secret_empty(
