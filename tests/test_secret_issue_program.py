@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +21,6 @@ from components.secret_issue_stamp import SECRET_ISSUE_STAMP_TYPE, SecretIssueSt
 from genesys_oauth_secrets.plan.engine import ProgramRun, issued_at_for
 from tests.conftest import RunProgram
 
-REPO = Path(__file__).resolve().parents[1]
 OAUTH_CLIENT = "genesyscloud:index/oauthClient:OauthClient"
 SECRET = "aws:secretsmanager/secret:Secret"
 SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
