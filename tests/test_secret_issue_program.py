@@ -18,6 +18,7 @@ import pytest
 from components.issue_time import ISSUED_AT_OUTPUT, ISSUED_AT_TAG, parse_issued_at
 from components.rotation_provider import RegenerateSecretProvider
 from components.secret_issue_stamp import SECRET_ISSUE_STAMP_TYPE, SecretIssueStampProvider
+from genesys_oauth_secrets.plan import engine as engine_module
 from genesys_oauth_secrets.plan.engine import ProgramRun, issued_at_for
 from tests.conftest import RunProgram
 
@@ -194,3 +195,9 @@ def test_a_regeneration_recorded_before_issued_at_existed_tags_the_secret_empty(
 
     assert issue_tag(run) == ""
     assert stamp(run, 1)[2] == issued_at_for(client_id(run, 1))
+
+
+def test_the_engine_plays_the_stamp_under_the_programs_own_type_and_output_names() -> None:
+    """The engine writes them out (it also plans refs older than the stamp); they must agree."""
+    assert engine_module.SECRET_ISSUE_STAMP_TYPE == SECRET_ISSUE_STAMP_TYPE
+    assert engine_module.ISSUED_AT_OUTPUT == ISSUED_AT_OUTPUT

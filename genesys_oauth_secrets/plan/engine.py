@@ -32,9 +32,7 @@ from pulumi.runtime import mocks
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import massage
 
-from components.issue_time import ISSUED_AT_OUTPUT
 from components.rotation_provider import REGENERATED_SECRET_TYPE, SECRET_OUTPUT
-from components.secret_issue_stamp import SECRET_ISSUE_STAMP_TYPE
 
 PROJECT = "genesys-oauth-secrets"
 STACK = "prod"
@@ -42,6 +40,11 @@ ACCOUNT = "123456789012"
 AWS_REGION = "us-east-1"
 MAIN = Path(__file__).resolve().parents[2] / "__main__.py"
 """The Pulumi program: the repository's own ``__main__.py`` (not this package's)."""
+
+SECRET_ISSUE_STAMP_TYPE = "pulumi-python:dynamic/rotation:SecretIssueStamp"  # noqa: S105 - a type
+ISSUED_AT_OUTPUT = "issuedAt"
+"""Written out, not imported from ``components``: ``plan --against REF`` runs this engine on REF's
+program, and a REF from before issue 20 has no ``components.secret_issue_stamp``."""
 
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105 - Pulumi's public signature
 SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - likewise public
