@@ -19,7 +19,8 @@ OAuth client (``<name>-oauth-client`` for generation 1, ``<name>-oauth-client-ge
 the previous one kept beside the current one; with ``regenerate`` the one client stays and a
 ``RegeneratedSecret`` supplies its new secret. Either way the secret version holds the current
 client's credentials, the component's outputs follow the current client, and without a
-``rotation`` block (or at generation 1) the resources are exactly those of before. Only the
+``rotation`` block (or at generation 1) the resources are those of before rotation existed
+(plus, since issue 20, the client's issue stamp: see below). Only the
 current client is protected: the previous one loses its protection when it becomes previous,
 so that the next rotation can delete it.
 
