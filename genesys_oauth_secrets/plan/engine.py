@@ -360,6 +360,7 @@ def start_engine(
     any log line is caught; benchmarks pass a higher ``log_level`` to time the program itself.
     ``marker`` is the fake providers' secret marker, or ready providers (the offline plan's).
     """
+    _close_previous_loop()
     asyncio.set_event_loop(asyncio.new_event_loop())
     pulumi.runtime.settings.ROOT.set(None)
     provider_mocks = marker if isinstance(marker, ProviderMocks) else ProviderMocks(marker)
@@ -380,6 +381,18 @@ def start_engine(
     pulumi.runtime.settings.SETTINGS.package_refs = {}
     pulumi.runtime.settings.SETTINGS.base_providers_by_ref = {}
     return run
+
+
+def _close_previous_loop() -> None:
+    """Close the loop the previous engine left behind: each holds an epoll descriptor and a
+    self-pipe, and a test session that starts hundreds of engines otherwise runs past 1,024
+    descriptors, where ``select()`` (the policy pack's client) refuses them."""
+    try:
+        previous = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return
+    if not previous.is_running() and not previous.is_closed():
+        previous.close()
 
 
 def run_program(config: Mapping[str, Any], marker: str, *, preview: bool = False) -> ProgramRun:
