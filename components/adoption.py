@@ -26,7 +26,7 @@ from typing import Any
 
 import pulumi
 
-from components.problems import Problems
+from components.problems import Problems, config_map
 
 ADOPT_KEYS = ("clientId", "secret")
 REGENERATE = "regenerate"
@@ -60,12 +60,15 @@ def parse_adopt(
     """Validate ``clients[i].adopt``; ``seeds`` are the entries of ``adoptedClientSecrets``."""
     if value is None:
         return None
-    if not isinstance(value, Mapping):
-        problems.add(path, "must be a map: adopt: {clientId: <client id>, secret: regenerate}")
+    value = config_map(
+        path,
+        value,
+        ADOPT_KEYS,
+        problems,
+        not_a_map="must be a map: adopt: {clientId: <client id>, secret: regenerate}",
+    )
+    if value is None:
         return None
-    for key in value:
-        if key not in ADOPT_KEYS:
-            problems.unknown_key(f"{path}.", key, ADOPT_KEYS)
     client_id = value.get("clientId")
     if not isinstance(client_id, str) or not _UUID.fullmatch(client_id):
         problems.add(

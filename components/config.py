@@ -29,6 +29,7 @@ from components.config_source import read_project_config
 from components.genesys_provider import GenesysProviderSettings, ProxySettings
 from components.genesys_regions import REGION_DOMAINS, GenesysRegion, genesys_region
 from components.issue_time import ISSUED_AT_TAG
+from components.problems import bounded_list, config_map, distinct_entries
 from components.readers import parse_readers, statement_to_add
 from components.redirect_uri import is_dns_name, redirect_uri_problem
 from components.replica_regions import ReplicaRegion, parse_replica_regions
@@ -456,44 +457,40 @@ def _parse_clients(
             "clients", "required: declare at least one OAuth client (see Pulumi.prod.yaml)"
         )
         return ()
-    if not isinstance(value, list):
-        problems.add("clients", "must be a list of clients, each starting with '- name: …'")
-        return ()
-    if not value:
+    if value == []:
         problems.add("clients", "is empty: declare at least one OAuth client")
         return ()
-    if len(value) > MAX_CLIENTS:
-        problems.add(
-            "clients", f"at most {MAX_CLIENTS} clients per stack; split them across stacks"
-        )
-        return ()
-    clients: list[ClientConfig] = []
-    seen: set[str] = set()
-    for index, item in enumerate(value):
-        client = _parse_client(f"clients[{index}]", item, seeds, problems)
-        if client is None:
-            continue
-        if client.name in seen:
-            problems.add(
-                f"clients[{index}].name",
-                "duplicate client name; names must be unique (they name the secret)",
-            )
-            continue
-        seen.add(client.name)
-        clients.append(client)
-    return tuple(clients)
+    items = bounded_list(
+        "clients",
+        value,
+        MAX_CLIENTS,
+        problems,
+        not_a_list="must be a list of clients, each starting with '- name: …'",
+        too_many=f"at most {MAX_CLIENTS} clients per stack; split them across stacks",
+    )
+    return distinct_entries(
+        "clients",
+        items or (),
+        lambda path, item: _parse_client(path, item, seeds, problems),
+        problems,
+        identity=lambda client: client.name,
+        duplicate=(".name", "duplicate client name; names must be unique (they name the secret)"),
+    )
 
 
 def _parse_client(
     path: str, item: Any, seeds: Mapping[str, pulumi.Output[str]], problems: _Problems
 ) -> ClientConfig | None:
-    if not isinstance(item, Mapping):
-        problems.add(path, "each client must be a map with at least name and grantType")
-        return None
     before = len(problems.items)
-    for key in item:
-        if key not in CLIENT_KEYS:
-            problems.unknown_key(f"{path}.", key, CLIENT_KEYS)
+    item = config_map(
+        path,
+        item,
+        CLIENT_KEYS,
+        problems,
+        not_a_map="each client must be a map with at least name and grantType",
+    )
+    if item is None:
+        return None
     name = _parse_name(f"{path}.name", item.get("name"), problems)
     grant_type = _parse_grant_type(f"{path}.grantType", item.get("grantType"), problems)
     description = _parse_description(f"{path}.description", item.get("description"), problems)
@@ -581,13 +578,14 @@ def _parse_description(path: str, value: Any, problems: _Problems) -> str | None
 
 def _bounded_list(path: str, value: Any, what: str, problems: _Problems) -> list[Any] | None:
     """``value`` if it is a list of at most MAX_LIST_ITEMS items; else a problem and None."""
-    if not isinstance(value, list):
-        problems.add(path, f"must be a list, each item {what}")
-        return None
-    if len(value) > MAX_LIST_ITEMS:
-        problems.add(path, f"at most {MAX_LIST_ITEMS} items")
-        return None
-    return value
+    return bounded_list(
+        path,
+        value,
+        MAX_LIST_ITEMS,
+        problems,
+        not_a_list=f"must be a list, each item {what}",
+        too_many=f"at most {MAX_LIST_ITEMS} items",
+    )
 
 
 def _parse_roles(
@@ -605,29 +603,27 @@ def _parse_roles(
     if grant_type is not None and not client_credentials:
         problems.add(path, "roles only apply to CLIENT-CREDENTIALS clients; remove them")
         return ()
-    items = _bounded_list(path, value, "a {roleId, divisionId} map", problems)
-    roles: list[RoleGrant] = []
-    seen: set[tuple[str, str | None]] = set()
-    for index, item in enumerate(items or ()):
-        role = _parse_role(f"{path}[{index}]", item, problems)
-        if role is None:
-            continue
-        identity = (role.role_id, role.division_id and role.division_id.lower())
-        if identity in seen:
-            problems.add(f"{path}[{index}]", "duplicate role grant; list each role/division once")
-            continue
-        seen.add(identity)
-        roles.append(role)
-    return tuple(roles)
+    return distinct_entries(
+        path,
+        _bounded_list(path, value, "a {roleId, divisionId} map", problems) or (),
+        lambda at, item: _parse_role(at, item, problems),
+        problems,
+        identity=lambda role: (role.role_id, role.division_id and role.division_id.lower()),
+        duplicate=("", "duplicate role grant; list each role/division once"),
+    )
 
 
 def _parse_role(path: str, item: Any, problems: _Problems) -> RoleGrant | None:
-    if not isinstance(item, Mapping):
-        problems.add(path, "each role must be a map: {roleId: <role id>, divisionId: '*'}")
+    item = config_map(
+        path,
+        item,
+        ROLE_KEYS,
+        problems,
+        not_a_map="each role must be a map: {roleId: <role id>, divisionId: '*'}",
+    )
+    if item is None:
         return None
-    unknown = [key for key in item if key not in ROLE_KEYS]
-    for key in unknown:
-        problems.unknown_key(f"{path}.", key, ROLE_KEYS)
+    unknown = not item.keys() <= set(ROLE_KEYS)
     role_id = item.get("roleId")
     if not isinstance(role_id, str) or not _UUID.fullmatch(role_id):
         problems.add(
@@ -700,17 +696,21 @@ def _parse_redirect_uris(
 def _parse_unique_strings(
     path: str, value: Any, pattern: re.Pattern[str] | None, what: str, problems: _Problems
 ) -> tuple[str, ...]:
-    items: list[str] = []
-    seen: set[str] = set()
-    for index, item in enumerate(_bounded_list(path, value, what, problems) or ()):
+
+    def parse(at: str, item: Any) -> str | None:
         if not isinstance(item, str) or not item or (pattern and not pattern.fullmatch(item)):
-            problems.add(f"{path}[{index}]", f"must be {what}")
-        elif item in seen:
-            problems.add(f"{path}[{index}]", "duplicate; list each value once")
-        else:
-            seen.add(item)
-            items.append(item)
-    return tuple(items)
+            problems.add(at, f"must be {what}")
+            return None
+        return item
+
+    return distinct_entries(
+        path,
+        _bounded_list(path, value, what, problems) or (),
+        parse,
+        problems,
+        identity=lambda item: item,
+        duplicate=("", "duplicate; list each value once"),
+    )
 
 
 def _parse_int_in_range(path: str, value: Any, low: int, high: int, problems: _Problems) -> int:
@@ -751,12 +751,15 @@ def _parse_provider_settings(value: Any, problems: _Problems) -> GenesysProvider
     path = "genesysProvider"
     if value is None:
         return GenesysProviderSettings()
-    if not isinstance(value, Mapping):
-        problems.add(path, "must be a map, e.g. {tokenPoolSize: 5, proxy: {host: …}}")
+    value = config_map(
+        path,
+        value,
+        PROVIDER_KEYS,
+        problems,
+        not_a_map="must be a map, e.g. {tokenPoolSize: 5, proxy: {host: …}}",
+    )
+    if value is None:
         return GenesysProviderSettings()
-    for key in value:
-        if key not in PROVIDER_KEYS:
-            problems.unknown_key(f"{path}.", key, PROVIDER_KEYS)
     pool = value.get("tokenPoolSize")
     if pool is not None:
         pool = _parse_int_in_range(
@@ -779,13 +782,16 @@ def _parse_provider_settings(value: Any, problems: _Problems) -> GenesysProvider
 def _parse_proxy(path: str, value: Any, problems: _Problems) -> ProxySettings | None:
     if value is None:
         return None
-    if not isinstance(value, Mapping):
-        problems.add(path, "must be a map: {host: proxy.example.com, port: 3128, protocol: http}")
-        return None
     before = len(problems.items)
-    for key in value:
-        if key not in PROXY_KEYS:
-            problems.unknown_key(f"{path}.", key, PROXY_KEYS)
+    value = config_map(
+        path,
+        value,
+        PROXY_KEYS,
+        problems,
+        not_a_map="must be a map: {host: proxy.example.com, port: 3128, protocol: http}",
+    )
+    if value is None:
+        return None
     host = value.get("host")
     if not isinstance(host, str) or not is_dns_name(host.lower()):
         problems.add(f"{path}.host", "required: the proxy's DNS name or IPv4 address")

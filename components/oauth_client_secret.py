@@ -71,6 +71,15 @@ def secret_name(stack: str, client_name: str) -> str:
     return f"genesys/oauth/{stack}/{client_name}"
 
 
+def secret_tags(tags: Mapping[str, str], client_name: str) -> dict[str, str]:
+    """A client's secret carries the stack's tags and the client's name.
+
+    The component adds ``ISSUED_AT_TAG`` beside them, whose value is known only once the secret
+    is issued (no IAM condition of the deployer reads it, so preflight needs no value for it).
+    """
+    return {**tags, "genesys-oauth-client": client_name}
+
+
 @dataclass(frozen=True)
 class OAuthClientSecretArgs:
     """Inputs of one OAuthClientSecret; validated upstream by ``components.config``."""
@@ -188,8 +197,7 @@ class OAuthClientSecret(pulumi.ComponentResource):
             ]
             or None,
             tags={
-                **args.tags,
-                "genesys-oauth-client": client.name,
+                **secret_tags(args.tags, client.name),
                 ISSUED_AT_TAG: issued_at.apply(lambda value: value or ""),
             },
             opts=guarded,

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from components.problems import Problems
+from components.problems import Problems, bounded_list, distinct_entries
 
 MAX_READERS = 20
 """Our bound per client; a longer list belongs in one account root and that account's IAM."""
@@ -34,31 +34,40 @@ def parse_readers(path: str, value: Any, problems: Problems) -> tuple[str, ...]:
     """Validate ``clients[i].readers``: a list of distinct account-root or role ARNs."""
     if value is None or value == []:
         return ()
-    if not isinstance(value, list):
-        problems.add(path, "must be a list of IAM principal ARNs (account root or role)")
-        return ()
-    if len(value) > MAX_READERS:
-        problems.add(path, f"at most {MAX_READERS} readers; grant an account root instead")
-        return ()
-    readers: list[str] = []
-    for index, item in enumerate(value):
+    items = bounded_list(
+        path,
+        value,
+        MAX_READERS,
+        problems,
+        not_a_list="must be a list of IAM principal ARNs (account root or role)",
+        too_many=f"at most {MAX_READERS} readers; grant an account root instead",
+    )
+
+    def parse(at: str, item: Any) -> str | None:
         if isinstance(item, str) and ("*" in item or "?" in item):
             problems.add(
-                f"{path}[{index}]",
+                at,
                 "wildcards are refused: name an account root (arn:aws:iam::<account>:root) "
                 "or a role ARN",
             )
         elif not isinstance(item, str) or not _PRINCIPAL.fullmatch(item):
             problems.add(
-                f"{path}[{index}]",
+                at,
                 "must be arn:aws:iam::<12-digit account>:root or "
                 "arn:aws:iam::<12-digit account>:role/<name>",
             )
-        elif item in readers:
-            problems.add(f"{path}[{index}]", "duplicate; list each principal once")
         else:
-            readers.append(item)
-    return tuple(readers)
+            return item
+        return None
+
+    return distinct_entries(
+        path,
+        items or (),
+        parse,
+        problems,
+        identity=lambda item: item,
+        duplicate=("", "duplicate; list each principal once"),
+    )
 
 
 def decrypt_statement(readers: Sequence[str], region: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import Any
 
 import botocore.session
 
-from components.problems import Problems
+from components.problems import Problems, bounded_list, config_map, distinct_entries
 
 REPLICA_KEYS = ("region", "kmsKeyId")
 MAX_REPLICA_REGIONS = 10
@@ -67,35 +67,37 @@ def parse_replica_regions(
     path = "replicaRegions"
     if value is None or value == []:
         return ()
-    if not isinstance(value, list):
-        problems.add(path, "must be a list, e.g. replicaRegions: [{region: us-west-2}]")
-        return ()
-    if len(value) > MAX_REPLICA_REGIONS:
-        problems.add(path, f"at most {MAX_REPLICA_REGIONS} regions")
-        return ()
-    replicas: list[ReplicaRegion] = []
-    seen: set[str] = set()
-    for index, item in enumerate(value):
-        replica = _parse_replica(f"{path}[{index}]", item, primary_region, problems)
-        if replica is None:
-            continue
-        if replica.region in seen:
-            problems.add(f"{path}[{index}].region", "duplicate region; list each region once")
-            continue
-        seen.add(replica.region)
-        replicas.append(replica)
-    return tuple(replicas)
+    items = bounded_list(
+        path,
+        value,
+        MAX_REPLICA_REGIONS,
+        problems,
+        not_a_list="must be a list, e.g. replicaRegions: [{region: us-west-2}]",
+        too_many=f"at most {MAX_REPLICA_REGIONS} regions",
+    )
+    return distinct_entries(
+        path,
+        items or (),
+        lambda at, item: _parse_replica(at, item, primary_region, problems),
+        problems,
+        identity=lambda replica: replica.region,
+        duplicate=(".region", "duplicate region; list each region once"),
+    )
 
 
 def _parse_replica(
     path: str, item: Any, primary_region: str | None, problems: Problems
 ) -> ReplicaRegion | None:
-    if not isinstance(item, Mapping):
-        problems.add(path, "each replica must be a map: {region: us-west-2, kmsKeyId: …}")
+    item = config_map(
+        path,
+        item,
+        REPLICA_KEYS,
+        problems,
+        not_a_map="each replica must be a map: {region: us-west-2, kmsKeyId: …}",
+    )
+    if item is None:
         return None
-    unknown = [key for key in item if key not in REPLICA_KEYS]
-    for key in unknown:
-        problems.unknown_key(f"{path}.", key, REPLICA_KEYS)
+    unknown = not item.keys() <= set(REPLICA_KEYS)
     region = _parse_region(f"{path}.region", item.get("region"), primary_region, problems)
     key_ok, key_id = _parse_key(f"{path}.kmsKeyId", item.get("kmsKeyId"), region, problems)
     if region is None or unknown or not key_ok:

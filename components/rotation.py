@@ -16,11 +16,10 @@ then exactly what it was without this block. See docs/rotation.md for the runboo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.problems import Problems
+from components.problems import Problems, config_map
 
 OVERLAP = "overlap"
 REGENERATE = "regenerate"
@@ -62,15 +61,15 @@ def parse_rotation(path: str, value: Any, problems: Problems) -> RotationConfig:
     """Validate ``clients[i].rotation``; every problem goes to ``problems`` with its path."""
     if value is None:
         return RotationConfig()
-    if not isinstance(value, Mapping):
-        problems.add(
-            path,
-            "must be a map, e.g. rotation: {generation: 2}; remove it to keep generation 1",
-        )
+    value = config_map(
+        path,
+        value,
+        ROTATION_KEYS,
+        problems,
+        not_a_map="must be a map, e.g. rotation: {generation: 2}; remove it to keep generation 1",
+    )
+    if value is None:
         return RotationConfig()
-    for key in value:
-        if key not in ROTATION_KEYS:
-            problems.unknown_key(f"{path}.", key, ROTATION_KEYS)
     strategy = _parse_strategy(f"{path}.strategy", value.get("strategy", OVERLAP), problems)
     if strategy == REGENERATE and "keepPrevious" in value:
         problems.add(

@@ -9,9 +9,15 @@ import pulumi
 
 def stack_tags(user_tags: Mapping[str, str]) -> dict[str, str]:
     """The user's tags plus ours; config validation keeps users off our reserved keys."""
+    return tags_of(pulumi.get_project(), pulumi.get_stack(), user_tags)
+
+
+def tags_of(project: str, stack: str, user_tags: Mapping[str, str]) -> dict[str, str]:
+    """The tags of a stack's resources, outside a Pulumi run too: preflight simulates the
+    deploy's tag-conditioned permissions with exactly these."""
     return {
         **user_tags,
         "managed-by": "pulumi",
-        "pulumi-project": pulumi.get_project(),
-        "pulumi-stack": pulumi.get_stack(),
+        "pulumi-project": project,
+        "pulumi-stack": stack,
     }

@@ -39,7 +39,9 @@ ACCEPTED_FINDINGS = {
     ),
     ("backend-bootstrapper.json", "PERMISSIONS_MANAGEMENT_ACTIONS"): (
         "kms:CreateKey (with the default key policy) and the bucket policy and public access "
-        "block are what bootstrap creates; the role exists to do exactly that"
+        "block are what bootstrap creates, and with --github-repo the OIDC provider and the "
+        "genesys-oauth-secrets-* roles with their inline policies; the role exists to do "
+        "exactly that"
     ),
     ("deployer.json", "PERMISSIONS_MANAGEMENT_ACTIONS"): (
         "kms:CreateKey: the program creates the stack's secrets key (default key policy, "

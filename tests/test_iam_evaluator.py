@@ -15,6 +15,7 @@ import pytest
 
 from genesys_oauth_secrets.bootstrap import documents
 from genesys_oauth_secrets.bootstrap.documents import Names
+from tests.support import policy_edits
 from tests.support.aws_calls import CallRecorder, ToolCall
 from tests.support.iam_evaluator import Evaluator
 from tests.support.request_context import Authorization
@@ -43,12 +44,7 @@ def without_action(tmp_path: Path, document: str, action: str) -> Path:
     copy = tmp_path / "iam"
     shutil.copytree(documents.IAM_DIR, copy)
     policy = json.loads((copy / document).read_text())
-    for statement in policy["Statement"]:
-        actions = statement["Action"]
-        actions = [actions] if isinstance(actions, str) else actions
-        statement["Action"] = [name for name in actions if name != action]
-    policy["Statement"] = [s for s in policy["Statement"] if s["Action"]]
-    (copy / document).write_text(json.dumps(policy))
+    (copy / document).write_text(json.dumps(policy_edits.without_action(policy, action)))
     return copy
 
 

@@ -5,7 +5,8 @@ ciphertext-only config, and ``Pulumi.yaml`` (or ``PULUMI_BACKEND_URL``) names an
 its region. Exit 1: something to fix, one line each. Exit 2: a file could not be read or the
 arguments are wrong, one line. With ``--github-output`` (a workflow's ``$GITHUB_OUTPUT``) the
 backend is appended as step outputs ``backend-url``, ``bucket`` and ``region``, and problems are
-printed as ``::error`` annotations on the file.
+printed as ``::error`` annotations on the file. With ``--json`` the verdict, the backend and the
+problems are one document on stdout.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from genesys_oauth_secrets.check.stack_file import stack_file_problems
 from genesys_oauth_secrets.shared import options
 from genesys_oauth_secrets.shared.backend_url import Backend, BackendProblem, resolve_backend
 from genesys_oauth_secrets.shared.command import Command, Phase, dispatch
-from genesys_oauth_secrets.shared.output import EXIT_ATTENTION, EXIT_CANNOT, EXIT_OK
+from genesys_oauth_secrets.shared.output import EXIT_ATTENTION, EXIT_CANNOT, EXIT_OK, Report
 from genesys_oauth_secrets.shared.stack_file import Unreadable, load_mapping
 
 
@@ -33,6 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="append backend-url, bucket and region to this file ($GITHUB_OUTPUT) and print "
         "problems as GitHub annotations",
     )
+    options.add_json(parser)
 
 
 def annotation(file_name: str, message: str) -> str:
@@ -61,22 +63,23 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 def run(args: argparse.Namespace, *, environ: Mapping[str, str] | None = None) -> int:
     stack_file = f"Pulumi.{args.stack}.yaml"
+    report = Report(as_json=args.json)
     try:
         backend, problems = check(
             options.project_dir(args), args.stack, os.environ if environ is None else environ
         )
     except Unreadable as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_CANNOT
+        return report.fail(str(error), EXIT_CANNOT, stackFile=stack_file)
     if problems:
         for problem in problems:
             if args.github_output is not None:
-                print(annotation(stack_file, problem))
+                report.line(annotation(stack_file, problem))
             else:
                 print(f"error: {problem}", file=sys.stderr)
+        report.document(_document(EXIT_ATTENTION, stack_file, None, problems))
         return EXIT_ATTENTION
-    print(f"ok: {stack_file}: awskms:// secrets provider with its encryptedkey")
-    print(f"ok: state backend {backend.url} (from {backend.source})")
+    report.line(f"ok: {stack_file}: awskms:// secrets provider with its encryptedkey")
+    report.line(f"ok: state backend {backend.url} (from {backend.source})")
     if args.github_output is not None:
         try:
             with args.github_output.open("a", encoding="utf-8") as outputs:
@@ -84,9 +87,30 @@ def run(args: argparse.Namespace, *, environ: Mapping[str, str] | None = None) -
                     f"backend-url={backend.url}\nbucket={backend.bucket}\nregion={backend.region}\n"
                 )
         except OSError as error:
-            print(f"error: cannot append to --github-output: {error.strerror}", file=sys.stderr)
-            return EXIT_CANNOT
+            message = f"cannot append to --github-output: {error.strerror}"
+            return report.fail(message, EXIT_CANNOT, stackFile=stack_file)
+    report.document(_document(EXIT_OK, stack_file, backend, []))
     return EXIT_OK
+
+
+def _document(
+    code: int, stack_file: str, backend: Backend | None, problems: Sequence[str]
+) -> dict[str, object]:
+    """The ``--json`` verdict: the backend a workflow would use, or every problem to fix."""
+    return {
+        "ok": code == EXIT_OK,
+        "exitCode": code,
+        "stackFile": stack_file,
+        "backend": None
+        if backend is None
+        else {
+            "url": backend.url,
+            "source": backend.source,
+            "bucket": backend.bucket,
+            "region": backend.region,
+        },
+        "problems": list(problems),
+    }
 
 
 COMMAND = Command(

@@ -1,7 +1,8 @@
 """Each client's key inputs as the engine would receive them, for the text plan.
 
 A reviewer wants to see, per client, what decides access and loss: the grant type, its roles or
-scopes, its redirect URIs, the secret's name, its recovery window and what is protected. These
+scopes, its redirect URIs, whether the client is adopted (imported), the secret's name, its
+recovery window, its replicas, who else may read it, and what is protected. These
 are read from the captured requests (``PlannedResource.inputs``, secrets already replaced by
 ``[secret]``), never from stack config, so the plan shows what the program turned the config
 into. Only named, non-secret inputs are listed; a secret never is, not even its length.
@@ -9,6 +10,7 @@ into. Only named, non-secret inputs are listed; a secret never is, not even its 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -18,6 +20,7 @@ from genesys_oauth_secrets.plan.planned_resource import PlannedResource
 COMPONENT_TYPE = "genesys-oauth-secrets:index:OAuthClientSecret"
 OAUTH_CLIENT_TYPE = "genesyscloud:index/oauthClient:OauthClient"
 SECRET_TYPE = "aws:secretsmanager/secret:Secret"  # noqa: S105 - a type token
+SECRET_POLICY_TYPE = "aws:secretsmanager/secretPolicy:SecretPolicy"  # noqa: S105 - a type token
 _GENERATION = re.compile(r"-gen([0-9]+)$")
 PROVIDER_DEFAULT_RECOVERY_DAYS = 30
 """``recovery_window_in_days`` default in terraform-provider-aws (``secret.go``)."""
@@ -53,7 +56,8 @@ def _protected(resource: PlannedResource) -> str:
 def _client_lines(client: PlannedResource, current: bool) -> Iterator[str]:
     inputs = client.inputs
     role = "current" if current else "previous generation, kept valid"
-    yield f"OAuth client {client.name} ({role}, {_protected(client)})"
+    adopted = f", adopted: imports {client.import_id}" if client.import_id else ""
+    yield f"OAuth client {client.name} ({role}{adopted}, {_protected(client)})"
     yield f"  grant: {shown(inputs.get('authorizedGrantType'))}"
     if inputs.get("roles"):
         yield f"  roles: {', '.join(_role(role) for role in inputs['roles'])}"
@@ -73,6 +77,26 @@ def _secret_lines(secret: PlannedResource) -> Iterator[str]:
     yield f"secret {shown(secret.inputs.get('name'))} ({_protected(secret)})"
     yield f"  recovery window: {window}"
     yield f"  key: {shown(secret.inputs.get('kmsKeyId', '(AWS-managed)'))}"
+    for replica in secret.inputs.get("replicas") or []:
+        if isinstance(replica, dict):
+            key = shown(replica.get("kmsKeyId", "(AWS-managed)"))
+            yield f"  replica: {shown(replica.get('region'))} (key: {key})"
+
+
+def _readers(policy: PlannedResource) -> str:
+    """The principals the secret policy lets read, or why they cannot be listed."""
+    try:
+        statements = json.loads(policy.inputs.get("policy", "")).get("Statement", [])
+        principals = [
+            arn
+            for statement in statements
+            for arns in [statement.get("Principal", {}).get("AWS", [])]
+            for arn in ([arns] if isinstance(arns, str) else arns)
+        ]
+    except (TypeError, ValueError, AttributeError):
+        return "(the policy is not known before deploy)"
+    blocked = "public policies blocked" if policy.inputs.get("blockPublicPolicy") else "public"
+    return f"{', '.join(map(str, principals)) or '(none)'} ({blocked})"
 
 
 def client_input_lines(resources: Sequence[PlannedResource]) -> Iterator[str]:
@@ -90,3 +114,5 @@ def client_input_lines(resources: Sequence[PlannedResource]) -> Iterator[str]:
             yield from (f"    {line}" for line in _client_lines(client, current))
         for secret in (r for r in children if r.type == SECRET_TYPE):
             yield from (f"    {line}" for line in _secret_lines(secret))
+        for policy in (r for r in children if r.type == SECRET_POLICY_TYPE):
+            yield f"      readers: {_readers(policy)}"

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from genesys_oauth_secrets.plan.documents import json_document
 from genesys_oauth_secrets.plan.force_new import forces_replacement
 from genesys_oauth_secrets.plan.snapshot import Snapshot, SnapshotResource
 
@@ -45,12 +46,12 @@ class Change:
     urn: str
     type: str
     name: str
-    changed: tuple[str, ...] = ()
+    changed_inputs: tuple[str, ...] = ()
     """Changed inputs, sorted."""
-    secret: tuple[str, ...] = ()
-    """The subset of ``changed`` that is secret (named, never shown)."""
+    secret_inputs: tuple[str, ...] = ()
+    """The subset of ``changed_inputs`` that is secret (named, never shown)."""
     replace_because: tuple[str, ...] = ()
-    """The subset of ``changed`` whose schema forces replacement."""
+    """The subset of ``changed_inputs`` whose schema forces replacement."""
     protect: tuple[bool, bool] | None = None
     """(before, after) when ``protect`` changes or a protected resource is deleted."""
 
@@ -59,18 +60,10 @@ class Change:
         return OPERATIONS[self.mark]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "op": self.operation,
-            "urn": self.urn,
-            "type": self.type,
-            "name": self.name,
-            "changedInputs": list(self.changed),
-            "secretInputs": list(self.secret),
-            "replaceBecause": list(self.replace_because),
-            "protect": None
-            if self.protect is None
-            else {"before": self.protect[0], "after": self.protect[1]},
-        }
+        before_after = None
+        if self.protect is not None:
+            before_after = {"before": self.protect[0], "after": self.protect[1]}
+        return json_document(self, omit={"mark"}, op=self.operation, protect=before_after)
 
     def lines(self) -> Iterator[str]:
         flags = []
@@ -83,8 +76,8 @@ class Change:
             flags.append(f"[{kept}protect: {_flag(self.protect[0])} => {_flag(self.protect[1])}]")
         suffix = f"  {' '.join(flags)}" if flags else ""
         yield f"  {self.mark:<2} {self.type}  {self.name}{suffix}"
-        for key in self.changed:
-            yield f"       ~ {key} (secret)" if key in self.secret else f"       ~ {key}"
+        for key in self.changed_inputs:
+            yield f"       ~ {key} (secret)" if key in self.secret_inputs else f"       ~ {key}"
 
 
 def _flag(value: bool) -> str:
@@ -111,12 +104,7 @@ class Diff:
         }
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "ref": self.ref,
-            "commit": self.commit,
-            "changes": [change.to_json() for change in self.shown],
-            "summary": self.counts(),
-        }
+        return json_document(self, changes=self.shown, summary=self.counts())
 
     def lines(self) -> Iterator[str]:
         yield (

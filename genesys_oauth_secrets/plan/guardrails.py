@@ -30,6 +30,7 @@ import grpc
 from pulumi.runtime.proto import analyzer_pb2
 
 from genesys_oauth_secrets.plan.analyzer_requests import analyze_run
+from genesys_oauth_secrets.plan.documents import JsonDocument
 from genesys_oauth_secrets.plan.engine import PROJECT, ProgramRun, is_secret_envelope
 from genesys_oauth_secrets.plan.errors import PlanError
 from genesys_oauth_secrets.plan.mocks import PlanMocks
@@ -49,7 +50,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u206
 
 
 @dataclass(frozen=True)
-class Violation:
+class Violation(JsonDocument):
     """One mandatory diagnostic: the policy, the resource, why, what is wrong, how to fix it."""
 
     policy: str
@@ -65,18 +66,9 @@ class Violation:
     def summary(self) -> str:
         return f"{self.policy}: {self.urn}"
 
-    def to_json(self) -> dict[str, str]:
-        return {
-            "policy": self.policy,
-            "urn": self.urn,
-            "reason": self.reason,
-            "problem": self.problem,
-            "fix": self.fix,
-        }
-
 
 @dataclass(frozen=True)
-class GuardrailsReport:
+class GuardrailsReport(JsonDocument):
     """What the pack said about one run."""
 
     policies: int
@@ -93,13 +85,6 @@ class GuardrailsReport:
             f"guardrails: {self.policies} policies{disabled}, "
             f"{count} violation{'' if count == 1 else 's'}"
         )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "policies": self.policies,
-            "disabled": self.disabled,
-            "violations": [violation.to_json() for violation in self.violations],
-        }
 
 
 Guardrails = Callable[[ProgramRun], GuardrailsReport]

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from genesys_oauth_secrets.plan.documents import JsonDocument
+
 
 @dataclass(frozen=True)
-class PlannedResource:
+class PlannedResource(JsonDocument):
     """One RegisterResource request with its secrets named, never shown."""
 
     urn: str
@@ -27,17 +29,5 @@ class PlannedResource:
     secret_outputs: tuple[str, ...]
     inputs: dict[str, Any]
     """Inputs with every secret replaced by ``[secret]``."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "urn": self.urn,
-            "type": self.type,
-            "name": self.name,
-            "parent": self.parent,
-            "custom": self.custom,
-            "provider": self.provider,
-            "protect": self.protect,
-            "secretInputs": list(self.secret_inputs),
-            "secretOutputs": list(self.secret_outputs),
-            "inputs": self.inputs,
-        }
+    import_id: str = ""
+    """``importId``: the id of an existing resource the engine adopts instead of creating."""

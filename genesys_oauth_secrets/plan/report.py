@@ -16,6 +16,7 @@ from typing import Any
 
 from genesys_oauth_secrets.plan.client_inputs import client_input_lines
 from genesys_oauth_secrets.plan.diff import Diff
+from genesys_oauth_secrets.plan.documents import JsonDocument, json_document
 from genesys_oauth_secrets.plan.engine import (
     ProgramRun,
     Registration,
@@ -30,7 +31,7 @@ PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 
 
 @dataclass(frozen=True)
-class PlannedProvider:
+class PlannedProvider(JsonDocument):
     """A provider the deployment would use: an explicit resource, or a package's default."""
 
     package: str
@@ -40,17 +41,9 @@ class PlannedProvider:
     resources: int
     """How many custom resources use it."""
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "package": self.package,
-            "version": self.version,
-            "explicit": self.explicit,
-            "resources": self.resources,
-        }
-
 
 @dataclass(frozen=True)
-class PlannedPackage:
+class PlannedPackage(JsonDocument):
     """A RegisterPackage request: a parameterized package on a base plugin."""
 
     name: str
@@ -58,15 +51,6 @@ class PlannedPackage:
     base_plugin: str
     base_plugin_version: str
     parameter: Any
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "version": self.version,
-            "basePlugin": self.base_plugin,
-            "basePluginVersion": self.base_plugin_version,
-            "parameter": self.parameter,
-        }
 
 
 @dataclass(frozen=True)
@@ -92,18 +76,7 @@ class Plan:
         return tuple(violation.summary for violation in violations)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "project": self.project,
-            "stack": self.stack,
-            "resources": [resource.to_json() for resource in self.resources],
-            "providers": [provider.to_json() for provider in self.providers],
-            "packages": [package.to_json() for package in self.packages],
-            "outputs": self.outputs,
-            "diagnostics": list(self.diagnostics),
-            "findings": list(self.findings),
-            "guardrails": self.guardrails.to_json() if self.guardrails else None,
-            "diff": self.diff.to_json() if self.diff else None,
-        }
+        return json_document(self, findings=self.findings)
 
     def to_text(self) -> str:
         """The whole plan; with ``--against``, the changes instead of the resource tree."""
@@ -145,6 +118,7 @@ def _resources(run: ProgramRun) -> tuple[PlannedResource, ...]:
             secret_inputs=tuple(secret_envelope_paths(registration.inputs)),
             secret_outputs=tuple(registration.additional_secret_outputs),
             inputs=without_secret_envelopes(registration.inputs),
+            import_id=registration.import_id,
         )
         for registration in run.registrations
     )
@@ -270,14 +244,7 @@ def _text_lines(plan: Plan) -> Iterator[str]:
     yield "Stack outputs:"
     for line in json.dumps(plan.outputs, indent=2, sort_keys=True).splitlines():
         yield f"  {line}"
-    if plan.diagnostics:
-        yield ""
-        yield "Warnings the program logged:"
-        for message in plan.diagnostics:
-            yield f"  warning: {message}"
-    if plan.guardrails is not None:
-        yield ""
-        yield from _guardrail_lines(plan.guardrails)
+    yield from _verdict_lines(plan)
 
 
 def _diff_text_lines(plan: Plan, diff: Diff) -> Iterator[str]:
@@ -287,6 +254,11 @@ def _diff_text_lines(plan: Plan, diff: Diff) -> Iterator[str]:
     )
     yield ""
     yield from diff.lines()
+    yield from _verdict_lines(plan)
+
+
+def _verdict_lines(plan: Plan) -> Iterator[str]:
+    """What ends every plan, whole or against a ref: the program's warnings, the guardrails."""
     if plan.diagnostics:
         yield ""
         yield "Warnings the program logged:"

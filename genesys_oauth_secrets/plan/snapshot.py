@@ -29,6 +29,7 @@ from typing import Any
 
 import pulumi
 
+from genesys_oauth_secrets.plan.documents import JsonDocument
 from genesys_oauth_secrets.plan.engine import (
     PROJECT,
     ProgramRun,
@@ -47,7 +48,7 @@ PLACEHOLDER = re.compile(r"<computed: ([^<>]+)\.[A-Za-z0-9_]+>")
 
 
 @dataclass(frozen=True)
-class SnapshotInput:
+class SnapshotInput(JsonDocument):
     """One top-level input: its value, or for a secret only its digest."""
 
     secret: bool
@@ -61,21 +62,13 @@ class SnapshotInput:
     def same_as(self, other: SnapshotInput) -> bool:
         return (self.secret, self.value, self.digest) == (other.secret, other.value, other.digest)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "secret": self.secret,
-            "value": self.value,
-            "digest": self.digest,
-            "refs": list(self.refs),
-        }
-
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SnapshotInput:
         return cls(bool(data["secret"]), data["value"], data["digest"], tuple(data["refs"]))
 
 
 @dataclass(frozen=True)
-class SnapshotResource:
+class SnapshotResource(JsonDocument):
     urn: str
     type: str
     name: str
@@ -83,17 +76,6 @@ class SnapshotResource:
     protect: bool
     import_id: str
     inputs: dict[str, SnapshotInput]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "urn": self.urn,
-            "type": self.type,
-            "name": self.name,
-            "custom": self.custom,
-            "protect": self.protect,
-            "importId": self.import_id,
-            "inputs": {key: item.to_json() for key, item in self.inputs.items()},
-        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SnapshotResource:

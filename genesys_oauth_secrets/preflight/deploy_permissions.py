@@ -1,28 +1,40 @@
 """Check 8: an IAM simulation of what ``pulumi up`` will ask AWS for, where the account allows it.
 
 ``iam:SimulatePrincipalPolicy`` evaluates the caller's own identity policies (not resource
-policies, SCPs or permission boundaries' every corner) for each action against a
-representative resource of this stack: the state object and bucket, a client secret under
-``genesys/oauth/<stack>/``, a key of the stack. Each action the simulation does not allow is
-named. The actions are the README's list for the deploying principal.
+policies, SCPs or permission boundaries' every corner) for each request ``deploy_requests``
+lists: each action on the resource it will touch, with ``ContextEntries`` carrying the tags,
+``kms:ViaService`` and encryption context the real call carries. Without that context every
+tag- or service-conditioned statement reads as denied, and a correctly configured role would be
+reported as broken.
 
-Many principals may not call the simulator (it needs ``iam:SimulatePrincipalPolicy`` on
-themselves), and some emulators do not implement it: then the check says it was skipped and
-does not fail the run. A denied action still surfaces at deploy time, named by AWS.
+Each answer falls in one of three kinds (the API's ``EvaluationResult``: ``EvalDecision``, or
+per resource ``ResourceSpecificResults[].EvalResourceDecision``, and ``MissingContextValues``):
+
+- allowed, with no context missing that preflight could not supply: verified;
+- decided with a context key missing that preflight cannot know (``aws:SourceIp``, a
+  principal tag, Secrets Manager's ``SecretARN`` encryption context…): *unverified*, naming
+  the action and the key. It does not fail the run: the deploy may well be allowed;
+- denied (``implicitDeny``/``explicitDeny``) with nothing unknown missing: a problem naming
+  the action and the resource.
+
+The simulator needs the role's ARN with its path (``iam:GetRole``); an assumed-role ARN has
+none. Many principals may not call the simulator, and some emulators do not implement it: then
+the check says it was skipped and does not fail the run. AWS has the last word at deploy time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
 
-from components.oauth_client_secret import secret_name
 from genesys_oauth_secrets.preflight.aws_identity import Identity
 from genesys_oauth_secrets.preflight.context import Context
+from genesys_oauth_secrets.preflight.deploy_requests import Request, deploy_requests, find_keys
 from genesys_oauth_secrets.shared import aws
 from genesys_oauth_secrets.shared.findings import Finding, Status
 from genesys_oauth_secrets.shared.text import shown
@@ -33,37 +45,7 @@ if TYPE_CHECKING:
 CHECK = "deploy-permissions"
 ONE_ATTEMPT = Config(retries={"max_attempts": 1, "mode": "standard"})
 """Advisory: a simulator that fails once is reported as skipped rather than waited for."""
-EXAMPLE_KEY = "key/00000000-0000-0000-0000-000000000000"
-EXAMPLE_SUFFIX = "-AbCdEf"
-"""Secrets Manager appends six random characters to a secret's name in its ARN."""
-KMS_ACTIONS = (
-    "kms:CreateKey",
-    "kms:CreateAlias",
-    "kms:DeleteAlias",
-    "kms:DescribeKey",
-    "kms:EnableKeyRotation",
-    "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus",
-    "kms:ListAliases",
-    "kms:ListResourceTags",
-    "kms:TagResource",
-    "kms:ScheduleKeyDeletion",
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:GenerateDataKey",
-)
-SECRETS_ACTIONS = (
-    "secretsmanager:CreateSecret",
-    "secretsmanager:DescribeSecret",
-    "secretsmanager:GetSecretValue",
-    "secretsmanager:PutSecretValue",
-    "secretsmanager:UpdateSecret",
-    "secretsmanager:TagResource",
-    "secretsmanager:UntagResource",
-    "secretsmanager:GetResourcePolicy",
-    "secretsmanager:DeleteSecret",
-)
-STATE_OBJECT_ACTIONS = ("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
+ALLOWED = "allowed"
 
 
 def principal_arn(identity: Identity) -> str | None:
@@ -90,23 +72,40 @@ def with_path(iam: IAMClient, principal: str) -> str:
         return principal
 
 
-def simulations(context: Context, identity: Identity) -> list[tuple[Sequence[str], str]]:
-    """Each group of actions with the representative resource it is simulated on."""
-    arn = f"arn:{identity.partition}"
-    client = context.config.clients[0].name if context.config and context.config.clients else "x"
-    secret = secret_name(context.stack, client)
-    state = f".pulumi/stacks/{context.project}/{context.stack}.json"
-    kms_region = f"{arn}:kms:{context.aws_region}:{identity.account}"
-    return [
-        (("s3:ListBucket",), f"{arn}:s3:::{context.bucket}"),
-        (STATE_OBJECT_ACTIONS, f"{arn}:s3:::{context.bucket}/{state}"),
-        (
-            SECRETS_ACTIONS,
-            f"{arn}:secretsmanager:{context.aws_region}:{identity.account}:secret:"
-            f"{secret}{EXAMPLE_SUFFIX}",
-        ),
-        (KMS_ACTIONS, f"{kms_region}:{EXAMPLE_KEY}"),
-    ]
+@dataclass(frozen=True)
+class Outcome:
+    """One action of one request, as the simulator judged it."""
+
+    action: str
+    resource: str
+    why: str
+    decision: str
+    unknown: tuple[str, ...]
+    """Context keys the decision depended on that preflight could not supply."""
+
+
+def outcomes(request: Request, results: list[Mapping[str, Any]]) -> list[Outcome]:
+    """Read each ``EvaluationResult``: the per-resource answer when the API gives one (it
+    aggregates across resources at the top), and every missing context key it reports."""
+    judged = []
+    for result in results:
+        specific = result.get("ResourceSpecificResults") or []
+        decision = str(result.get("EvalDecision"))
+        missing = list(result.get("MissingContextValues") or [])
+        for item in specific:
+            if item.get("EvalResourceName") in (request.resource, None):
+                decision = str(item.get("EvalResourceDecision", decision))
+            missing += item.get("MissingContextValues") or []
+        judged.append(
+            Outcome(
+                str(result["EvalActionName"]),
+                request.resource,
+                request.why,
+                decision,
+                tuple(request.unknown(missing)),
+            )
+        )
+    return judged
 
 
 def iam_client(context: Context, endpoint_url: str | None) -> IAMClient:
@@ -124,11 +123,14 @@ def check(context: Context, identity: Identity, iam: IAMClient) -> list[Finding]
             )
         ]
     principal = with_path(iam, principal)
-    denied = []
-    for actions, resource in simulations(context, identity):
+    judged: list[Outcome] = []
+    for request in deploy_requests(context, identity, find_keys(context)):
         try:
             pages = iam.get_paginator("simulate_principal_policy").paginate(
-                PolicySourceArn=principal, ActionNames=list(actions), ResourceArns=[resource]
+                PolicySourceArn=principal,
+                ActionNames=list(request.actions),
+                ResourceArns=[request.resource],
+                ContextEntries=request.context_entries(),
             )
             results = [result for page in pages for result in page["EvaluationResults"]]
         except (ClientError, BotoCoreError, ResponseParserError) as error:
@@ -141,19 +143,58 @@ def check(context: Context, identity: Identity, iam: IAMClient) -> list[Finding]
                     f"({shown(reason, 80)}): the deploy permissions were not simulated",
                 )
             ]
-        denied += [
-            f"{result['EvalActionName']} ({result['EvalDecision']})"
-            for result in results
-            if result["EvalDecision"] != "allowed"
-        ]
+        judged += outcomes(request, list(results))
+    return report(principal, judged)
+
+
+def _grouped(outcomes: list[Outcome]) -> str:
+    """``a, b on RESOURCE (decision, why[: without keys])``, one clause per resource and answer:
+    a role missing most of the policy still fits on one line."""
+    groups: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
+    for o in outcomes:
+        groups.setdefault((o.resource, o.why, o.decision, o.unknown), []).append(o.action)
+    clauses = []
+    for (resource, why, decision, unknown), actions in groups.items():
+        without = f" without {', '.join(unknown)}" if unknown else ""
+        clauses.append(f"{', '.join(actions)} on {resource} ({decision}{without}; {why})")
+    return "; ".join(clauses)
+
+
+def report(principal: str, judged: list[Outcome]) -> list[Finding]:
+    """A problem for each denial that depends on nothing unknown; unverified for the rest.
+
+    An allowed answer with an unknown key missing is unverified too: a Deny conditioned on
+    that key (``aws:SourceIp`` outside an office range, say) could still apply on AWS.
+    """
+    denied = [o for o in judged if o.decision != ALLOWED and not o.unknown]
+    unknown = [o for o in judged if o.unknown]
+    findings = []
     if denied:
-        return [
+        findings.append(
             Finding(
                 CHECK,
                 Status.PROBLEM,
-                f"{principal} would be denied: {', '.join(denied)}",
-                fix=f"grant these actions to {principal} on this stack's resources (the "
-                "README's prerequisites list the deploy policy)",
+                f"{principal} would be denied: {_grouped(denied)}",
+                fix=f"grant these actions to {principal} on these resources (iam/deployer.json "
+                "is the reviewed deploy policy; docs/iam.md says why each statement is there)",
             )
-        ]
-    return [Finding(CHECK, Status.OK, f"{principal} is allowed every deploy action simulated")]
+        )
+    if unknown:
+        findings.append(
+            Finding(
+                CHECK,
+                Status.UNVERIFIED,
+                "not verified, the answer depends on context preflight cannot know: "
+                + _grouped(unknown),
+            )
+        )
+    if not findings:
+        findings.append(
+            Finding(
+                CHECK,
+                Status.OK,
+                f"{principal} is allowed all {len(judged)} deploy actions simulated, "
+                "each on its resource with the tags and context the deploy sends",
+            )
+        )
+    return findings

@@ -107,6 +107,7 @@ def secrets_manager_client(region: str, endpoint_url: str | None) -> SecretsMana
 
 
 def iam_client(region: str, endpoint_url: str | None, config: Config = RETRIES) -> IAMClient:
-    """IAM, built only by the one check that simulates policies (it passes its own retries)."""
+    """IAM, built only where it is needed: preflight's policy simulation (with its own retries)
+    and ``bootstrap --github-repo`` (the OIDC provider and the workflows' roles)."""
     session = boto3.session.Session(region_name=region)
     return session.client("iam", endpoint_url=resolve_endpoint(endpoint_url), config=config)

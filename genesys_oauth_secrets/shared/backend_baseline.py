@@ -16,7 +16,7 @@ halfway reports exactly what was left behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -114,7 +114,7 @@ class Journal:
             self.emit(f"VIOLATION  {what}: found {found}")
 
 
-def _call(service: str, target: str, action: Callable[[], Any]) -> Any:
+def aws_call(service: str, target: str, action: Callable[[], Any]) -> Any:
     """Run one AWS call, turning its errors into messages that name the fix."""
     try:
         return action()
@@ -122,20 +122,28 @@ def _call(service: str, target: str, action: Callable[[], Any]) -> Any:
         raise translate(error, service=service, target=target) from error
 
 
-def _error_code(error: ClientError) -> str:
+def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def aws_read(
+    service: str, target: str, action: Callable[[], Any], *, absent: Collection[str]
+) -> Any:
+    """The answer of a read, or None when AWS answers one of the ``absent`` codes (the thing or
+    setting does not exist, which bootstrap then creates); other errors name the fix."""
+    try:
+        return action()
+    except ClientError as error:
+        if error_code(error) in absent:
+            return None
+        raise translate(error, service=service, target=target) from error
+    except BotoCoreError as error:
+        raise translate(error, service=service, target=target) from error
 
 
 def _read_optional(target: str, action: Callable[[], Any]) -> Any:
     """A bucket setting, or None when it was never configured (S3 answers "not found")."""
-    try:
-        return action()
-    except ClientError as error:
-        if _error_code(error) in _NOT_FOUND:
-            return None
-        raise translate(error, service="s3", target=target) from error
-    except BotoCoreError as error:
-        raise translate(error, service="s3", target=target) from error
+    return aws_read("s3", target, action, absent=_NOT_FOUND)
 
 
 def _probe_bucket(s3: S3Client, settings: BootstrapSettings, account: str) -> bool:
@@ -152,7 +160,7 @@ def _probe_bucket(s3: S3Client, settings: BootstrapSettings, account: str) -> bo
     try:
         s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=account)
     except ClientError as error:
-        code = _error_code(error)
+        code = error_code(error)
         if code in {"404", "NoSuchBucket"}:
             return False
         if code in {"403", "AccessDenied"}:
@@ -180,16 +188,14 @@ def _inspect_key(kms: KMSClient, alias: str, role: str) -> Any:
 
     Runs for both aliases before anything is created, so a taken alias fails the run cleanly.
     """
-    try:
-        meta = kms.describe_key(KeyId=alias)["KeyMetadata"]
-    except ClientError as error:
-        if _error_code(error) == "NotFoundException":
-            return None
-        raise translate(error, service="kms", target=alias) from error
-    except BotoCoreError as error:
-        raise translate(error, service="kms", target=alias) from error
+    described = aws_read(
+        "kms", alias, lambda: kms.describe_key(KeyId=alias), absent={"NotFoundException"}
+    )
+    if described is None:
+        return None
+    meta = described["KeyMetadata"]
     key_id = meta["KeyId"]
-    tags = _call("kms", alias, lambda: kms.list_resource_tags(KeyId=key_id))["Tags"]
+    tags = aws_call("kms", alias, lambda: kms.list_resource_tags(KeyId=key_id))["Tags"]
     if {tag["TagKey"]: tag["TagValue"] for tag in tags}.get(ROLE_TAG) != role:
         raise KeyAliasTaken(
             f"{alias} already points at KMS key {key_id} ({meta.get('Description') or 'no '}"
@@ -222,21 +228,21 @@ def _ensure_key(
     if meta["KeyState"] != "Enabled":
         journal.violation(f"{alias} enabled", meta["KeyState"], fixed=fix)
         if fix:
-            _call("kms", alias, lambda: kms.enable_key(KeyId=key_id))
-    rotation = _call("kms", alias, lambda: kms.get_key_rotation_status(KeyId=key_id))
+            aws_call("kms", alias, lambda: kms.enable_key(KeyId=key_id))
+    rotation = aws_call("kms", alias, lambda: kms.get_key_rotation_status(KeyId=key_id))
     if rotation["KeyRotationEnabled"]:
         journal.ok(f"{alias} -> {meta['Arn']}, rotation on")
     else:
         journal.violation(f"{alias} key rotation on", "rotation off", fixed=fix)
         if fix:
-            _call("kms", alias, lambda: kms.enable_key_rotation(KeyId=key_id))
+            aws_call("kms", alias, lambda: kms.enable_key_rotation(KeyId=key_id))
     return str(meta["Arn"])
 
 
 def _create_key(
     kms: KMSClient, alias: str, *, role: str, description: str, journal: Journal
 ) -> str:
-    meta = _call(
+    meta = aws_call(
         "kms",
         alias,
         lambda: kms.create_key(
@@ -250,12 +256,12 @@ def _create_key(
         ),
     )["KeyMetadata"]
     journal.create(f"KMS key {meta['Arn']} ({role})")
-    _call("kms", alias, lambda: kms.enable_key_rotation(KeyId=meta["KeyId"]))
+    aws_call("kms", alias, lambda: kms.enable_key_rotation(KeyId=meta["KeyId"]))
     journal.change(f"{meta['KeyId']} key rotation on")
     try:
         kms.create_alias(AliasName=alias, TargetKeyId=meta["KeyId"])
     except ClientError as error:
-        if _error_code(error) == "AlreadyExistsException":
+        if error_code(error) == "AlreadyExistsException":
             raise KeyAliasTaken(
                 f"{alias} was created by someone else while this run created key "
                 f"{meta['KeyId']}; that key now has no alias: schedule its deletion with "
@@ -356,7 +362,9 @@ def bucket_settings(
     }
 
     def versioning() -> str | None:
-        status = _call("s3", target, lambda: s3.get_bucket_versioning(Bucket=bucket)).get("Status")
+        status = aws_call("s3", target, lambda: s3.get_bucket_versioning(Bucket=bucket)).get(
+            "Status"
+        )
         return None if status == "Enabled" else f"versioning {status or 'never enabled'}"
 
     def encryption() -> str | None:
@@ -395,7 +403,9 @@ def bucket_settings(
             if s.get("Sid") != TLS_STATEMENT_ID
         ]
         policy = {"Version": "2012-10-17", "Statement": [*kept, _tls_statement(bucket_arn)]}
-        _call("s3", target, lambda: s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy)))
+        aws_call(
+            "s3", target, lambda: s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+        )
 
     def lifecycle() -> str | None:
         for rule in _lifecycle_rules(s3, bucket, target):
@@ -430,7 +440,7 @@ def bucket_settings(
             "NoncurrentVersionExpiration": {"NoncurrentDays": days},
         }
         rules: list[Any] = [*kept, ours]
-        _call(
+        aws_call(
             "s3",
             target,
             lambda: s3.put_bucket_lifecycle_configuration(
@@ -533,9 +543,9 @@ def _create_bucket(s3: S3Client, settings: BootstrapSettings, journal: Journal) 
     try:
         s3.create_bucket(Bucket=bucket, ObjectOwnership="BucketOwnerEnforced", **extra)
     except ClientError as error:
-        if _error_code(error) == "BucketAlreadyExists":
+        if error_code(error) == "BucketAlreadyExists":
             raise _owned_elsewhere(bucket) from error
-        if _error_code(error) == "BucketAlreadyOwnedByYou":
+        if error_code(error) == "BucketAlreadyOwnedByYou":
             return
         raise translate(error, service="s3", target=f"s3://{bucket}") from error
     except BotoCoreError as error:
@@ -556,7 +566,7 @@ def _bucket_region(location_constraint: str | None) -> str:
 
 def _check_region(s3: S3Client, settings: BootstrapSettings) -> None:
     target = f"s3://{settings.bucket}"
-    location = _call("s3", target, lambda: s3.get_bucket_location(Bucket=settings.bucket))
+    location = aws_call("s3", target, lambda: s3.get_bucket_location(Bucket=settings.bucket))
     region = _bucket_region(location.get("LocationConstraint"))
     if region != settings.region:
         raise UsageError(
@@ -578,7 +588,7 @@ def bootstrap(
         raise UsageError(f"--noncurrent-days must be 1 to {MAX_NONCURRENT_DAYS}")
     validate_pulumi_name(settings.stack, "--stack")
 
-    identity = _call("sts", "the caller identity", clients.sts.get_caller_identity)
+    identity = aws_call("sts", "the caller identity", clients.sts.get_caller_identity)
     partition = str(identity["Arn"]).split(":")[1]
     state_key_meta = _inspect_key(clients.kms, settings.state_key_alias, STATE_ROLE)
     secrets_key_meta = _inspect_key(clients.kms, settings.key_alias, SECRETS_ROLE)
@@ -618,7 +628,7 @@ def inspect_bucket(clients: AwsClients, settings: BootstrapSettings, *, journal:
     that must not write (preflight): each difference becomes a violation in ``journal``. Key
     and region problems raise, as in bootstrap.
     """
-    identity = _call("sts", "the caller identity", clients.sts.get_caller_identity)
+    identity = aws_call("sts", "the caller identity", clients.sts.get_caller_identity)
     if not _probe_bucket(clients.s3, settings, str(identity["Account"])):
         return False
     _check_region(clients.s3, settings)
@@ -641,12 +651,12 @@ def _settle(
         journal.ok(setting.name)
         return
     if created:
-        _call("s3", f"s3://{bucket}", setting.apply)
+        aws_call("s3", f"s3://{bucket}", setting.apply)
         journal.change(setting.name)
         return
     journal.violation(setting.name, found, fixed=fix)
     if fix:
-        _call("s3", f"s3://{bucket}", setting.apply)
+        aws_call("s3", f"s3://{bucket}", setting.apply)
 
 
 def next_steps(settings: BootstrapSettings, endpoint_url: str | None) -> list[str]:

@@ -13,7 +13,13 @@ cannot carry a line break or a quote. Sources of the rules:
 - stack and project names: pulumi/pulumi ``sdk/go/common/tokens/stack_name.go``
   (``ParseStackName``) and ``project.go`` (``ValidateProjectName``): 1-100 characters of
   ``A-Za-z0-9_.-``;
-- regions: AWS region names (``eu-west-1``, ``us-gov-west-1``), lowercase.
+- regions: AWS region names (``eu-west-1``, ``us-gov-west-1``), lowercase;
+- GitHub repositories, ``OWNER/REPO``: an owner is 1-39 letters, digits and hyphens, not
+  starting with a hyphen (GitHub's sign-up rule, which also refuses a trailing or doubled
+  hyphen; older accounts may have those, so they pass); a repository name is 1-100 of
+  ``A-Za-z0-9_.-``, not ``.`` or ``..`` (GitHub turns any other character into ``-``). The
+  value becomes an OIDC subject in a role's trust policy, so no ``:``, ``*`` or ``/`` may
+  widen or shift it.
 
 Errors quote the value escaped and shortened (a control character or a megabyte of input
 cannot reach the terminal) and say what would be accepted.
@@ -37,6 +43,7 @@ _ALIAS = re.compile(r"alias/[a-zA-Z0-9/_-]{1,250}", re.ASCII)
 _PULUMI_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z0-9]{1,16}){2,4}", re.ASCII)
 _NUMBER = re.compile(r"[0-9]{1,12}", re.ASCII)
+_GITHUB_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]{1,100}", re.ASCII)
 
 
 def shown(value: str) -> str:
@@ -94,6 +101,16 @@ def validate_region(region: str) -> None:
     """An AWS region name such as ``eu-west-1`` (no spaces, capitals or line breaks)."""
     if not _REGION.fullmatch(region):
         raise UsageError(f"{shown(region)} is not an AWS region name: pass --region like eu-west-1")
+
+
+def validate_github_repo(repo: str) -> None:
+    """``OWNER/REPO`` as GitHub names a repository (see the module's sources)."""
+    if not _GITHUB_REPO.fullmatch(repo) or repo.split("/")[1] in {".", ".."}:
+        raise UsageError(
+            f"--github-repo {shown(repo)} is not a GitHub repository: give OWNER/REPO as in "
+            "its URL, e.g. acme/genesys-oauth-secrets (owner: letters, digits, '-'; "
+            "repository: letters, digits, '-', '_', '.')"
+        )
 
 
 def bounded_number(text: str, flag: str, low: int, high: int) -> int:

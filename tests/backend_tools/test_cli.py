@@ -146,6 +146,7 @@ FLAGS = {
         "--state-key-alias",
         "--noncurrent-days",
         "--stack",
+        "--github-repo",
         "--endpoint-url",
     ],
     "locks": ["--bucket", "--project", "--stack", "--region", "--older-than", "--endpoint-url"],

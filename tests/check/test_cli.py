@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -92,6 +93,53 @@ def test_a_stack_name_pulumi_would_refuse_is_refused_before_any_file_is_opened(
     assert err.startswith("error: genesys-oauth-secrets check: argument --stack: ")
     assert "is not a Pulumi name" in err
     assert err.count("\n") == 1
+
+
+def test_json_hands_the_backend_to_a_script_in_one_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = write_project(tmp_path, stack_document())
+
+    code, out, err = run(project, capsys, "--json")
+
+    assert code == 0
+    assert json.loads(out) == {
+        "ok": True,
+        "exitCode": 0,
+        "stackFile": "Pulumi.prod.yaml",
+        "backend": {
+            "url": BACKEND,
+            "source": "Pulumi.yaml backend.url",
+            "bucket": "acme-genesys-oauth-secrets-state",
+            "region": "us-east-1",
+        },
+        "problems": [],
+    }
+    assert "ok: state backend" in err
+
+
+@pytest.mark.parametrize(
+    ("document", "code", "problem"),
+    [
+        (stack_document(encryptedkey=None), 1, "has no encryptedkey"),
+        (None, 2, "no such regular file"),
+    ],
+)
+def test_json_carries_every_problem_or_the_reason_it_could_not_judge(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    document: dict[str, Any] | None,
+    code: int,
+    problem: str,
+) -> None:
+    project = tmp_path if document is None else write_project(tmp_path, document)
+
+    exit_code, out, err = run(project, capsys, "--json")
+
+    verdict = json.loads(out)
+    assert (exit_code, verdict["ok"], verdict["exitCode"]) == (code, False, code)
+    assert problem in " ".join(verdict.get("problems", [])) + verdict.get("error", "")
+    assert problem in err
 
 
 def test_annotation_data_stays_on_one_line() -> None:

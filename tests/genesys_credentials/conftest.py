@@ -109,20 +109,25 @@ def calls_around_expiry(
     return before, calls()
 
 
+PATIENCE = 120.0
+"""Seconds a thread may take to start or finish: generous, because CI shares two cores with
+moto and the other tests; a thread still running after it shows as a missing result."""
+
+
 def all_at_once(action: Callable[[], T], threads: int = 16) -> list[T]:
     """Run ``action`` on ``threads`` threads released together; their results, in any order."""
     start = threading.Barrier(threads)
     results: list[T] = []
 
     def run() -> None:
-        start.wait(timeout=10)
+        start.wait(timeout=PATIENCE)
         results.append(action())
 
     workers = [threading.Thread(target=run) for _ in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(timeout=10)
+        worker.join(timeout=PATIENCE)
     return results
 
 

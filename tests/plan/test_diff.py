@@ -54,7 +54,7 @@ def snapshot(*resources: SnapshotResource) -> Snapshot:
 
 def marks(before: Snapshot, after: Snapshot) -> list[tuple[str, str, tuple[str, ...]]]:
     result = diff(before, after, ref="main", commit="0" * 40)
-    return [(c.mark, c.name, c.changed) for c in result.shown]
+    return [(c.mark, c.name, c.changed_inputs) for c in result.shown]
 
 
 def secret_and_version(name: str, document: str) -> tuple[SnapshotResource, SnapshotResource]:

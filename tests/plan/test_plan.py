@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import subprocess
@@ -14,10 +15,12 @@ import yaml
 
 from components.config import ConfigError, parse_stack_config
 from genesys_oauth_secrets.plan.cli import main, make_plan
+from genesys_oauth_secrets.plan.client_inputs import client_input_lines
 from genesys_oauth_secrets.plan.engine import MAIN, PROJECT, ProgramRun, ProviderMocks, start_engine
 from genesys_oauth_secrets.plan.planned_resource import PlannedResource
 from genesys_oauth_secrets.plan.report import build_plan
 from genesys_oauth_secrets.plan.stack_config import load_config
+from tests.conftest import RunProgram
 
 REPO = MAIN.parent
 COMPONENT = "genesys-oauth-secrets:index:OAuthClientSecret"
@@ -28,6 +31,10 @@ PER_CLIENT = [
     "pulumi-python:dynamic/rotation:SecretIssueStamp",
 ]
 STACK_LEVEL = ["aws:kms/key:Key", "aws:kms/alias:Alias"]
+
+ADOPTED_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+READER = "arn:aws:iam::210987654321:role/app-reader"
+REPLICA_KEY = "arn:aws:kms:eu-west-1:123456789012:key/0b7f1c2e-3d4a-4b5c-8d6e-7f8091a2b3c4"
 
 
 def is_provider(resource: PlannedResource) -> bool:
@@ -260,3 +267,28 @@ def test_the_text_plan_shows_each_clients_key_inputs_and_no_secret(
     assert "    secret genesys/oauth/prod/agent-desktop (protected)\n" in out
     assert "      recovery window: 30 days\n" in out
     assert marker not in out
+
+
+def test_the_client_lines_show_adoption_replicas_and_readers(
+    engine: RunProgram, prod_config: dict[str, Any], marker: str
+) -> None:
+    config = copy.deepcopy(prod_config)
+    config["replicaRegions"] = [{"region": "eu-west-1", "kmsKeyId": REPLICA_KEY}]
+    config["clients"][0]["adopt"] = {"clientId": ADOPTED_ID}
+
+    lines = list(client_input_lines(build_plan(engine(config), project=PROJECT).resources))
+    config["replicaRegions"] = [{"region": "us-west-2"}]
+    config["clients"][0]["readers"] = [READER]
+    lines += client_input_lines(build_plan(engine(config), project=PROJECT).resources)
+
+    adopted = (
+        f"    OAuth client ivr-integration-oauth-client (current, adopted: imports {ADOPTED_ID},"
+    )
+    assert any(line.startswith(adopted) for line in lines)
+    assert lines.count(f"      replica: eu-west-1 (key: {REPLICA_KEY})") == len(config["clients"])
+    assert sum(line.startswith("      replica: us-west-2 (key: ") for line in lines) == len(
+        config["clients"]
+    )
+    assert lines.count(f"      readers: {READER} (public policies blocked)") == 1
+    assert not any("adopted" in line for line in lines if "agent-desktop" in line)
+    assert marker not in "\n".join(lines)

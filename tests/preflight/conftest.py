@@ -31,6 +31,7 @@ from genesys_oauth_secrets.shared.backend_baseline import (
     Journal,
     bootstrap,
 )
+from genesys_oauth_secrets.shared.findings import LABEL_WIDTH
 from tests.support.fake_genesys_api import FakeGenesysApi, genesys_api
 
 __all__ = ["genesys_api"]
@@ -53,7 +54,9 @@ class Outcome:
     def lines(self, check: str) -> list[str]:
         """The report lines of one check, each joined with its ``fix:`` line."""
         text = re.sub(r"\n +fix:", " fix:", self.out)
-        return [line for line in text.splitlines() if line[9:].startswith(f"{check} ")]
+        return [
+            line for line in text.splitlines() if line[LABEL_WIDTH + 1 :].startswith(f"{check} ")
+        ]
 
     def status(self, check: str) -> set[str]:
         return {line.split()[0] for line in self.lines(check)}

@@ -10,11 +10,8 @@ from typing import TYPE_CHECKING, Any, cast
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse, HTTPHeaders
-from botocore.stub import Stubber
 
-from genesys_oauth_secrets.preflight import deploy_permissions, stack_locks
-from genesys_oauth_secrets.preflight.aws_identity import Identity
-from genesys_oauth_secrets.preflight.context import resolve
+from genesys_oauth_secrets.preflight import stack_locks
 from genesys_oauth_secrets.shared.backend_baseline import DEFAULT_KEY_ALIAS, ROLE_TAG, SECRETS_ROLE
 from genesys_oauth_secrets.shared.stack_locks import lock_prefix
 from tests.preflight.conftest import (
@@ -241,68 +238,6 @@ def test_a_secret_with_a_current_version_passes(world: World) -> None:
     assert world.run().status("client-secrets") == {"OK"}
 
 
-def _simulation(
-    world: World,
-    decisions: dict[str, str],
-    role_arn: str = "arn:aws:iam::123456789012:role/deployer",
-) -> list[str]:
-    context = resolve(
-        stack="prod",
-        bucket=None,
-        endpoint_url=world.endpoint,
-        genesys_base_url=None,
-        project_dir=world.project_dir,
-        env={},
-    )
-    identity = Identity("123456789012", "arn:aws:sts::123456789012:assumed-role/deployer/ci", "aws")
-    iam = boto3.client("iam", region_name=REGION)
-    with Stubber(iam) as stubber:
-        role = {
-            "Path": role_arn.split(":role", 1)[1].rsplit("/", 1)[0] + "/",
-            "RoleName": "deployer",
-            "RoleId": "AROAEXAMPLEEXAMPLE123",
-            "Arn": role_arn,
-            "CreateDate": datetime(2026, 1, 1, tzinfo=UTC),
-            "AssumeRolePolicyDocument": "{}",
-        }
-        stubber.add_response("get_role", {"Role": role}, {"RoleName": "deployer"})
-        for actions, resource in deploy_permissions.simulations(context, identity):
-            results = [
-                {
-                    "EvalActionName": action,
-                    "EvalResourceName": resource,
-                    "EvalDecision": decisions.get(action, "allowed"),
-                }
-                for action in actions
-            ]
-            stubber.add_response(
-                "simulate_principal_policy",
-                {"EvaluationResults": results, "IsTruncated": False},
-                {
-                    "PolicySourceArn": role_arn,
-                    "ActionNames": list(actions),
-                    "ResourceArns": [resource],
-                },
-            )
-        findings = deploy_permissions.check(context, identity, iam)
-    return [finding.to_text() for finding in findings]
-
-
-def test_the_simulation_names_every_denied_deploy_action(world: World) -> None:
-    [line] = _simulation(
-        world, {"secretsmanager:DeleteSecret": "implicitDeny", "kms:Decrypt": "explicitDeny"}
-    )
-    assert line.startswith("PROBLEM")
-    assert "secretsmanager:DeleteSecret (implicitDeny)" in line
-    assert "kms:Decrypt (explicitDeny)" in line
-    assert "arn:aws:iam::123456789012:role/deployer" in line
-
-
-def test_the_simulation_passes_when_every_action_is_allowed(world: World) -> None:
-    [line] = _simulation(world, {})
-    assert line.startswith("OK")
-
-
 def _denied(code: str, message: str) -> Callable[..., AWSResponse]:
     def before_send(**_: object) -> AWSResponse:
         body = json.dumps({"__type": code, "message": message}).encode()
@@ -319,9 +254,3 @@ class _Body:
 
     def stream(self, **_: object) -> Any:
         yield self._payload
-
-
-def test_a_role_with_a_path_is_simulated_under_its_full_arn(world: World) -> None:
-    pathed = "arn:aws:iam::123456789012:role/ci/github/deployer"
-    [line] = _simulation(world, {"kms:Decrypt": "implicitDeny"}, role_arn=pathed)
-    assert f"{pathed} would be denied: kms:Decrypt (implicitDeny)" in line

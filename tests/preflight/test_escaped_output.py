@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from genesys_oauth_secrets.shared.findings import LABEL_WIDTH
 from tests.preflight.conftest import World
 from tests.support.fake_genesys_login import Scripted
 
@@ -29,12 +30,16 @@ def test_a_crafted_client_id_cannot_forge_a_line_or_a_workflow_command(
 
     text = outcome.err if as_json else outcome.out
     assert outcome.code == 1
-    [line] = [line for line in text.splitlines() if line.startswith("PROBLEM  genesys-credentials")]
+    [line] = [
+        line
+        for line in text.splitlines()
+        if line.startswith(f"{'PROBLEM':{LABEL_WIDTH}} genesys-credentials")
+    ]
     assert "GENESYSCLOUD_OAUTHCLIENT_ID holds control" in line
     assert "forged" not in line
     assert "\x1b" not in text
     assert not any(
-        line.startswith(("::", "OK       aws-identity         forged"))
+        line.startswith(("::", f"{'OK':{LABEL_WIDTH}} {'aws-identity':20} forged"))
         for line in text.splitlines()
     )
     if as_json:

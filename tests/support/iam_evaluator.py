@@ -127,13 +127,26 @@ def judge(
     evaluator: Evaluator, document: str, names: Names, authorization: Authorization
 ) -> Verdict:
     """The verdict on one request made by the role that holds ``iam/<document>``."""
+    return judge_policy(evaluator, document, render(document, names), authorization)
+
+
+def judge_policy(
+    evaluator: Evaluator,
+    document: str,
+    policy: Mapping[str, Any],
+    authorization: Authorization,
+) -> Verdict:
+    """The verdict on one request made by the role named ``document`` that holds ``policy``.
+
+    ``policy`` is ``iam/<document>`` as rendered, or a test's changed copy of it.
+    """
     request = authorization.as_request()
     if request["resource"] == MOTO_CALLER:  # the role simulating its own policy
         request["resource"] = principal(document)
     request = {
         **request,
         "principal": principal(document),
-        "identityPolicies": [{"name": document, "policy": render(document, names)}],
+        "identityPolicies": [{"name": document, "policy": policy}],
     }
     return evaluator.evaluate(request)
 

@@ -27,6 +27,7 @@ NOT_TOOLS = (REPO / "tests", REPO / "venv", REPO / "examples")
 
 TOOL_POLICIES: Mapping[str, tuple[str, ...]] = {
     "genesys_oauth_secrets.shared.backend_baseline": ("backend-bootstrapper.json",),
+    "genesys_oauth_secrets.bootstrap": ("backend-bootstrapper.json",),
     "genesys_oauth_secrets.audit.checkpoint": ("state-auditor.json",),
     "genesys_oauth_secrets.audit.scan": ("state-auditor.json",),
     "genesys_oauth_secrets.shared.stack_locks": ("deployer.json",),

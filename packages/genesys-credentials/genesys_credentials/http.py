@@ -193,13 +193,22 @@ def send(request: urllib.request.Request, seconds: float) -> Response:
         )
         try:
             response = _exchange(director, request, seconds)
-        except (OSError, http.client.HTTPException, ValueError):
-            if deadline.expired:
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            if deadline.expired or _timed_out(error):
                 raise DeadlineExceeded(_late(seconds)) from None
             raise
         if deadline.expired:
             raise DeadlineExceeded(_late(seconds))
         return response
+
+
+def _timed_out(error: BaseException) -> bool:
+    """A socket timeout (bare, or wrapped by urllib as a ``URLError`` reason): each socket
+    operation may take at most ``seconds``, so one that timed out means the deadline has passed
+    too, even if the deadline's own timer thread has not run yet on a busy machine."""
+    return isinstance(error, TimeoutError) or isinstance(
+        getattr(error, "reason", None), TimeoutError
+    )
 
 
 def _late(seconds: float) -> str:

@@ -16,6 +16,12 @@ or deleted client) are remembered: within the ``ttl`` window later rejections ne
 read again, and after it they read once without waiting, so a rejected client costs at most one
 extra GetSecretValue per window, however often the service asks. Documents are compared by a
 keyed fingerprint, never by a second plaintext copy.
+
+Regions: a stack with ``replicaRegions`` keeps a replica of each secret, under the same name, in
+other regions. Given ``regions``, the reader asks them in that order and takes the first that
+answers, so a service keeps its credentials while its primary region is down. A region that
+answers with a malformed document is not skipped: every replica holds the same document, so the
+next one would be just as wrong, and the message must say so rather than hide it.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -80,6 +86,10 @@ THROTTLING_CODES = frozenset(
 SECRET_ARN = re.compile(
     r"arn:[a-z-]{1,16}:secretsmanager:(?P<region>[a-z0-9-]{1,32}):[0-9]{12}:secret:", re.ASCII
 )
+REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}", re.ASCII)
+"""An AWS region's name (``us-east-1``, ``ap-southeast-2``, ``us-gov-west-1``)."""
+MAX_REGIONS = 10
+"""More regions than any replica set needs: each costs one failed call before the next."""
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -117,8 +127,13 @@ class CredentialsReader:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         rotation_wait: float = DEFAULT_ROTATION_WAIT,
         sleep: Sleep = time.sleep,
+        regions: Sequence[str] = (),
     ) -> None:
         """``secret_id`` is the secret's ARN (its region is taken from it) or name.
+
+        ``regions`` (the primary's, then the stack's ``replicaRegions``, in the order to try)
+        reads the same secret in each region in turn until one answers; an ARN is rewritten to
+        each region. Without it the reader reads one region, as before.
 
         Without ``client`` one is built with botocore's standard retry mode and ``max_attempts``;
         the endpoint follows boto3's usual resolution (``AWS_ENDPOINT_URL`` included).
@@ -135,6 +150,11 @@ class CredentialsReader:
             raise InvalidArgument(
                 f"rotation_wait must be 0 to {MAX_ROTATION_WAIT:g} seconds, not {rotation_wait!r}"
             )
+        if regions and client is not None:
+            raise InvalidArgument(
+                "pass either client (one region) or regions (one client per region), not both"
+            )
+        _check_regions(regions)
         botocore_logs.install()
         self._secret_id = secret_id
         self._ttl = ttl
@@ -145,7 +165,11 @@ class CredentialsReader:
         self._rejected: _Rejected | None = None
         self._handed = threading.local()
         """The fingerprint of what each thread was last given: what a 401 it reports rejected."""
-        self._client = client or _secretsmanager_client(_arn_region(secret_id), max_attempts)
+        self._sources = tuple(
+            (_in_region(secret_id, region), _secretsmanager_client(region, max_attempts))
+            for region in regions
+        ) or ((secret_id, client or _secretsmanager_client(_arn_region(secret_id), max_attempts)),)
+        """Where to read, in order: the secret's id in each region and that region's client."""
         self._lock = threading.Lock()
         self._entry: _Entry | None = None
 
@@ -156,8 +180,18 @@ class CredentialsReader:
 
     @property
     def client(self) -> SecretsManagerClient:
-        """The boto3 client, e.g. to register event hooks that count calls for metrics."""
-        return self._client
+        """The boto3 client (the first region's), e.g. to register event hooks for metrics."""
+        return self._sources[0][1]
+
+    @property
+    def clients(self) -> Mapping[str, SecretsManagerClient]:
+        """Each region's client, by region name, in the order they are tried."""
+        return {client.meta.region_name: client for _, client in self._sources}
+
+    @property
+    def secret_ids(self) -> Sequence[str]:
+        """The secret's id in each region, in the order they are tried."""
+        return [secret_id for secret_id, _ in self._sources]
 
     def get(self) -> GenesysCredentials:
         """The credentials, from the cache while it is fresh, else from Secrets Manager."""
@@ -235,9 +269,7 @@ class CredentialsReader:
             self._entry = None
 
     def _fetch(self) -> _Entry:
-        outcome = _read(self._client, self._secret_id)
-        if isinstance(outcome, CredentialsError):
-            raise outcome
+        outcome = self._read_first_answer()
         credentials, version = outcome
         entry = _Entry(credentials, self._clock() + self._ttl, fingerprint(credentials, self._key))
         self._entry = entry
@@ -249,6 +281,25 @@ class CredentialsReader:
             self._ttl,
         )
         return entry
+
+    def _read_first_answer(self) -> tuple[GenesysCredentials, str]:
+        """The first region's answer that is a document; the first failure when none is.
+
+        Each skipped region is logged with its failure (never the document), so a primary that
+        keeps failing is visible while the service still runs on a replica.
+        """
+        failures: list[CredentialsError] = []
+        for secret_id, client in self._sources:
+            outcome = _read(client, secret_id)
+            if not isinstance(outcome, CredentialsError):
+                return outcome
+            if isinstance(outcome, MalformedSecret) or len(self._sources) == 1:
+                raise outcome
+            failures.append(outcome)
+            LOG.warning("could not read %s; trying the next region: %s", secret_id, outcome)
+        first = failures[0]
+        others = "; ".join(str(failure) for failure in failures[1:])
+        raise type(first)(f"{first} (every region failed; the others: {others})") from first
 
     def __repr__(self) -> str:
         return (
@@ -313,6 +364,29 @@ def _secretsmanager_client(region: str | None, max_attempts: int) -> SecretsMana
             f"cannot build a Secrets Manager client ({type(error).__name__}: {error}): check "
             "AWS_PROFILE, AWS_REGION and AWS_ENDPOINT_URL"
         ) from error
+
+
+def _check_regions(regions: Sequence[str]) -> None:
+    if isinstance(regions, str):
+        raise InvalidArgument("regions must be a list of AWS region names, not one string")
+    if len(regions) > MAX_REGIONS:
+        raise InvalidArgument(f"regions may name at most {MAX_REGIONS} regions, not {len(regions)}")
+    for region in regions:
+        if not isinstance(region, str) or not REGION_NAME.fullmatch(region):
+            raise InvalidArgument(
+                f"regions must hold AWS region names such as us-east-1, not {region!r:.80}"
+            )
+    if len(set(regions)) != len(regions):
+        raise InvalidArgument("regions names a region twice; list each region once")
+
+
+def _in_region(secret_id: str, region: str) -> str:
+    """The secret's id in ``region``: a name stays, an ARN gets the region swapped (a replica
+    keeps its primary's name and suffix)."""
+    match = SECRET_ARN.match(secret_id)
+    if match is None:
+        return secret_id
+    return secret_id[: match.start("region")] + region + secret_id[match.end("region") :]
 
 
 def _arn_region(secret_id: str) -> str | None:
