@@ -1,7 +1,7 @@
 """How long the program takes to evaluate, and what the component costs over bare resources.
 
 Runs the real ``__main__.py`` under the capturing engine for 1, 10, 100 and 500 clients, then a
-program that registers the same three resources per client without the ComponentResource.
+program that registers the same four resources per client without the ComponentResource.
 Prints seconds, ms per client and the overhead ratio. Targets: 500 clients under 10 s, overhead
 at most 1.2x. Figures, not assertions: run ``venv/bin/python -m benchmarks.program``.
 """
@@ -24,6 +24,8 @@ from components.config import parse_stack_config
 from components.credentials_document import credentials_document
 from components.genesys_oauth_client import OauthClient, OauthClientArgs, OauthClientRoleArgs
 from components.genesys_provider import create_genesys_provider
+from components.issue_time import ISSUED_AT_TAG
+from components.secret_issue_stamp import SecretIssueStamp
 from genesys_oauth_secrets.plan.engine import PROJECT, start_engine
 
 SIZES = (1, 10, 100, 500)
@@ -42,7 +44,8 @@ def config_with(count: int) -> dict[str, Any]:
 
 
 def bare_program(config: dict[str, Any]) -> Callable[[], None]:
-    """The same provider, and client, secret and version per client, without a component."""
+    """The same provider, and client, issue stamp, secret and version per client, without a
+    component."""
     parsed = parse_stack_config({key: value for key, value in config.items() if ":" not in key})
 
     def program() -> None:
@@ -57,8 +60,13 @@ def bare_program(config: dict[str, Any]) -> Callable[[], None]:
                 ),
                 pulumi.ResourceOptions(provider=provider),
             )
+            stamp = SecretIssueStamp(
+                f"{client.name}-oauth-client-secret-issued", client_id=oauth_client.client_id
+            )
             secret = aws.secretsmanager.Secret(
-                f"{client.name}-secret", name=f"genesys/oauth/bench/{client.name}"
+                f"{client.name}-secret",
+                name=f"genesys/oauth/bench/{client.name}",
+                tags={ISSUED_AT_TAG: stamp.issued_at},
             )
             aws.secretsmanager.SecretVersion(
                 f"{client.name}-secret-version",

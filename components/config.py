@@ -28,6 +28,7 @@ from components.adoption import ADOPTED_SECRETS_KEY, FROM_CONFIG, Adoption, pars
 from components.config_source import read_project_config
 from components.genesys_provider import GenesysProviderSettings, ProxySettings
 from components.genesys_regions import REGION_DOMAINS, GenesysRegion, genesys_region
+from components.issue_time import ISSUED_AT_TAG
 from components.problems import bounded_list, config_map, distinct_entries
 from components.readers import parse_readers, statement_to_add
 from components.redirect_uri import is_dns_name, redirect_uri_problem
@@ -60,7 +61,13 @@ TOKEN_POOL_MAX = 50
 
 MAX_TAGS = 50
 """Secrets Manager and KMS both allow 50 tags per resource, ours included."""
-RESERVED_TAG_KEYS = ("managed-by", "pulumi-project", "pulumi-stack", "genesys-oauth-client")
+RESERVED_TAG_KEYS = (
+    "managed-by",
+    "pulumi-project",
+    "pulumi-stack",
+    "genesys-oauth-client",
+    ISSUED_AT_TAG,
+)
 MAX_CLIENTS = 500
 """Our bound, the size the program benchmark covers; Genesys' per-org limit is unverified."""
 MAX_LIST_ITEMS = 100

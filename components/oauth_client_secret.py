@@ -19,7 +19,8 @@ OAuth client (``<name>-oauth-client`` for generation 1, ``<name>-oauth-client-ge
 the previous one kept beside the current one; with ``regenerate`` the one client stays and a
 ``RegeneratedSecret`` supplies its new secret. Either way the secret version holds the current
 client's credentials, the component's outputs follow the current client, and without a
-``rotation`` block (or at generation 1) the resources are exactly those of before. Only the
+``rotation`` block (or at generation 1) the resources are those of before rotation existed
+(plus, since issue 20, the client's issue stamp: see below). Only the
 current client is protected: the previous one loses its protection when it becomes previous,
 so that the next rotation can delete it.
 
@@ -28,6 +29,14 @@ of the secret per ``replicaRegions`` entry (the component's ``replica_arns`` out
 resource policy for ``readers`` (``components.reader_access``), and ``adopt``, which imports
 generation 1's OAuth client and takes its secret from a regeneration or the config seed
 (``components.adoption``), because the provider returns none for an imported client.
+
+Issue 20: the secret carries the tag ``genesys-oauth-secrets:client-secret-issued-at``
+(``components.issue_time``), the time the current client secret was issued, so the age report
+measures the secret and not the version that holds it. The time comes from state, never from
+the clock of the run: a ``SecretIssueStamp`` beside each live generation's client (created with
+it, kept while its id is) or, when the secret was regenerated, the regeneration's ``issuedAt``.
+A rewrite of the document that keeps the secret, or a rollback to the previous generation,
+leaves the tag at that secret's own time.
 """
 
 from __future__ import annotations
@@ -47,10 +56,12 @@ from components.credentials_document import credentials_document
 from components.genesys_oauth_client import OauthClient, OauthClientArgs, OauthClientRoleArgs
 from components.genesys_provider import Provider
 from components.genesys_regions import GenesysRegion
+from components.issue_time import ISSUED_AT_TAG
 from components.reader_access import secret_policy
 from components.replica_keys import RegionKey
 from components.rotation import FIRST_GENERATION, REGENERATE
 from components.rotation_provider import RegeneratedSecret, region_endpoints
+from components.secret_issue_stamp import SecretIssueStamp
 
 COMPONENT_TYPE = "genesys-oauth-secrets:index:OAuthClientSecret"
 
@@ -61,7 +72,11 @@ def secret_name(stack: str, client_name: str) -> str:
 
 
 def secret_tags(tags: Mapping[str, str], client_name: str) -> dict[str, str]:
-    """A client's secret carries the stack's tags and the client's name."""
+    """A client's secret carries the stack's tags and the client's name.
+
+    The component adds ``ISSUED_AT_TAG`` beside them, whose value is known only once the secret
+    is issued (no IAM condition of the deployer reads it, so preflight needs no value for it).
+    """
     return {**tags, "genesys-oauth-client": client_name}
 
 
@@ -110,8 +125,8 @@ class OAuthClientSecret(pulumi.ComponentResource):
         rotation = client.rotation
         current_generation = rotation.live_generations[-1]
         adopt = client.adopt
-        current = [
-            _oauth_client(
+        live = {
+            generation: _oauth_client(
                 name,
                 client,
                 generation,
@@ -125,8 +140,18 @@ class OAuthClientSecret(pulumi.ComponentResource):
                 ),
             )
             for generation in rotation.live_generations
-        ][-1]
+        }
+        stamps = {
+            generation: SecretIssueStamp(
+                f"{client_resource_name(name, generation)}-secret-issued",
+                client_id=oauth_client.client_id,
+                opts=child,
+            )
+            for generation, oauth_client in live.items()
+        }
+        current = live[current_generation]
         client_secret: pulumi.Output[str] = current.client_secret
+        issued_at: pulumi.Output[str | None] = stamps[current_generation].issued_at
         adopted_is_current = adopt is not None and current_generation == FIRST_GENERATION
         regenerated = rotation.strategy == REGENERATE and rotation.generation > FIRST_GENERATION
         if adopted_is_current and adopt is not None and adopt.secret == FROM_CONFIG and adopt.seed:
@@ -134,13 +159,15 @@ class OAuthClientSecret(pulumi.ComponentResource):
         if regenerated or (
             adopted_is_current and adopt is not None and adopt.secret == ADOPT_REGENERATE
         ):
-            client_secret = RegeneratedSecret(
+            regeneration = RegeneratedSecret(
                 f"{name}-secret-regeneration",
                 client_id=current.client_id,
                 generation=rotation.generation,
                 endpoints=region_endpoints(args.genesys_region),
                 opts=child,
-            ).secret
+            )
+            client_secret = regeneration.secret
+            issued_at = regeneration.issued_at
 
         if client.access_token_validity_seconds > TOKEN_VALIDITY_NON_SCIM_MAX:
             pulumi.log.warn(
@@ -169,7 +196,10 @@ class OAuthClientSecret(pulumi.ComponentResource):
                 for key in args.replica_keys
             ]
             or None,
-            tags=secret_tags(args.tags, client.name),
+            tags={
+                **secret_tags(args.tags, client.name),
+                ISSUED_AT_TAG: issued_at.apply(lambda value: value or ""),
+            },
             opts=guarded,
         )
         if client.readers:

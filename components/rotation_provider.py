@@ -9,8 +9,11 @@ in state, encrypted. A dynamic provider does exactly that inside ``pulumi up``.
 The resource is keyed on ``(clientId, generation)``: a change of either makes ``diff`` report a
 change, and ``update`` (or ``create``) regenerates; anything else leaves the stored secret alone.
 ``secret`` is listed in ``additional_secret_outputs``, so the engine encrypts it in state and the
-program sees it only as a secret Output. ``delete`` does nothing: the client keeps its current
-secret, and deleting the client is the OAuth client resource's job.
+program sees it only as a secret Output. ``issuedAt`` (not secret) is when the regeneration
+was answered: the age report's start for this secret (``components.issue_time``). State
+written before that output existed has no ``issuedAt``; nothing reads it there but the program,
+which then tags the secret with an empty value. ``delete`` does nothing: the client keeps its
+current secret, and deleting the client is the OAuth client resource's job.
 
 How Pulumi runs it (pulumi 3.272, ``pulumi/dynamic/dynamic.py`` and ``__main__.py``): the provider
 object is pickled with dill into the ``__provider`` input, stored in state as a secret, and
@@ -29,6 +32,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, Resource, ResourceProvider, UpdateResult
 
 from components.genesys_regions import GenesysRegion
+from components.issue_time import ISSUED_AT_OUTPUT, issued_now
 from components.rotation_api import GenesysEndpoints, regenerate_secret
 
 REGENERATED_SECRET_TYPE = "pulumi-python:dynamic/rotation:RegeneratedSecret"  # noqa: S105 - a type
@@ -57,12 +61,14 @@ def _regenerated(props: dict[str, Any]) -> dict[str, Any]:
         api_base_url=str(props["apiBaseUrl"]), token_url=str(props["tokenUrl"])
     )
     secret = regenerate_secret(str(props["clientId"]), endpoints)
+    issued_at = issued_now()
     return {
         "clientId": props["clientId"],
         "generation": props["generation"],
         "apiBaseUrl": props["apiBaseUrl"],
         "tokenUrl": props["tokenUrl"],
         SECRET_OUTPUT: secret.reveal(),
+        ISSUED_AT_OUTPUT: issued_at,
     }
 
 
@@ -99,6 +105,13 @@ class RegeneratedSecret(Resource, module="rotation", name="RegeneratedSecret"):
                 "apiBaseUrl": endpoints.api_base_url,
                 "tokenUrl": endpoints.token_url,
                 SECRET_OUTPUT: None,
+                ISSUED_AT_OUTPUT: None,
             },
             pulumi.ResourceOptions.merge(opts, secret_opts),
         )
+
+    @property
+    def issued_at(self) -> pulumi.Output[str | None]:
+        """When the secret was regenerated; None in state written before this output existed."""
+        issued: pulumi.Output[str | None] = self.__dict__[ISSUED_AT_OUTPUT]
+        return issued

@@ -61,6 +61,11 @@ BAD_CONFIGS: list[Any] = [
     ("tags", ["team"], "tags: must be a map of tag key to value"),
     ("tags.aws:team", "x", "tags.aws:team: keys starting with 'aws:' are reserved"),
     ("tags.managed-by", "me", "tags.managed-by: reserved: the program sets this tag"),
+    (
+        "tags.genesys-oauth-secrets:client-secret-issued-at",
+        "2020-01-01T00:00:00Z",
+        "tags.genesys-oauth-secrets:client-secret-issued-at: reserved: the program sets this tag",
+    ),
     ("tags.team", "x" * 257, "tags.team: tag values are 0-256"),
     ("tags.team", 42, "tags.team: tag values must be strings"),
     ("clients", DELETE, "clients: required: declare at least one OAuth client"),

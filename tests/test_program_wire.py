@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 
+from components.issue_time import ISSUED_AT_TAG
 from genesys_oauth_secrets.plan.engine import (
     ACCOUNT,
     AWS_REGION,
     ProgramRun,
     is_secret_envelope,
+    issued_at_for,
     run_program,
     secret_envelope_paths,
 )
@@ -27,6 +29,7 @@ KMS_KEY = "aws:kms/key:Key"
 KMS_ALIAS = "aws:kms/alias:Alias"
 STACK = "pulumi:pulumi:Stack"
 GENESYS_PROVIDER = "pulumi:providers:genesyscloud"
+ISSUE_STAMP = "pulumi-python:dynamic/rotation:SecretIssueStamp"
 
 
 def client_id_of(run: ProgramRun, name: str) -> str:
@@ -98,7 +101,8 @@ def test_secret_envelopes_appear_only_where_the_secret_belongs(
     run = engine(prod_config)
 
     sealed = {(r.type, path) for r in run.registrations for path in secret_envelope_paths(r.inputs)}
-    assert sealed == {(SECRET_VERSION, "secretString")}
+    # The pickled dynamic provider is always sealed by Pulumi; it holds no secret of ours.
+    assert sealed == {(SECRET_VERSION, "secretString"), (ISSUE_STAMP, "__provider")}
     for outputs in run.monitor.outputs.values():
         assert list(secret_envelope_paths(outputs)) == []
 
@@ -144,6 +148,7 @@ def test_every_child_is_parented_to_its_component(
         children = {(r.type, r.name) for r in run.registrations if r.parent == urn}
         assert children == {
             (OAUTH_CLIENT, f"{name}-oauth-client"),
+            (ISSUE_STAMP, f"{name}-oauth-client-secret-issued"),
             (SECRET, f"{name}-secret"),
             (SECRET_VERSION, f"{name}-secret-version"),
         }
@@ -157,14 +162,15 @@ def test_every_child_is_parented_to_its_component(
 
 
 @pytest.mark.parametrize("count", [1, 4, 25])
-def test_n_clients_give_3n_resources_plus_the_stack_key_and_genesys_provider(
+def test_n_clients_give_4n_resources_plus_the_stack_key_and_genesys_provider(
     engine: RunProgram, prod_config: dict[str, Any], count: int
 ) -> None:
     run = engine(many_clients(prod_config, count))
 
     custom = [r for r in run.registrations if r.custom]
     in_components = [r for r in custom if r.parent != run.stack_urn]
-    assert len(in_components) == 3 * count
+    # Per client: the OAuth client, its issue stamp, the secret and its version.
+    assert len(in_components) == 4 * count
     stack_level = [r.type for r in custom if r.parent == run.stack_urn]
     assert sorted(stack_level) == sorted([KMS_KEY, KMS_ALIAS, GENESYS_PROVIDER])
     assert len(run.of_type(COMPONENT)) == count
@@ -233,7 +239,11 @@ def test_aws_resources_are_tagged_with_stack_and_client(
     assert run.of_type(KMS_KEY)[0].inputs["tags"] == common
     for client in prod_config["clients"]:
         secret = run.one(SECRET, f"{client['name']}-secret")
-        assert secret.inputs["tags"] == {**common, "genesys-oauth-client": client["name"]}
+        assert secret.inputs["tags"] == {
+            **common,
+            "genesys-oauth-client": client["name"],
+            ISSUED_AT_TAG: issued_at_for(client_id_of(run, client["name"])),
+        }
 
 
 def test_immediate_deletion_is_accepted_only_as_written_and_warned_about(

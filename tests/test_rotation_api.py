@@ -12,12 +12,14 @@ import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import UTC, datetime
 from http import HTTPStatus
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from components.issue_time import ISSUED_AT_OUTPUT, parse_issued_at
 from components.rotation_api import (
     GenesysEndpoints,
     RegenerationError,
@@ -316,13 +318,21 @@ def test_the_dynamic_provider_regenerates_with_the_deploying_environment(
     }
     provider = RegenerateSecretProvider()
 
+    before = datetime.now(UTC).replace(microsecond=0)
     created = provider.create(props)
     updated = provider.update(created.id, created.outs or {}, {**props, "generation": 3})
+    after = datetime.now(UTC)
 
     first, second = org.api.regenerated[org.client]
     assert created.id == f"{org.client}/2"
-    assert created.outs == {**props, "secret": first}
-    assert updated.outs == {**props, "generation": 3, "secret": second}
+    created_outs, updated_outs = dict(created.outs or {}), dict(updated.outs or {})
+    # The issue time is when the regeneration was answered: the age report starts there.
+    for outs in (created_outs, updated_outs):
+        issued = parse_issued_at(outs.pop(ISSUED_AT_OUTPUT))
+        assert issued is not None
+        assert before <= issued <= after
+    assert created_outs == {**props, "secret": first}
+    assert updated_outs == {**props, "generation": 3, "secret": second}
     assert login_status(org.api, org.client, second) == HTTPStatus.OK
     assert login_status(org.api, org.client, first) == HTTPStatus.UNAUTHORIZED
 

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 
 from components.rotation_provider import REGENERATED_SECRET_TYPE, RegenerateSecretProvider
+from components.secret_issue_stamp import SecretIssueStampProvider
 from genesys_oauth_secrets.plan.engine import is_secret_envelope
 from tests.conftest import RunProgram
 
@@ -53,8 +55,16 @@ def test_the_pickled_provider_holds_no_credential_and_no_state(
     assert len(pickled) < 1_000
 
 
-def test_the_provider_unpickles_in_a_fresh_process_started_in_the_project_directory() -> None:
-    serialized = serialize_provider(RegenerateSecretProvider())
+@pytest.mark.parametrize(
+    "provider",
+    [RegenerateSecretProvider(), SecretIssueStampProvider()],
+    ids=["regeneration", "issue-stamp"],
+)
+def test_the_provider_unpickles_in_a_fresh_process_started_in_the_project_directory(
+    provider: ResourceProvider,
+) -> None:
+    """Both dynamic providers are stored by reference: their module and class name must stay."""
+    serialized = serialize_provider(provider)
     load = (
         "import base64, sys, dill; "
         "provider = dill.loads(base64.b64decode(sys.argv[1])); "
@@ -71,7 +81,8 @@ def test_the_provider_unpickles_in_a_fresh_process_started_in_the_project_direct
     )
 
     assert finished.returncode == 0, finished.stderr
-    assert finished.stdout.split() == ["components.rotation_provider", "RegenerateSecretProvider"]
+    assert finished.stdout.split() == [type(provider).__module__, type(provider).__name__]
+    assert type(provider).__module__.encode() in base64.b64decode(serialized)
 
 
 def test_the_registered_provider_input_is_sealed_and_free_of_credentials(

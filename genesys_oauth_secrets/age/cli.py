@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from components.oauth_client_secret import secret_name
-from genesys_oauth_secrets.age.ages import current_version
+from genesys_oauth_secrets.age.ages import SecretAge, secret_age
 from genesys_oauth_secrets.age.stack_file import (
     DeclaredClient,
     StackClients,
@@ -39,8 +39,7 @@ class ClientAge:
 
     declared: DeclaredClient
     secret_name: str
-    version_id: str
-    created: datetime
+    measured: SecretAge
     age_days: float
 
     @property
@@ -86,10 +85,10 @@ def _ages(stack: StackClients, args: argparse.Namespace, now: datetime) -> list[
     ages = []
     for declared in stack.clients:
         name = secret_name(args.stack, declared.config.name)
-        version = current_version(client, name)
-        # A version dated a moment ahead (clock skew between here and AWS) is 0 days old.
-        age = max(0.0, (now - version.created).total_seconds() / SECONDS_PER_DAY)
-        ages.append(ClientAge(declared, name, version.version_id, version.created, age))
+        measured = secret_age(client, name)
+        # A time a moment ahead (clock skew between here, AWS and the deployer) is 0 days old.
+        age = max(0.0, (now - measured.since).total_seconds() / SECONDS_PER_DAY)
+        ages.append(ClientAge(declared, name, measured, age))
     return ages
 
 
@@ -108,9 +107,11 @@ def _fix(stack: StackClients, age: ClientAge) -> str:
 
 def _line(stack: StackClients, age: ClientAge) -> str:
     rotation = age.declared.config.rotation
+    note = age.measured.note
+    basis = f" by its version date ({note})" if note else ""
     head = (
         f"{age.declared.config.name}: generation {rotation.generation} ({rotation.strategy}), "
-        f"current secret {age.age_days:.0f} day(s) old, max {rotation.max_age_days}"
+        f"current secret {age.age_days:.0f} day(s) old{basis}, max {rotation.max_age_days}"
     )
     if age.overdue:
         return f"{head}: OVERDUE: {_fix(stack, age)}"
@@ -129,8 +130,11 @@ def _document(stack: StackClients, stack_name: str, ages: list[ClientAge]) -> di
                 "strategy": age.declared.config.rotation.strategy,
                 "max_age_days": age.declared.config.rotation.max_age_days,
                 "secret_name": age.secret_name,
-                "current_version_id": age.version_id,
-                "current_version_created": age.created.isoformat(),
+                "current_version_id": age.measured.version.version_id,
+                "current_version_created": age.measured.version.created.isoformat(),
+                "issued_at": _iso(age.measured.issued_at),
+                "age_from": age.measured.counted_from,
+                "age_note": age.measured.note,
                 "age_days": round(age.age_days, 2),
                 "overdue": age.overdue,
                 "bump": {
@@ -146,13 +150,18 @@ def _document(stack: StackClients, stack_name: str, ages: list[ClientAge]) -> di
     }
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
 COMMAND = Command(
     name="age",
     phase=Phase.DAY_2,
     summary="age of each client's current secret against its rotation's maxAgeDays",
-    description="Age of each Genesys OAuth client's current secret in AWS Secrets Manager, "
-    "against the maxAgeDays of its rotation block. Read-only: needs "
-    "secretsmanager:ListSecretVersionIds only, never a secret value.",
+    description="Age of each Genesys OAuth client's current secret (since it was issued, by "
+    "the secret's issue tag) against the maxAgeDays of its rotation block. Read-only: needs "
+    "secretsmanager:ListSecretVersionIds and secretsmanager:DescribeSecret, never a secret "
+    "value.",
     configure=configure,
     run=run,
 )

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from components.credentials_document import document_fields
 from components.genesys_regions import genesys_region
+from components.issue_time import ISSUED_AT_TAG, issued_now
 from components.oauth_client_secret import secret_name
 from components.secrets_key import alias_name
 from genesys_credentials import CredentialsReader, TokenClient
@@ -61,7 +62,10 @@ def write_client_secret(region: str, stack: str) -> tuple[str, str, str]:
         Name=secret_name(stack, CLIENT_NAME),
         KmsKeyId=alias_name(stack),
         SecretString=json.dumps(document),
-        Tags=[{"Key": "genesys-oauth-client", "Value": CLIENT_NAME}],
+        Tags=[
+            {"Key": "genesys-oauth-client", "Value": CLIENT_NAME},
+            {"Key": ISSUED_AT_TAG, "Value": issued_now()},
+        ],
     )["ARN"]
     return arn, client_id, client_secret
 

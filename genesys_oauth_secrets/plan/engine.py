@@ -7,7 +7,8 @@ tests assert on secret envelopes, ``packageRef`` and stack outputs exactly as se
 
 ``ProviderMocks`` plays the providers: it answers each resource the way its real provider would
 (ids, ARNs, computed outputs) and hands every OAuth client, and every secret regeneration, a
-unique marker secret, so a test can prove the secret never appears outside a secret envelope.
+unique marker secret, so a test can prove the secret never appears outside a secret envelope;
+issue stamps and regenerations get a fixed issue time per client id (`issued_at_for`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import runpy
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,11 @@ ACCOUNT = "123456789012"
 AWS_REGION = "us-east-1"
 MAIN = Path(__file__).resolve().parents[2] / "__main__.py"
 """The Pulumi program: the repository's own ``__main__.py`` (not this package's)."""
+
+SECRET_ISSUE_STAMP_TYPE = "pulumi-python:dynamic/rotation:SecretIssueStamp"  # noqa: S105 - a type
+ISSUED_AT_OUTPUT = "issuedAt"
+"""Written out, not imported from ``components``: ``plan --against REF`` runs this engine on REF's
+program, and a REF from before issue 20 has no ``components.secret_issue_stamp``."""
 
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105 - Pulumi's public signature
 SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - likewise public
@@ -107,11 +114,25 @@ class ProviderMocks(mocks.Mocks):
         if args.typ == REGENERATED_SECRET_TYPE:
             client_id, generation = str(inputs["clientId"]), int(inputs["generation"])
             secret = self.regenerated_secret_for(client_id, generation)
-            return f"{client_id}/{generation}", {**inputs, SECRET_OUTPUT: secret}
+            issued = issued_at_for(f"{client_id}/{generation}")
+            return f"{client_id}/{generation}", {
+                **inputs,
+                SECRET_OUTPUT: secret,
+                ISSUED_AT_OUTPUT: issued,
+            }
+        if args.typ == SECRET_ISSUE_STAMP_TYPE:
+            client_id = str(inputs["clientId"])
+            return client_id, {**inputs, ISSUED_AT_OUTPUT: issued_at_for(client_id)}
         return None
 
     def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         raise AssertionError(f"the program made an unexpected invoke: {args.token}")
+
+
+def issued_at_for(key: str) -> str:
+    """A fixed issue time per client id (or regeneration), so two runs register the same graph."""
+    seconds = int(hashlib.sha256(key.encode()).hexdigest()[:6], 16)
+    return datetime.fromtimestamp(1_700_000_000 + seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _aws(typ: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
@@ -339,6 +360,7 @@ def start_engine(
     any log line is caught; benchmarks pass a higher ``log_level`` to time the program itself.
     ``marker`` is the fake providers' secret marker, or ready providers (the offline plan's).
     """
+    _close_previous_loop()
     asyncio.set_event_loop(asyncio.new_event_loop())
     pulumi.runtime.settings.ROOT.set(None)
     provider_mocks = marker if isinstance(marker, ProviderMocks) else ProviderMocks(marker)
@@ -359,6 +381,18 @@ def start_engine(
     pulumi.runtime.settings.SETTINGS.package_refs = {}
     pulumi.runtime.settings.SETTINGS.base_providers_by_ref = {}
     return run
+
+
+def _close_previous_loop() -> None:
+    """Close the loop the previous engine left behind: each holds an epoll descriptor and a
+    self-pipe, and a test session that starts hundreds of engines otherwise runs past 1,024
+    descriptors, where ``select()`` (the policy pack's client) refuses them."""
+    try:
+        previous = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return
+    if not previous.is_running() and not previous.is_closed():
+        previous.close()
 
 
 def run_program(config: Mapping[str, Any], marker: str, *, preview: bool = False) -> ProgramRun:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 import pytest
@@ -22,12 +23,16 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from components.issue_time import ISSUED_AT_TAG, parse_issued_at
 from genesys_oauth_secrets.age.cli import COMMAND, main
 from genesys_oauth_secrets.shared import aws
 from genesys_oauth_secrets.shared.aws import AwsClients
 from genesys_oauth_secrets.shared.command import command_parser
 from tests.support.aws_errors import aws_error
 from tests.support.hypothesis_profiles import FIXTURE_OK
+
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager.type_defs import TagTypeDef
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = "genesys-oauth-secrets"
@@ -47,13 +52,39 @@ def rotate_ivr(config: dict[str, Any]) -> None:
     config[f"{PROJECT}:clients"][0]["rotation"] = {"generation": 2, "maxAgeDays": 30}
 
 
-def deploy_secrets(names: tuple[str, ...] = ("ivr-integration", "agent-desktop")) -> list[str]:
-    """Create the clients' secrets as the program does; the version ids now AWSCURRENT."""
+def issue_tag(issued: datetime) -> TagTypeDef:
+    return {"Key": ISSUED_AT_TAG, "Value": issued.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def deploy_secrets(
+    names: tuple[str, ...] = ("ivr-integration", "agent-desktop"),
+    *,
+    issued: datetime | None = None,
+    stamped: bool = True,
+) -> list[str]:
+    """Create the clients' secrets as the program does; the version ids now AWSCURRENT.
+
+    ``pulumi up`` tags each secret with its client secret's issue time (now, unless ``issued``
+    says when); ``stamped=False`` is a stack deployed before the tag existed.
+    """
     client = boto3.client("secretsmanager", region_name="us-east-1")
+    tags = [issue_tag(issued or datetime.now(UTC))] if stamped else []
     return [
-        client.create_secret(Name=f"genesys/oauth/prod/{name}", SecretString="{}")["VersionId"]
+        client.create_secret(Name=f"genesys/oauth/prod/{name}", SecretString="{}", Tags=tags)[
+            "VersionId"
+        ]
         for name in names
     ]
+
+
+def rewrite_document(name: str, document: str, *, issued: datetime | None = None) -> str:
+    """What ``pulumi up`` does to the secret when the document changes: a new AWSCURRENT
+    version, and (only when the client secret changed) a new issue tag."""
+    client = boto3.client("secretsmanager", region_name="us-east-1")
+    secret_id = f"genesys/oauth/prod/{name}"
+    if issued is not None:
+        client.tag_resource(SecretId=secret_id, Tags=[issue_tag(issued)])
+    return client.put_secret_value(SecretId=secret_id, SecretString=document)["VersionId"]
 
 
 def later(days: float) -> Callable[[], datetime]:
@@ -145,8 +176,146 @@ def test_json_reports_every_client_with_its_current_version(
     assert 44.9 < ivr["age_days"] < 45.1
 
 
-def answer_for(secret: str, code: str, message: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Answer ListSecretVersionIds on ``secret`` with an AWS error, in AWS's JSON shape.
+IVR_LINE = re.compile(
+    r"ivr-integration: generation 2 \(overlap\), current secret (?P<days>\d+) day\(s\) old"
+    r"(?P<basis> by its version date \((?P<note>[A-Za-z ]+)\))?, max 30: "
+    r"(?P<verdict>ok|OVERDUE: .+)"
+)
+"""A line of the report for the rotated ivr-integration client (``rotate_ivr``)."""
+
+
+def ivr_line(out: str) -> re.Match[str]:
+    line = out.splitlines()[0]
+    match = IVR_LINE.fullmatch(line)
+    assert match is not None, line
+    return match
+
+
+def days_ago(days: float) -> datetime:
+    return datetime.now(UTC) - timedelta(days=days)
+
+
+def test_a_document_rewrite_that_keeps_the_secret_leaves_its_age_unchanged(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Finding 7: a field added to the document makes ``pulumi up`` write a new version (its
+    date today) around a client secret issued 40 days ago; the secret is 40 days old."""
+    deploy_secrets(issued=days_ago(40))
+    rewrite_document("ivr-integration", '{"version": 1, "added_field": "same secret"}')
+
+    code, out, _ = report(capsys, stack_dir(tmp_path, rotate_ivr))
+
+    line = ivr_line(out)
+    assert (line["days"], line["basis"]) == ("40", None)
+    assert line["verdict"].startswith("OVERDUE: set clients[0].rotation.generation to 3")
+    assert code == 1
+
+
+def test_a_rotation_resets_the_age_to_the_new_secrets_issue(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy_secrets(issued=days_ago(40))
+    rewrite_document("ivr-integration", '{"client_id": "gen-3"}', issued=datetime.now(UTC))
+
+    code, out, _ = report(capsys, stack_dir(tmp_path, rotate_ivr))
+
+    line = ivr_line(out)
+    assert (line["days"], line["basis"], line["verdict"]) == ("0", None, "ok")
+    assert code == 0
+
+
+def test_a_rollback_to_the_previous_generation_reports_that_secrets_own_age(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/rotation.md, "Roll back", one step: generation N+1 is created, then the stack goes
+    back to N. The program tags the secret with generation N's own stamp again and writes N's
+    document as a new version; the secret in it is as old as it was."""
+    generation_n = days_ago(40)
+    deploy_secrets(issued=generation_n)
+    rewrite_document("ivr-integration", '{"client_id": "gen-n+1"}', issued=datetime.now(UTC))
+    rewrite_document("ivr-integration", '{"client_id": "gen-n"}', issued=generation_n)
+
+    code, out, _ = report(capsys, stack_dir(tmp_path, rotate_ivr), "--json")
+
+    ivr = json.loads(out)["clients"][0]
+    assert 39.9 < ivr["age_days"] < 40.1
+    assert ivr["age_from"] == "issued_at"
+    assert ivr["issued_at"] == generation_n.replace(microsecond=0).isoformat()
+    assert ivr["age_note"] is None
+    assert code == 1
+
+
+def test_a_stack_deployed_before_the_issue_tag_falls_back_to_the_version_date_and_says_so(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    [ivr_version, _] = deploy_secrets(stamped=False)
+    project = stack_dir(tmp_path, rotate_ivr)
+
+    code, out, _ = report(capsys, project, days=31)
+    json_code, json_out, _ = report(capsys, project, "--json", days=31)
+
+    line = ivr_line(out)
+    assert (line["days"], line["note"]) == ("31", "it has no issue tag yet")
+    assert line["verdict"].startswith("OVERDUE")
+    assert out.splitlines()[1] == (
+        "agent-desktop: generation 1 (overlap), current secret 31 day(s) old by its version "
+        "date (it has no issue tag yet), max 90: ok"
+    )
+    ivr = json.loads(json_out)["clients"][0]
+    assert ivr["current_version_id"] == ivr_version
+    assert (ivr["age_from"], ivr["issued_at"]) == ("current_version_created", None)
+    assert ivr["age_note"] == "it has no issue tag yet"
+    assert code == json_code == 1
+
+
+HOSTILE_TAG_VALUES = st.one_of(
+    st.text(max_size=300),
+    st.datetimes(timezones=st.just(UTC)).map(lambda moment: f"{moment:%Y-%m-%dT%H:%M:%SZ}"),
+    st.from_regex(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", fullmatch=True),
+    st.sampled_from(["\x1b[2J\n::warning::forged", "0000-00-00T00:00:00Z", "\u202e", ""]),
+)
+
+
+@settings(max_examples=15, suppress_health_check=FIXTURE_OK)
+@given(value=HOSTILE_TAG_VALUES)
+def test_any_issue_tag_value_gives_a_well_formed_report_never_a_crash_or_its_text(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    secrets = boto3.client("secretsmanager", region_name="us-east-1")
+    if not secrets.list_secrets()["SecretList"]:
+        deploy_secrets()
+    secrets.tag_resource(
+        SecretId="genesys/oauth/prod/ivr-integration",
+        Tags=[{"Key": ISSUED_AT_TAG, "Value": value}],
+    )
+    project = stack_dir(tmp_path, rotate_ivr)
+
+    code, out, err = report(capsys, project)
+    json_code, json_out, _ = report(capsys, project, "--json")
+
+    assert (code, err) in {(0, ""), (1, "")}
+    assert json_code == code
+    assert len(out.splitlines()) == 2
+    line = ivr_line(out)
+    if line["basis"] is None:
+        assert parse_issued_at(value) is not None
+    ivr = json.loads(json_out)["clients"][0]
+    assert ivr["issued_at"] in (None, _iso_or_none(parse_issued_at(value)))
+    assert all(character.isprintable() for character in out.replace("\n", ""))
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def answer_for(
+    secret: str,
+    code: str,
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    operation: str = "ListSecretVersionIds",
+) -> None:
+    """Answer ``operation`` on ``secret`` with an AWS error, in AWS's JSON shape.
 
     moto answers a missing secret with a 500 (a KeyError inside moto) instead of AWS's
     ResourceNotFoundException, and enforces no IAM; botocore's real parser reads this instead.
@@ -161,7 +330,7 @@ def answer_for(secret: str, code: str, message: str, monkeypatch: pytest.MonkeyP
         clients = aws.connect(region, endpoint_url)
         handler = cast("Callable[..., None]", before_send)
         events = clients.secretsmanager.meta.events
-        events.register("before-send.secrets-manager.ListSecretVersionIds", handler)
+        events.register(f"before-send.secrets-manager.{operation}", handler)
         return clients
 
     monkeypatch.setattr("genesys_oauth_secrets.age.cli.connect", connect)
@@ -190,19 +359,23 @@ def test_a_missing_secret_cannot_be_checked_and_exits_2_with_one_line(
     assert "pulumi up" in err
 
 
-def test_access_denied_names_the_one_permission_the_report_needs(
+@pytest.mark.parametrize("operation", ["ListSecretVersionIds", "DescribeSecret"])
+def test_access_denied_names_the_permission_the_report_needs(
     aws_endpoint: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    operation: str,
 ) -> None:
+    """A role made before the issue tag lacks DescribeSecret: the message names it."""
     deploy_secrets()
     answer_for(
         "ivr-integration",
         "AccessDeniedException",
         "User: arn:aws:sts::123456789012:assumed-role/secret-age/ci is not authorized to "
-        "perform: secretsmanager:ListSecretVersionIds on resource: genesys/oauth/prod/x",
+        f"perform: secretsmanager:{operation} on resource: genesys/oauth/prod/x",
         monkeypatch,
+        operation=operation,
     )
 
     code, out, _ = report(capsys, stack_dir(tmp_path), "--json")
@@ -210,7 +383,7 @@ def test_access_denied_names_the_one_permission_the_report_needs(
     assert code == 2
     message = json.loads(out)["error"]
     assert "access denied" in message
-    assert "needs the IAM permission secretsmanager:ListSecretVersionIds" in message
+    assert f"needs the IAM permission secretsmanager:{operation}" in message
 
 
 def test_json_failure_is_a_json_document_too(

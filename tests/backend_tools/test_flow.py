@@ -132,7 +132,10 @@ def test_the_demo_runs_the_whole_flow_on_its_own_emulator(
     service_read = [line for line in lines if line.startswith("the credentials helper read")]
     assert len(service_read) == 1
     assert "got an access token: the service's successful read" in service_read[0]
-    assert "ivr-integration: generation 1 (overlap), current secret 0 day(s) old" in printed
+    assert (
+        "ivr-integration: generation 1 (overlap), current secret 0 day(s) old, max 90: ok"
+        in printed
+    )
     assert lines[-1] == (
         "the emulator has stopped; rerun with --keep-running to try the commands by hand"
     )

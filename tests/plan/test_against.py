@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from components.rotation_provider import REGENERATED_SECRET_TYPE
+from components.secret_issue_stamp import SECRET_ISSUE_STAMP_TYPE as ISSUE_STAMP
 from genesys_oauth_secrets.plan.cli import main
 from genesys_oauth_secrets.plan.engine import MAIN, PROJECT
 
@@ -27,6 +28,7 @@ REPO = MAIN.parent
 CLIENTS = f"{PROJECT}:clients"
 OAUTH_CLIENT = "genesyscloud:index/oauthClient:OauthClient"
 VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
+SECRET = "aws:secretsmanager/secret:Secret"
 HEX_DIGEST = re.compile(r"\b[0-9a-f]{64}\b")
 
 
@@ -122,11 +124,14 @@ def test_a_first_rotation_creates_the_new_client_keeps_the_old_one_and_replaces_
     assert code == 0
     assert change_lines(out) == [
         f"  +  {OAUTH_CLIENT}  ivr-integration-oauth-client-gen2",
+        f"  +  {ISSUE_STAMP}  ivr-integration-oauth-client-gen2-secret-issued",
+        f"  ~  {SECRET}  ivr-integration-secret",
+        "       ~ tags",
         f"  +- {VERSION}  ivr-integration-secret-version  [replace: secretString]",
         "       ~ secretString (secret)",
         f"     {OAUTH_CLIENT}  ivr-integration-oauth-client  [kept, protect: true => false]",
     ]
-    assert "Resources: 1 to create, 1 to replace, 11 unchanged" in out
+    assert "Resources: 2 to create, 1 to update, 1 to replace, 12 unchanged" in out
 
 
 def test_the_next_rotation_deletes_the_generation_before_the_previous_one(
@@ -141,9 +146,13 @@ def test_the_next_rotation_deletes_the_generation_before_the_previous_one(
     assert code == 0
     assert change_lines(out) == [
         f"  +  {OAUTH_CLIENT}  ivr-integration-oauth-client-gen3",
+        f"  +  {ISSUE_STAMP}  ivr-integration-oauth-client-gen3-secret-issued",
+        f"  ~  {SECRET}  ivr-integration-secret",
+        "       ~ tags",
         f"  +- {VERSION}  ivr-integration-secret-version  [replace: secretString]",
         "       ~ secretString (secret)",
         f"  -  {OAUTH_CLIENT}  ivr-integration-oauth-client",
+        f"  -  {ISSUE_STAMP}  ivr-integration-oauth-client-secret-issued",
         f"     {OAUTH_CLIENT}  ivr-integration-oauth-client-gen2  [kept, protect: true => false]",
     ]
 
@@ -166,6 +175,8 @@ def test_a_regenerate_rotation_creates_the_regeneration_and_replaces_the_version
 
     assert code == 0
     assert change_lines(out) == [
+        f"  ~  {SECRET}  ivr-integration-secret",
+        "       ~ tags",
         f"  ~  {REGENERATED_SECRET_TYPE}  ivr-integration-secret-regeneration",
         "       ~ generation",
         f"  +- {VERSION}  ivr-integration-secret-version  [replace: secretString]",
@@ -263,6 +274,8 @@ def test_json_carries_the_diff_and_no_secret_nor_digest(
     changes = {(c["op"], c["name"]): c for c in document["diff"]["changes"]}
     assert set(changes) == {
         ("create", "ivr-integration-oauth-client-gen2"),
+        ("create", "ivr-integration-oauth-client-gen2-secret-issued"),
+        ("update", "ivr-integration-secret"),
         ("replace", "ivr-integration-secret-version"),
         ("same", "ivr-integration-oauth-client"),
     }

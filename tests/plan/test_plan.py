@@ -28,6 +28,7 @@ PER_CLIENT = [
     "genesyscloud:index/oauthClient:OauthClient",
     "aws:secretsmanager/secret:Secret",
     "aws:secretsmanager/secretVersion:SecretVersion",
+    "pulumi-python:dynamic/rotation:SecretIssueStamp",
 ]
 STACK_LEVEL = ["aws:kms/key:Key", "aws:kms/alias:Alias"]
 
@@ -57,7 +58,7 @@ def shipped_config() -> dict[str, Any]:
     return config
 
 
-def test_the_plan_of_the_shipped_config_lists_three_resources_per_client_plus_the_stacks_own() -> (
+def test_the_plan_of_the_shipped_config_lists_four_resources_per_client_plus_the_stacks_own() -> (
     None
 ):
     plan = make_plan("prod")
@@ -75,7 +76,7 @@ def test_the_plan_of_the_shipped_config_lists_three_resources_per_client_plus_th
     ]
     assert sorted(r.type for r in at_stack_level) == sorted(STACK_LEVEL)
     managed = [r for r in plan.resources if r.custom and not is_provider(r)]
-    assert len(managed) == 3 * len(components) + 2
+    assert len(managed) == len(PER_CLIENT) * len(components) + 2
 
 
 def test_the_plan_names_the_secret_inputs_and_outputs_of_each_resource() -> None:

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from components.issue_time import ISSUED_AT_TAG
 from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack
 from tests.policy.wire import request, secret, violations
 
@@ -54,6 +55,7 @@ CLIENT_SECRET: dict[str, Any] = {
         "pulumi-project": "genesys-oauth-secrets",
         "pulumi-stack": "prod",
         "genesys-oauth-client": "ivr-integration",
+        ISSUED_AT_TAG: "2026-11-30T09:15:00Z",
     },
 }
 SECRETS_KEY: dict[str, Any] = {
@@ -240,6 +242,11 @@ PASSING = [
     ("secret-window-minimum", "secret", {"recoveryWindowInDays": 7}),
     ("secret-kms-alias-of-cmk", "secret", {"kmsKeyId": "alias/genesys-oauth-secrets-prod"}),
     ("secret-kms-key-id", "secret", {"kmsKeyId": "0b7f6c52-3c1e-4f7b-9f2e-8d0a1e6c4b21"}),
+    (
+        "secret-issue-time-not-recorded",
+        "secret",
+        {"tags": {**CLIENT_SECRET["tags"], ISSUED_AT_TAG: ""}},
+    ),
     ("key", "key", {}),
     ("key-window-default", "key", {"deletionWindowInDays": DELETE}),
     ("key-window-minimum", "key", {"deletionWindowInDays": 7}),
