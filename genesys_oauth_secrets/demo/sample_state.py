@@ -2,12 +2,14 @@
 
 It follows the shapes of ``pulumi/pulumi`` ``apitype`` (``VersionedCheckpoint``,
 ``DeploymentV3``, ``ResourceV3``, ``SecretV1``) and the resources the program registers: the
-stack, the default providers, the stack's KMS key and alias, and per client an
-``OAuthClientSecret`` component with its OAuth client, secret and secret version. Secrets are
+stack, the default providers (``aws``, ``genesyscloud``, and ``pulumi-python`` for the dynamic
+resources), the stack's KMS key and alias, and per client an ``OAuthClientSecret`` component with
+its OAuth client, the client's issue stamp, its secret and secret version. Secrets are
 ciphertext envelopes whose ``v1:<nonce>:<ciphertext>`` is random bytes (no real KMS here): the
 plaintext secret is never derivable from the file, exactly the property the audit checks.
 
-Deterministic for a given seed, so a test can name a resource by index and a benchmark is stable.
+Deterministic for a given seed, so a benchmark is stable; tests name a resource by type and name
+(``SampleState.index``), never by a position the next resource added would shift.
 """
 
 from __future__ import annotations
@@ -22,8 +24,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from pulumi.dynamic.dynamic import serialize_provider
+
+from components.issue_time import ISSUED_AT_OUTPUT, ISSUED_AT_TAG
+from components.secret_issue_stamp import (
+    CLIENT_ID,
+    SECRET_ISSUE_STAMP_TYPE,
+    SecretIssueStampProvider,
+)
 from genesys_oauth_secrets.audit.scan import (
     COMPONENT_TYPE,
+    DYNAMIC_PROVIDER_KEY,
+    GENESYS_PROVIDER_TYPE,
     OAUTH_CLIENT_TYPE,
     SECRET_SIG,
     SECRET_SIG_KEY,
@@ -38,10 +50,16 @@ ACCOUNT = "123456789012"
 CLI_VERSION = "v3.260.0"
 AWS_PROVIDER_VERSION = "7.10.0"
 GENESYS_PROVIDER_VERSION = "1.84.1"
+GENESYS_DEFAULT_PROVIDER = "default_1_84_1"
+"""The engine names a default provider ``default_<version with underscores>``."""
 SECRETS_PROVIDER_URL = f"awskms://alias/pulumi-genesys-oauth-secrets?region={REGION}"
 TIME = "2026-11-20T10:15:30.123456789Z"
+ISSUED_AT = "2026-11-20T10:15:30Z"
+"""What each client's issue stamp returned at create: the same ``pulumi up`` as ``TIME``."""
 TAGS = {"team": "contact-center-platform", "cost-center": "cc-1234"}
 REGION_HOSTS = ("api.mypurecloud.com", "login.mypurecloud.com")
+_PICKLED_STAMP = serialize_provider(SecretIssueStampProvider())
+"""The stamp's ``__provider`` as ``pulumi.dynamic`` writes it: base64 of the dill pickle."""
 
 
 @dataclass(frozen=True)
@@ -107,10 +125,18 @@ class SampleState:
         return gzip.compress(raw) if compress else raw
 
     def resource(self, kind: str, name: str) -> dict[str, Any]:
-        """The resource of type ``kind`` whose URN ends with ``::name``."""
-        for item in self.resources:
+        """The resource of type ``kind`` whose URN ends with ``::name`` (a shallow copy)."""
+        return dict[str, Any](self.resources[self.index(kind, name)])
+
+    def index(self, kind: str, name: str) -> int:
+        """Where the resource of type ``kind`` named ``name`` sits in the resource list.
+
+        Findings name a resource by its position (``resources[6]``); a test asks for the position
+        of the resource it means, so adding a resource to the program moves no test's target.
+        """
+        for position, item in enumerate(self.resources):
             if item["type"] == kind and item["urn"].endswith(f"::{name}"):
-                return dict[str, Any](item)
+                return position
         raise KeyError(f"{kind} {name}")
 
     @property
@@ -156,14 +182,15 @@ def _stamps(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def _provider(builder: _Builder, package: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """A provider resource; with no inputs (no config, no version) the maps are left out."""
+    properties = {"inputs": inputs, "outputs": inputs} if inputs else {}
     return _stamps(
         {
             "urn": _urn(f"pulumi:providers:{package}", name),
             "custom": True,
             "id": builder.uuid(),
             "type": f"pulumi:providers:{package}",
-            "inputs": inputs,
-            "outputs": inputs,
+            **properties,
         }
     )
 
@@ -174,16 +201,17 @@ def _client_resources(
     *,
     secret: str,
     key: dict[str, Any],
-    providers: tuple[str, str],
+    providers: tuple[str, str, str],
     stack_urn: str,
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The component and its three children, and the client's public outputs."""
+    """The component and its four children, and the client's public outputs."""
     tags = {
         **TAGS,
         "managed-by": "pulumi",
         "pulumi-project": PROJECT,
         "pulumi-stack": STACK,
         "genesys-oauth-client": client.name,
+        ISSUED_AT_TAG: ISSUED_AT,
     }
     component_urn = _urn(COMPONENT_TYPE, client.name)
     client_id = builder.uuid()
@@ -219,6 +247,14 @@ def _client_resources(
         "provider": providers[1],
         "additionalSecretOutputs": ["clientSecret"],
     }
+    stamp_urn, stamp = _issue_stamp(
+        builder,
+        f"{client.name}-oauth-client",
+        client_id=client_id,
+        oauth_urn=oauth_urn,
+        component_urn=component_urn,
+        provider=providers[2],
+    )
     name = f"genesys/oauth/{STACK}/{client.name}"
     suffix = "".join(builder.rng.choice(string.ascii_letters) for _ in range(6))
     arn = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-{suffix}"
@@ -239,9 +275,9 @@ def _client_resources(
         "inputs": secret_inputs,
         "outputs": {**secret_inputs, "arn": arn, "id": arn, "policy": "", "tagsAll": tags},
         "parent": component_urn,
-        "dependencies": [key["urn"]],
+        "dependencies": [key["urn"], stamp_urn],
         "provider": providers[0],
-        "propertyDependencies": {"kmsKeyId": [key["urn"]]},
+        "propertyDependencies": {"kmsKeyId": [key["urn"]], "tags": [stamp_urn]},
     }
     document = json.dumps(
         {
@@ -284,7 +320,42 @@ def _client_resources(
         "outputs": public,
         "parent": stack_urn,
     }
-    return [_stamps(r) for r in (component, oauth, secret_resource, version)], public
+    return [_stamps(r) for r in (component, oauth, stamp, secret_resource, version)], public
+
+
+def _issue_stamp(
+    builder: _Builder,
+    client_resource: str,
+    *,
+    client_id: str,
+    oauth_urn: str,
+    component_urn: str,
+    provider: str,
+) -> tuple[str, dict[str, Any]]:
+    """The client's ``SecretIssueStamp``, as Pulumi keeps a Python dynamic resource.
+
+    ``pulumi.dynamic.Resource`` adds the dill-pickled provider as the input ``__provider``, sealed
+    as a secret (``serialize_as_secret_always`` is True by default), and the dynamic provider
+    copies it into the outputs; the resource runs on the default ``pulumi-python`` provider. Its
+    id is the client id (``create`` returns it), and the secret's ``tags`` depend on it.
+    """
+    urn = _urn(SECRET_ISSUE_STAMP_TYPE, f"{client_resource}-secret-issued", COMPONENT_TYPE)
+    return urn, {
+        "urn": urn,
+        "custom": True,
+        "id": client_id,
+        "type": SECRET_ISSUE_STAMP_TYPE,
+        "inputs": {DYNAMIC_PROVIDER_KEY: builder.secret(_PICKLED_STAMP), CLIENT_ID: client_id},
+        "outputs": {
+            DYNAMIC_PROVIDER_KEY: builder.secret(_PICKLED_STAMP),
+            CLIENT_ID: client_id,
+            ISSUED_AT_OUTPUT: ISSUED_AT,
+        },
+        "parent": component_urn,
+        "dependencies": [oauth_urn],
+        "provider": provider,
+        "propertyDependencies": {CLIENT_ID: [oauth_urn]},
+    }
 
 
 class _Layout:
@@ -309,9 +380,16 @@ class _Layout:
             },
         )
         genesys = _provider(
-            builder, "genesyscloud", "default_1_84_1", {"version": GENESYS_PROVIDER_VERSION}
+            builder, "genesyscloud", GENESYS_DEFAULT_PROVIDER, {"version": GENESYS_PROVIDER_VERSION}
         )
-        self.providers = (f"{aws['urn']}::{aws['id']}", f"{genesys['urn']}::{genesys['id']}")
+        # Dynamic resources run on the default provider of the package ``pulumi-python``: no
+        # config and no version, so it is named ``default`` and has no inputs.
+        dynamic = _provider(builder, "pulumi-python", "default", {})
+        self.providers = (
+            f"{aws['urn']}::{aws['id']}",
+            f"{genesys['urn']}::{genesys['id']}",
+            f"{dynamic['urn']}::{dynamic['id']}",
+        )
         key_id = builder.uuid()
         key_arn = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}"
         key_inputs = {
@@ -348,12 +426,12 @@ class _Layout:
             "dependencies": [self.key["urn"]],
             "provider": self.providers[0],
         }
-        self.fixed = [aws, genesys, _stamps(self.key), _stamps(alias)]
+        self.fixed = [aws, genesys, dynamic, _stamps(self.key), _stamps(alias)]
 
     def clients(
         self, clients: tuple[SampleClient, ...]
     ) -> Iterator[tuple[str, str, list[dict[str, Any]], dict[str, str]]]:
-        """Per client: name, plaintext secret, its four resources, its stack output entry."""
+        """Per client: name, plaintext secret, its five resources, its stack output entry."""
         for client in clients:
             secret = self.builder.client_secret()
             children, public = _client_resources(
@@ -453,7 +531,11 @@ def write_state(out: IO[bytes], clients: tuple[SampleClient, ...], *, seed: int 
 
 
 def explicit_genesys_provider(state: SampleState, *, secret: str, seed: int = 11) -> dict[str, Any]:
-    """Add an explicit ``genesyscloud`` provider configured with a deployer secret (encrypted)."""
+    """Add an explicit ``genesyscloud`` provider configured with a deployer secret (encrypted).
+
+    It goes right after the default ``genesyscloud`` provider, before any resource that could
+    use it.
+    """
     builder = _Builder(seed, show_secrets=False)
     inputs = {
         "awsRegion": REGION,
@@ -462,7 +544,8 @@ def explicit_genesys_provider(state: SampleState, *, secret: str, seed: int = 11
         "version": GENESYS_PROVIDER_VERSION,
     }
     provider = _provider(builder, "genesyscloud", "genesys-deployer", inputs)
-    state.resources.insert(3, provider)
+    default = state.index(GENESYS_PROVIDER_TYPE, GENESYS_DEFAULT_PROVIDER)
+    state.resources.insert(default + 1, provider)
     return provider
 
 

@@ -11,9 +11,8 @@ checkpoint Pulumi can load: exit 2, one line, never OK. Rows marked
 a secret copied into a tag cannot be recognised otherwise. Every row also proves the report
 never repeats the secret.
 
-Resource indexes in the honest state: 0 stack, 1 aws provider, 2 genesys provider, 3 KMS key,
-4 alias, then per client (ivr-integration, agent-desktop, wfm-sync) the component, OAuth client,
-secret and secret version: ivr-integration 5-8, agent-desktop 9-12, wfm-sync 13-16.
+A row names the resource it mutates (``IVR_CLIENT``: the ivr-integration OAuth client), whose
+position ``tests.backend_tools.sample_positions`` looks up by type and name, never a bare index.
 """
 
 from __future__ import annotations
@@ -29,13 +28,34 @@ from typing import Any
 import pytest
 
 from genesys_oauth_secrets.audit.checkpoint import MIB, local_source
-from genesys_oauth_secrets.audit.scan import SECRET_SIG, SECRET_SIG_KEY, KnownSecrets, audit
+from genesys_oauth_secrets.audit.scan import (
+    OAUTH_CLIENT_TYPE,
+    SECRET_SIG,
+    SECRET_SIG_KEY,
+    KnownSecrets,
+    audit,
+)
 from genesys_oauth_secrets.demo.sample_state import (
     SampleState,
     build_state,
     explicit_genesys_provider,
 )
 from tests.backend_tools.conftest import RunCli
+from tests.backend_tools.sample_positions import (
+    AGENT_CLIENT,
+    AGENT_SECRET,
+    AGENT_VERSION,
+    APPENDED,
+    DEPLOYER_PROVIDER,
+    IVR_CLIENT,
+    IVR_COMPONENT,
+    IVR_SECRET,
+    IVR_VERSION,
+    STACK_RESOURCE,
+    WFM_CLIENT,
+    WFM_SECRET,
+    WFM_VERSION,
+)
 
 LATEST = "$.checkpoint.latest"
 Mutation = Callable[[SampleState], None]
@@ -65,9 +85,9 @@ def secret_of(state: SampleState, client: str) -> str:
     return state.client_secrets[client]
 
 
-def document_of(state: SampleState, client: str, index: int) -> str:
+def document_of(state: SampleState, client: str) -> str:
     """The credentials document a secret version holds, rebuilt from the state's own fields."""
-    client_id = res(state, index - 2)["outputs"]["clientId"]
+    client_id = state.resource(OAUTH_CLIENT_TYPE, f"{client}-oauth-client")["outputs"]["clientId"]
     return json.dumps({"client_id": client_id, "client_secret": secret_of(state, client)})
 
 
@@ -79,7 +99,7 @@ def set_at(index: int, section: str, key: str, value: Callable[[SampleState], ob
 
 
 def revealed(state: SampleState) -> None:
-    res(state, 6)["outputs"]["clientSecret"] = {
+    res(state, IVR_CLIENT)["outputs"]["clientSecret"] = {
         SECRET_SIG_KEY: SECRET_SIG,
         "plaintext": json.dumps(secret_of(state, "ivr-integration")),
     }
@@ -98,18 +118,18 @@ def no_provider(state: SampleState) -> None:
 
 
 def echo_in_tag(state: SampleState) -> None:
-    res(state, 7)["inputs"]["tags"]["rotation-note"] = secret_of(state, "ivr-integration")
+    res(state, IVR_SECRET)["inputs"]["tags"]["rotation-note"] = secret_of(state, "ivr-integration")
 
 
 def echo_in_description(state: SampleState) -> None:
     secret = secret_of(state, "agent-desktop")
-    res(state, 10)["inputs"]["description"] = f"Agent desktop SSO (secret {secret})"
+    res(state, AGENT_CLIENT)["inputs"]["description"] = f"Agent desktop SSO (secret {secret})"
 
 
 def clear_and_echoed(state: SampleState) -> None:
     secret = secret_of(state, "wfm-sync")
-    res(state, 14)["outputs"]["clientSecret"] = secret
-    res(state, 15)["outputs"]["description"] = f"for wfm-sync, secret {secret}"
+    res(state, WFM_CLIENT)["outputs"]["clientSecret"] = secret
+    res(state, WFM_SECRET)["outputs"]["description"] = f"for wfm-sync, secret {secret}"
 
 
 def plaintext_deployer_secret(state: SampleState) -> None:
@@ -118,16 +138,16 @@ def plaintext_deployer_secret(state: SampleState) -> None:
 
 
 def extra_client_output(state: SampleState) -> None:
-    clients = res(state, 0)["outputs"]["clients"]
+    clients = res(state, STACK_RESOURCE)["outputs"]["clients"]
     clients["agent-desktop"]["client_secret"] = secret_of(state, "agent-desktop")
 
 
 def component_extra_output(state: SampleState) -> None:
-    res(state, 5)["outputs"]["client_secret"] = secret_of(state, "ivr-integration")
+    res(state, IVR_COMPONENT)["outputs"]["client_secret"] = secret_of(state, "ivr-integration")
 
 
 def pending_operation(state: SampleState) -> None:
-    interrupted = json.loads(json.dumps(res(state, 6)))
+    interrupted = json.loads(json.dumps(res(state, IVR_CLIENT)))
     interrupted["outputs"]["clientSecret"] = secret_of(state, "ivr-integration")
     state.document["checkpoint"]["latest"]["pending_operations"] = [
         {"resource": interrupted, "type": "updating"}
@@ -135,15 +155,17 @@ def pending_operation(state: SampleState) -> None:
 
 
 def no_ciphertext(state: SampleState) -> None:
-    del res(state, 12)["outputs"]["secretString"]["ciphertext"]
+    del res(state, AGENT_VERSION)["outputs"]["secretString"]["ciphertext"]
 
 
 def envelope_with_extra_field(state: SampleState) -> None:
     """A valid ciphertext envelope that also carries the plaintext under a key Pulumi ignores."""
-    res(state, 12)["outputs"]["secretString"]["value"] = secret_of(state, "ivr-integration")
+    res(state, AGENT_VERSION)["outputs"]["secretString"]["value"] = secret_of(
+        state, "ivr-integration"
+    )
 
 
-def clear_client_secret(state: SampleState, index: int = 6) -> None:
+def clear_client_secret(state: SampleState, index: int = IVR_CLIENT) -> None:
     res(state, index)["outputs"]["clientSecret"] = secret_of(state, "ivr-integration")
 
 
@@ -185,7 +207,7 @@ def clean_then_leaky(second_key: str) -> Render:
 
 def repeated_property(state: SampleState) -> bytes:
     """``"clientSecret": "<clear>", "clientSecret": <envelope>``: Go keeps the envelope."""
-    outputs = res(state, 6)["outputs"]
+    outputs = res(state, IVR_CLIENT)["outputs"]
     envelope = json.dumps(outputs["clientSecret"])
     outputs["clientSecret"] = "REPLACED-BELOW"
     clear = json.dumps(secret_of(state, "ivr-integration"))
@@ -216,7 +238,7 @@ def random_password(state: SampleState) -> None:
 
 
 def secret_policy_in_clear(state: SampleState) -> None:
-    secret = res(state, 7)
+    secret = res(state, IVR_SECRET)
     secret["additionalSecretOutputs"] = ["policy"]
     secret["outputs"]["policy"] = '{"Version": "2012-10-17", "Statement": []}'
 
@@ -239,34 +261,34 @@ def deep_secret(state: SampleState) -> bytes:
 
     Written as text: Python's own json module cannot nest that deep.
     """
-    res(state, 11)["inputs"]["tags"]["history"] = "NESTED-BELOW"
+    res(state, AGENT_SECRET)["inputs"]["tags"]["history"] = "NESTED-BELOW"
     nested = "[" * 1000 + json.dumps(secret_of(state, "agent-desktop")) + "]" * 1000
     return json.dumps(state.document).replace('"NESTED-BELOW"', nested).encode()
 
 
 CORPUS = {
     "clientSecret-plaintext-in-outputs": Leak(
-        set_at(6, "outputs", "clientSecret", lambda s: secret_of(s, "ivr-integration")),
-        f"{LATEST}.resources[6].outputs.clientSecret",
+        set_at(IVR_CLIENT, "outputs", "clientSecret", lambda s: secret_of(s, "ivr-integration")),
+        f"{LATEST}.resources[{IVR_CLIENT}].outputs.clientSecret",
         "plaintext-secret",
     ),
     "clientSecret-plaintext-in-inputs": Leak(
-        set_at(10, "inputs", "clientSecret", lambda s: secret_of(s, "agent-desktop")),
-        f"{LATEST}.resources[10].inputs.clientSecret",
+        set_at(AGENT_CLIENT, "inputs", "clientSecret", lambda s: secret_of(s, "agent-desktop")),
+        f"{LATEST}.resources[{AGENT_CLIENT}].inputs.clientSecret",
         "plaintext-secret",
     ),
     "secretString-unwrapped-in-outputs": Leak(
-        set_at(16, "outputs", "secretString", lambda s: document_of(s, "wfm-sync", 16)),
-        f"{LATEST}.resources[16].outputs.secretString",
+        set_at(WFM_VERSION, "outputs", "secretString", lambda s: document_of(s, "wfm-sync")),
+        f"{LATEST}.resources[{WFM_VERSION}].outputs.secretString",
         "plaintext-secret",
     ),
     "secretString-unwrapped-in-inputs": Leak(
-        set_at(8, "inputs", "secretString", lambda s: document_of(s, "ivr-integration", 8)),
-        f"{LATEST}.resources[8].inputs.secretString",
+        set_at(IVR_VERSION, "inputs", "secretString", lambda s: document_of(s, "ivr-integration")),
+        f"{LATEST}.resources[{IVR_VERSION}].inputs.secretString",
         "plaintext-secret",
     ),
     "show-secrets-plaintext-envelope": Leak(
-        revealed, f"{LATEST}.resources[6].outputs.clientSecret", "revealed-secret"
+        revealed, f"{LATEST}.resources[{IVR_CLIENT}].outputs.clientSecret", "revealed-secret"
     ),
     "passphrase-secrets-provider": Leak(
         provider("passphrase", None), f"{LATEST}.secrets_providers", "secrets-provider"
@@ -281,39 +303,47 @@ CORPUS = {
         provider("", None), f"{LATEST}.secrets_providers", "secrets-provider"
     ),
     "extra-stack-output": Leak(
-        set_at(0, "outputs", "ivrClientSecret", lambda s: secret_of(s, "ivr-integration")),
-        f"{LATEST}.resources[0].outputs.ivrClientSecret",
+        set_at(
+            STACK_RESOURCE, "outputs", "ivrClientSecret", lambda s: secret_of(s, "ivr-integration")
+        ),
+        f"{LATEST}.resources[{STACK_RESOURCE}].outputs.ivrClientSecret",
         "stack-output",
     ),
     "extra-field-in-a-client-output": Leak(
         extra_client_output,
-        f"{LATEST}.resources[0].outputs.clients['agent-desktop'].client_secret",
+        f"{LATEST}.resources[{STACK_RESOURCE}].outputs.clients['agent-desktop'].client_secret",
         "stack-output",
     ),
     "secret-exported-as-secret_arn": Leak(
-        lambda s: res(s, 0)["outputs"]["clients"]["wfm-sync"].update(
+        lambda s: res(s, STACK_RESOURCE)["outputs"]["clients"]["wfm-sync"].update(
             secret_arn=secret_of(s, "wfm-sync")
         ),
-        f"{LATEST}.resources[0].outputs.clients['wfm-sync'].secret_arn",
+        f"{LATEST}.resources[{STACK_RESOURCE}].outputs.clients['wfm-sync'].secret_arn",
         "stack-output",
     ),
     "component-registers-the-secret": Leak(
         component_extra_output,
-        f"{LATEST}.resources[5].outputs.client_secret",
+        f"{LATEST}.resources[{IVR_COMPONENT}].outputs.client_secret",
         "component-output",
     ),
     "secret-echoed-in-a-tag": Leak(
-        echo_in_tag, f"{LATEST}.resources[7].inputs.tags['rotation-note']", "known-secret", True
+        echo_in_tag,
+        f"{LATEST}.resources[{IVR_SECRET}].inputs.tags['rotation-note']",
+        "known-secret",
+        True,
     ),
     "secret-echoed-in-a-description": Leak(
-        echo_in_description, f"{LATEST}.resources[10].inputs.description", "known-secret", True
+        echo_in_description,
+        f"{LATEST}.resources[{AGENT_CLIENT}].inputs.description",
+        "known-secret",
+        True,
     ),
     "clear-secret-echoed-elsewhere-found-without-known-file": Leak(
-        clear_and_echoed, f"{LATEST}.resources[15].outputs.description", "known-secret"
+        clear_and_echoed, f"{LATEST}.resources[{WFM_SECRET}].outputs.description", "known-secret"
     ),
     "explicit-provider-plaintext-oauthclientSecret": Leak(
         plaintext_deployer_secret,
-        f"{LATEST}.resources[3].inputs.oauthclientSecret",
+        f"{LATEST}.resources[{DEPLOYER_PROVIDER}].inputs.oauthclientSecret",
         "plaintext-secret",
     ),
     "pending-operation-with-clear-secret": Leak(
@@ -322,79 +352,83 @@ CORPUS = {
         "plaintext-secret",
     ),
     "envelope-without-ciphertext": Leak(
-        no_ciphertext, f"{LATEST}.resources[12].outputs.secretString", "malformed-secret"
+        no_ciphertext,
+        f"{LATEST}.resources[{AGENT_VERSION}].outputs.secretString",
+        "malformed-secret",
     ),
     "envelope-with-extra-field-beside-ciphertext": Leak(
         envelope_with_extra_field,
-        f"{LATEST}.resources[12].outputs.secretString",
+        f"{LATEST}.resources[{AGENT_VERSION}].outputs.secretString",
         "envelope-extra-field",
     ),
     "gzip-state-with-clear-clientSecret": Leak(
-        set_at(14, "outputs", "clientSecret", lambda s: secret_of(s, "wfm-sync")),
-        f"{LATEST}.resources[14].outputs.clientSecret",
+        set_at(WFM_CLIENT, "outputs", "clientSecret", lambda s: secret_of(s, "wfm-sync")),
+        f"{LATEST}.resources[{WFM_CLIENT}].outputs.clientSecret",
         "plaintext-secret",
         gzip=True,
     ),
     "stack-export-with-clear-clientSecret": Leak(
-        set_at(6, "outputs", "clientSecret", lambda s: secret_of(s, "ivr-integration")),
-        "$.deployment.resources[6].outputs.clientSecret",
+        set_at(IVR_CLIENT, "outputs", "clientSecret", lambda s: secret_of(s, "ivr-integration")),
+        f"$.deployment.resources[{IVR_CLIENT}].outputs.clientSecret",
         "plaintext-secret",
         export=True,
     ),
     "Latest-case-variant-with-clear-clientSecret": Leak(
         case_variant(lambda s: s.document["checkpoint"], "latest", "Latest"),
-        "$.checkpoint.Latest.resources[6].outputs.clientSecret",
+        f"$.checkpoint.Latest.resources[{IVR_CLIENT}].outputs.clientSecret",
         "plaintext-secret",
         ambiguous="$.checkpoint.Latest",
     ),
     "Resources-case-variant-with-clear-clientSecret": Leak(
         case_variant(latest_of, "resources", "Resources"),
-        f"{LATEST}.Resources[6].outputs.clientSecret",
+        f"{LATEST}.Resources[{IVR_CLIENT}].outputs.clientSecret",
         "plaintext-secret",
         ambiguous=f"{LATEST}.Resources",
     ),
     "Type-case-variant-on-the-oauth-client": Leak(
-        case_variant(lambda s: res(s, 6), "type", "Type"),
-        f"{LATEST}.resources[6].outputs.clientSecret",
+        case_variant(lambda s: res(s, IVR_CLIENT), "type", "Type"),
+        f"{LATEST}.resources[{IVR_CLIENT}].outputs.clientSecret",
         "plaintext-secret",
-        ambiguous=f"{LATEST}.resources[6].Type",
+        ambiguous=f"{LATEST}.resources[{IVR_CLIENT}].Type",
     ),
     "Outputs-case-variant-with-clear-clientSecret": Leak(
-        case_variant(lambda s: res(s, 6), "outputs", "Outputs"),
-        f"{LATEST}.resources[6].Outputs.clientSecret",
+        case_variant(lambda s: res(s, IVR_CLIENT), "outputs", "Outputs"),
+        f"{LATEST}.resources[{IVR_CLIENT}].Outputs.clientSecret",
         "plaintext-secret",
-        ambiguous=f"{LATEST}.resources[6].Outputs",
+        ambiguous=f"{LATEST}.resources[{IVR_CLIENT}].Outputs",
     ),
     "long-s-spelling-of-resources": Leak(
         long_s_resources,
-        f"{LATEST}['re\\u017fources'][6].outputs.clientSecret",
+        f"{LATEST}['re\\u017fources'][{IVR_CLIENT}].outputs.clientSecret",
         "plaintext-secret",
         ambiguous=f"{LATEST}['re\\u017fources']",
     ),
     "clean-latest-then-leaky-Latest": Leak(
         lambda s: None,
-        "$.checkpoint.Latest.resources[6].outputs.clientSecret",
+        f"$.checkpoint.Latest.resources[{IVR_CLIENT}].outputs.clientSecret",
         "plaintext-secret",
         render=clean_then_leaky("Latest"),
         ambiguous="$.checkpoint.Latest",
     ),
     "clean-latest-then-leaky-latest-repeated": Leak(
         lambda s: None,
-        f"{LATEST}.resources[6].outputs.clientSecret",
+        f"{LATEST}.resources[{IVR_CLIENT}].outputs.clientSecret",
         "plaintext-secret",
         render=clean_then_leaky("latest"),
     ),
     "repeated-property-hides-a-clear-secret": Leak(
         lambda s: None,
-        f"{LATEST}.resources[6].outputs.clientSecret",
+        f"{LATEST}.resources[{IVR_CLIENT}].outputs.clientSecret",
         "plaintext-secret",
         render=repeated_property,
     ),
     "additionalSecretOutputs-on-another-type": Leak(
-        random_password, f"{LATEST}.resources[17].outputs.result", "plaintext-secret"
+        random_password, f"{LATEST}.resources[{APPENDED}].outputs.result", "plaintext-secret"
     ),
     "additionalSecretOutputs-on-a-secrets-manager-secret": Leak(
-        secret_policy_in_clear, f"{LATEST}.resources[7].outputs.policy", "plaintext-secret"
+        secret_policy_in_clear,
+        f"{LATEST}.resources[{IVR_SECRET}].outputs.policy",
+        "plaintext-secret",
     ),
     "decoy-secrets_providers-at-the-top": Leak(
         decoy_provider(lambda s: s.document),
@@ -408,7 +442,7 @@ CORPUS = {
     ),
     "known-secret-1000-levels-deep": Leak(
         lambda s: None,
-        f"{LATEST}.resources[11].inputs.tags.history" + "[0]" * 1000,
+        f"{LATEST}.resources[{AGENT_SECRET}].inputs.tags.history" + "[0]" * 1000,
         "known-secret",
         known=True,
         render=deep_secret,
@@ -465,7 +499,7 @@ def test_the_cli_fails_each_leak_with_exit_1_and_the_path(tmp_path: Path, run_cl
     assert result.code == 1
     report = json.loads(result.out)
     assert [f["path"] for f in report["findings"]] == [
-        f"{LATEST}.resources[7].inputs.tags['rotation-note']"
+        f"{LATEST}.resources[{IVR_SECRET}].inputs.tags['rotation-note']"
     ]
     assert all(secret not in result.out + result.err for secret in state.client_secrets.values())
 
@@ -567,5 +601,5 @@ def test_a_known_secret_file_from_any_windows_tool_still_matches(
 
     assert result.code == 1
     assert [f["path"] for f in json.loads(result.out)["findings"]] == [
-        f"{LATEST}.resources[7].inputs.tags['rotation-note']"
+        f"{LATEST}.resources[{IVR_SECRET}].inputs.tags['rotation-note']"
     ]
