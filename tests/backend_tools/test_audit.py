@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from components.genesys_oauth_client import OAUTH_CLIENT_TOKEN, SECRET_OUTPUTS
+from components.issue_time import ISSUED_AT_OUTPUT, ISSUED_AT_TAG
 from components.oauth_client_secret import COMPONENT_TYPE, secret_name
 from components.secret_issue_stamp import SECRET_ISSUE_STAMP_TYPE
 from genesys_oauth_secrets.audit import scan as audit_module
@@ -24,6 +25,7 @@ from genesys_oauth_secrets.demo.sample_state import (
 from genesys_oauth_secrets.plan.engine import ProgramRun
 from genesys_oauth_secrets.shared.errors import BackendError
 from tests.backend_tools.conftest import AuditBytes, RunCli
+from tests.backend_tools.sample_positions import IVR_CLIENT, IVR_SECRET
 
 
 def all_known(state: SampleState) -> KnownSecrets:
@@ -69,7 +71,7 @@ def test_pending_operations_are_audited_but_not_counted_as_resources(
     audit_bytes: AuditBytes, sample: SampleState
 ) -> None:
     latest = sample.document["checkpoint"]["latest"]
-    latest["pending_operations"] = [{"resource": sample.resources[6], "type": "updating"}]
+    latest["pending_operations"] = [{"resource": sample.resources[IVR_CLIENT], "type": "updating"}]
 
     report = audit_bytes(sample.to_bytes())
 
@@ -154,11 +156,13 @@ def test_the_report_says_what_was_verified_as_ciphertext(
         "inputs.secretString": clients,
         "outputs.secretString": clients,
     }
-    assert report.ciphertexts == 3 * clients
+    # Every envelope: per client those three, and the issue stamp's pickled provider (an input
+    # and an output), which Pulumi seals too.
+    assert report.ciphertexts == 5 * clients
     assert report.to_text().splitlines()[-1] == (
         "OK: no plaintext secret found; checked: secrets provider "
         "awskms://alias/pulumi-genesys-oauth-secrets?region=us-east-1; 9 secret value(s) verified "
-        "as ciphertext; 9 envelope(s) in all hold only v1:<nonce>:<payload> ciphertext; stack "
+        "as ciphertext; 15 envelope(s) in all hold only v1:<nonce>:<payload> ciphertext; stack "
         "outputs allow-listed (3 client(s)); no known secrets given (--known-secret-file); "
         "Pulumi's load rules pass (pulumi/pulumi@1b5949891b3c)"
     )
@@ -170,8 +174,10 @@ def test_a_show_secrets_export_fails_at_every_secret(audit_bytes: AuditBytes) ->
     report = audit_bytes(revealed.to_bytes())
 
     revealed_paths = [f.path for f in report.findings if f.rule == "revealed-secret"]
-    assert len(revealed_paths) == 3 * len(DEFAULT_CLIENTS)
-    assert "$.deployment.resources[6].outputs.clientSecret" in revealed_paths
+    # Per client: clientSecret, the version's secretString (input and output), and the issue
+    # stamp's __provider (input and output).
+    assert len(revealed_paths) == 5 * len(DEFAULT_CLIENTS)
+    assert f"$.deployment.resources[{IVR_CLIENT}].outputs.clientSecret" in revealed_paths
     assert all(secret not in report.to_text() for secret in revealed.client_secrets.values())
 
 
@@ -249,14 +255,14 @@ def test_a_known_secret_is_found_json_escaped_inside_a_document(
     audit_bytes: AuditBytes, sample: SampleState
 ) -> None:
     secret = 'quote"and\\backslash-secret'
-    sample.resources[7]["inputs"]["description"] = json.dumps({"note": secret})
+    sample.resources[IVR_SECRET]["inputs"]["description"] = json.dumps({"note": secret})
     known = KnownSecrets()
     known.add(secret, "a secret from --known-secret-file")
 
     report = audit_bytes(sample.to_bytes(), known)
 
     assert [f.path for f in report.findings] == [
-        "$.checkpoint.latest.resources[7].inputs.description"
+        f"$.checkpoint.latest.resources[{IVR_SECRET}].inputs.description"
     ]
 
 
@@ -290,14 +296,10 @@ def test_the_sample_state_has_the_resources_and_inputs_the_program_registers(
     sample = build_state(tuple(c for c in DEFAULT_CLIENTS if c.name in configured))
     # Python's mock monitor prefixes top-level URNs with the stack type; the engine does not
     # (pkg/resource/deploy generateURN skips resource.RootStackType), and state holds the latter.
-    # Not yet in the sample: the issue stamps of issue 20 (one per client, before the secret
-    # that depends on it), which would move every resource index the audit tests name. The
-    # secret's issue tag changes no input key.
     registered = {
         r.urn.replace("::pulumi:pulumi:Stack$", "::"): r
         for r in run.registrations
-        if ((r.custom and not r.type.startswith("pulumi:providers:")) or r.type == COMPONENT_TYPE)
-        and r.type != SECRET_ISSUE_STAMP_TYPE
+        if (r.custom and not r.type.startswith("pulumi:providers:")) or r.type == COMPONENT_TYPE
     }
     in_state = {
         r["urn"]: r
@@ -314,13 +316,23 @@ def test_the_sample_state_has_the_resources_and_inputs_the_program_registers(
         ), urn
     secrets = [r for r in in_state.values() if r["type"] == "aws:secretsmanager/secret:Secret"]
     assert {r["inputs"]["name"] for r in secrets} == {secret_name(STACK, n) for n in configured}
+    order = [r["urn"] for r in sample.resources]
+    for secret in secrets:
+        assert set(secret["inputs"]["tags"]) == set(registered[secret["urn"]].inputs["tags"])
+        # The issue tag is the stamp's output: the stamp is the tags' dependency, listed first.
+        [stamp_urn] = secret["propertyDependencies"]["tags"]
+        stamp = in_state[stamp_urn]
+        assert stamp["type"] == SECRET_ISSUE_STAMP_TYPE
+        assert stamp_urn in secret["dependencies"]
+        assert order.index(stamp_urn) < order.index(secret["urn"])
+        assert secret["inputs"]["tags"][ISSUED_AT_TAG] == stamp["outputs"][ISSUED_AT_OUTPUT]
 
 
 def test_a_revealed_secret_holding_absurdly_deep_json_is_still_reported(
     audit_bytes: AuditBytes, sample: SampleState
 ) -> None:
     deep = "[" * 100_000 + "]" * 100_000
-    sample.resources[6]["outputs"]["clientSecret"] = {
+    sample.resources[IVR_CLIENT]["outputs"]["clientSecret"] = {
         audit_module.SECRET_SIG_KEY: audit_module.SECRET_SIG,
         "plaintext": deep,
     }
@@ -328,5 +340,5 @@ def test_a_revealed_secret_holding_absurdly_deep_json_is_still_reported(
     report = audit_bytes(sample.to_bytes())
 
     assert [(f.path, f.rule) for f in report.findings] == [
-        ("$.checkpoint.latest.resources[6].outputs.clientSecret", "revealed-secret")
+        (f"$.checkpoint.latest.resources[{IVR_CLIENT}].outputs.clientSecret", "revealed-secret")
     ]

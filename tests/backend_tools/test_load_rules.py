@@ -28,6 +28,15 @@ from genesys_oauth_secrets.audit.scan import SECRET_SIG, SECRET_SIG_KEY, audit
 from genesys_oauth_secrets.audit.secret_forms import BYTE_STRING_SIG
 from genesys_oauth_secrets.demo.sample_state import SampleState, build_state
 from tests.backend_tools.conftest import RunCli
+from tests.backend_tools.sample_positions import (
+    AGENT_COMPONENT,
+    APPENDED,
+    IVR_CLIENT,
+    IVR_COMPONENT,
+    IVR_SECRET,
+    WFM_CLIENT,
+    WFM_SECRET,
+)
 from tests.backend_tools.test_leak_corpus import LATEST, Leak, known_from, res, secret_of
 
 AMPERSAND_SECRET = "Gx7&q<P>z+Lm/9w"  # escaped by every encoder
@@ -46,7 +55,7 @@ def plant(secret: str) -> Callable[[SampleState], None]:
 
 def envelope_holding(ciphertext: Callable[[SampleState], str]) -> Callable[[SampleState], None]:
     def mutate(state: SampleState) -> None:
-        res(state, 6)["outputs"]["clientSecret"] = {
+        res(state, IVR_CLIENT)["outputs"]["clientSecret"] = {
             SECRET_SIG_KEY: SECRET_SIG,
             "ciphertext": ciphertext(state),
         }
@@ -68,7 +77,7 @@ def nested_json_tag(escape: Callable[[str], str]) -> Callable[[SampleState], Non
     def mutate(state: SampleState) -> None:
         plant(AMPERSAND_SECRET)(state)
         inner = json.dumps({"client_secret": AMPERSAND_SECRET})
-        res(state, 7)["inputs"]["tags"]["payload"] = escape(inner)
+        res(state, IVR_SECRET)["inputs"]["tags"]["payload"] = escape(inner)
 
     return mutate
 
@@ -101,7 +110,7 @@ def dynamic_resource(provider: Callable[[SampleState], object]) -> Callable[[Sam
     """This program's ``RegeneratedSecret``, as Pulumi stores a Python dynamic resource."""
 
     def mutate(state: SampleState) -> None:
-        parent = res(state, 5)
+        parent = res(state, IVR_COMPONENT)
         urn = parent["urn"].replace("OAuthClientSecret::", f"OAuthClientSecret${DYNAMIC_TYPE}::")
         state.resources.append(
             {
@@ -134,82 +143,101 @@ PICKLE = "gASVKAAAAAAAAACMCF9fbWFpbl9flIwQUm90YXRpb25Qcm92aWRlcpSTlCmBlC4="
 LEAKS = {
     "ciphertext-is-the-plaintext": Leak(
         envelope_holding(lambda s: secret_of(s, "ivr-integration")),
-        f"{R}[6].outputs.clientSecret",
+        f"{R}[{IVR_CLIENT}].outputs.clientSecret",
         "ciphertext-shape",
     ),
     "ciphertext-is-base64-of-the-json-value": Leak(
         envelope_holding(lambda s: b64(json.dumps(secret_of(s, "ivr-integration")))),
-        f"{R}[6].outputs.clientSecret",
+        f"{R}[{IVR_CLIENT}].outputs.clientSecret",
         "ciphertext-shape",
     ),
     "v1-shaped-ciphertext-whose-payload-is-the-secret": Leak(
         envelope_holding(lambda s: f"v1:AAAAAAAAAAAAAAAA:{b64(secret_of(s, 'ivr-integration'))}"),
-        f"{R}[6].outputs.clientSecret",
+        f"{R}[{IVR_CLIENT}].outputs.clientSecret",
         "known-secret",
         known=True,
     ),
     "go-escaped-nested-json": Leak(
-        nested_json_tag(go_escapes), f"{R}[7].inputs.tags.payload", "known-secret", known=True
+        nested_json_tag(go_escapes),
+        f"{R}[{IVR_SECRET}].inputs.tags.payload",
+        "known-secret",
+        known=True,
     ),
     "dotnet-escaped-nested-json": Leak(
-        nested_json_tag(dotnet_escapes), f"{R}[7].inputs.tags.payload", "known-secret", known=True
+        nested_json_tag(dotnet_escapes),
+        f"{R}[{IVR_SECRET}].inputs.tags.payload",
+        "known-secret",
+        known=True,
     ),
     "lower-case-hex-escapes": Leak(
         nested_json_tag(lambda t: dotnet_escapes(t).replace("\\u002B", "\\u002b")),
-        f"{R}[7].inputs.tags.payload",
+        f"{R}[{IVR_SECRET}].inputs.tags.payload",
         "known-secret",
         known=True,
     ),
     "json-text-in-json-text": Leak(
         nested_json_tag(lambda t: json.dumps(go_escapes(t))),
-        f"{R}[7].inputs.tags.payload",
+        f"{R}[{IVR_SECRET}].inputs.tags.payload",
         "known-secret",
         known=True,
     ),
     "secret-as-a-json-number": Leak(
         then(
-            plant(DIGIT_SECRET), set_path(15, "outputs", "version", value=lambda s: 867530912345678)
+            plant(DIGIT_SECRET),
+            set_path(WFM_SECRET, "outputs", "version", value=lambda s: 867530912345678),
         ),
-        f"{R}[15].outputs.version",
+        f"{R}[{WFM_SECRET}].outputs.version",
         "known-secret",
         known=True,
     ),
     "secret-as-the-name-of-a-key-pulumi-ignores": Leak(
-        lambda s: res(s, 7).update({secret_of(s, "ivr-integration"): True}),
-        f"{R}[7]['<a key holding a known secret>']",
+        lambda s: res(s, IVR_SECRET).update({secret_of(s, "ivr-integration"): True}),
+        f"{R}[{IVR_SECRET}]['<a key holding a known secret>']",
         "known-secret",
         known=True,
     ),
     "byte-string-output-holding-the-secret": Leak(
         set_path(
-            15, "outputs", "description", value=lambda s: byte_string(secret_of(s, "wfm-sync"))
+            WFM_SECRET,
+            "outputs",
+            "description",
+            value=lambda s: byte_string(secret_of(s, "wfm-sync")),
         ),
-        f"{R}[15].outputs.description",
+        f"{R}[{WFM_SECRET}].outputs.description",
         "known-secret",
         known=True,
     ),
     "byte-string-in-the-component-outputs": Leak(
         set_path(
-            5, "outputs", "client_id", value=lambda s: byte_string(secret_of(s, "ivr-integration"))
+            IVR_COMPONENT,
+            "outputs",
+            "client_id",
+            value=lambda s: byte_string(secret_of(s, "ivr-integration")),
         ),
-        f"{R}[5].outputs.client_id",
+        f"{R}[{IVR_COMPONENT}].outputs.client_id",
         "known-secret",
         known=True,
     ),
     "byte-string-clientSecret-echoed-elsewhere": Leak(
         then(
             set_path(
-                14, "outputs", "clientSecret", value=lambda s: byte_string(secret_of(s, "wfm-sync"))
+                WFM_CLIENT,
+                "outputs",
+                "clientSecret",
+                value=lambda s: byte_string(secret_of(s, "wfm-sync")),
             ),
             set_path(
-                15, "outputs", "description", value=lambda s: f"for {secret_of(s, 'wfm-sync')}"
+                WFM_SECRET,
+                "outputs",
+                "description",
+                value=lambda s: f"for {secret_of(s, 'wfm-sync')}",
             ),
         ),
-        f"{R}[15].outputs.description",
+        f"{R}[{WFM_SECRET}].outputs.description",
         "known-secret",
     ),
     "dynamic-resource-provider-not-secret": Leak(
-        dynamic_resource(lambda s: PICKLE), f"{R}[17].inputs.__provider", "dynamic-provider"
+        dynamic_resource(lambda s: PICKLE), f"{R}[{APPENDED}].inputs.__provider", "dynamic-provider"
     ),
 }
 
@@ -283,9 +311,12 @@ REFUSED: dict[str, tuple[Render, str]] = {
         "unsupported-feature",
     ),
     "features-not-a-list": (doc(top(version=4, features="taint")), "features-type"),
-    "custom-as-a-string": (doc(set_path(6, "custom", value=lambda s: "true")), "field-type"),
+    "custom-as-a-string": (
+        doc(set_path(IVR_CLIENT, "custom", value=lambda s: "true")),
+        "field-type",
+    ),
     "created-not-rfc3339": (
-        doc(set_path(6, "created", value=lambda s: "2026-11-20 10:15:30")),
+        doc(set_path(IVR_CLIENT, "created", value=lambda s: "2026-11-20 10:15:30")),
         "field-type",
     ),
     "manifest-magic-mismatch": (
@@ -293,31 +324,39 @@ REFUSED: dict[str, tuple[Render, str]] = {
         "manifest-magic",
     ),
     "missing-parent": (
-        doc(set_path(6, "parent", value=lambda s: res(s, 5)["urn"] + "-gone")),
+        doc(set_path(IVR_CLIENT, "parent", value=lambda s: res(s, IVR_COMPONENT)["urn"] + "-gone")),
         "missing-parent",
     ),
     "parent-listed-after-the-child": (
-        doc(set_path(6, "parent", value=lambda s: res(s, 9)["urn"])),
+        doc(set_path(IVR_CLIENT, "parent", value=lambda s: res(s, AGENT_COMPONENT)["urn"])),
         "missing-parent",
     ),
-    "duplicate-urn-not-marked-delete": (doc(duplicate(7)), "duplicate-urn"),
+    "duplicate-urn-not-marked-delete": (doc(duplicate(IVR_SECRET)), "duplicate-urn"),
     "id-on-a-resource-that-is-not-custom": (
-        doc(set_path(5, "id", value=lambda s: "component-id")),
+        doc(set_path(IVR_COMPONENT, "id", value=lambda s: "component-id")),
         "id-without-custom",
     ),
-    "resource-without-urn": (doc(drop(7, "urn")), "resource-without-urn"),
+    "resource-without-urn": (doc(drop(IVR_SECRET, "urn")), "resource-without-urn"),
     "reference-to-an-unknown-provider": (
-        doc(set_path(6, "provider", value=lambda s: f"{GENESYS_PROVIDER}::other::0e8c-unknown")),
+        doc(
+            set_path(
+                IVR_CLIENT, "provider", value=lambda s: f"{GENESYS_PROVIDER}::other::0e8c-unknown"
+            )
+        ),
         "unknown-provider",
     ),
     "unrecognised-signature-value": (
-        doc(set_path(15, "outputs", "description", value=lambda s: {SECRET_SIG_KEY: "f" * 32})),
+        doc(
+            set_path(
+                WFM_SECRET, "outputs", "description", value=lambda s: {SECRET_SIG_KEY: "f" * 32}
+            )
+        ),
         "unknown-signature",
     ),
     "byte-string-not-base64": (
         doc(
             set_path(
-                15,
+                WFM_SECRET,
                 "outputs",
                 "description",
                 value=lambda s: {SECRET_SIG_KEY: BYTE_STRING_SIG, "value": "%%"},
@@ -389,7 +428,7 @@ LOADABLE: dict[str, tuple[Render, bool]] = {
         False,
     ),
     "integer-go-writes-for-a-float64": (
-        doc(set_path(15, "outputs", "sizeBytes", value=lambda s: 18446744073709552000)),
+        doc(set_path(WFM_SECRET, "outputs", "sizeBytes", value=lambda s: 18446744073709552000)),
         False,
     ),
     "invalid-utf-8-in-a-string": (
@@ -406,7 +445,7 @@ LOADABLE: dict[str, tuple[Render, bool]] = {
         False,
     ),
     "duplicate-urn-marked-for-deletion": (
-        doc(then(duplicate(7), lambda s: s.resources[-1].update(delete=True))),
+        doc(then(duplicate(IVR_SECRET), lambda s: s.resources[-1].update(delete=True))),
         False,
     ),
 }
