@@ -8,6 +8,7 @@ when the program registers one more resource.
 
 from __future__ import annotations
 
+from components.secret_issue_stamp import SECRET_ISSUE_STAMP_TYPE
 from genesys_oauth_secrets.audit.scan import (
     COMPONENT_TYPE,
     GENESYS_PROVIDER_TYPE,
@@ -39,6 +40,7 @@ DEPLOYER_PROVIDER = GENESYS_DEFAULT_PROVIDER + 1
 
 IVR_COMPONENT = at(COMPONENT_TYPE, "ivr-integration")
 IVR_CLIENT = at(OAUTH_CLIENT_TYPE, "ivr-integration-oauth-client")
+IVR_STAMP = at(SECRET_ISSUE_STAMP_TYPE, "ivr-integration-oauth-client-secret-issued")
 IVR_SECRET = at(SECRET_TYPE, "ivr-integration-secret")
 IVR_VERSION = at(SECRET_VERSION_TYPE, "ivr-integration-secret-version")
 

@@ -21,6 +21,13 @@ from hypothesis import strategies as st
 
 from genesys_oauth_secrets import cli
 from genesys_oauth_secrets.demo.sample_state import build_state
+from tests.backend_tools.sample_positions import (
+    IVR_CLIENT,
+    IVR_COMPONENT,
+    IVR_STAMP,
+    IVR_VERSION,
+    STACK_RESOURCE,
+)
 from tests.support.hypothesis_profiles import FIXTURE_OK
 
 FIELD_NAMES = [
@@ -70,11 +77,12 @@ SLOTS = [
     ("checkpoint", "latest"),
     ("checkpoint", "latest", "secrets_providers"),
     ("checkpoint", "latest", "resources"),
-    ("checkpoint", "latest", "resources", 6),
-    ("checkpoint", "latest", "resources", 6, "outputs"),
-    ("checkpoint", "latest", "resources", 0, "outputs"),
-    ("checkpoint", "latest", "resources", 5, "outputs"),
-    ("checkpoint", "latest", "resources", 8, "additionalSecretOutputs"),
+    ("checkpoint", "latest", "resources", IVR_CLIENT),
+    ("checkpoint", "latest", "resources", IVR_CLIENT, "outputs"),
+    ("checkpoint", "latest", "resources", STACK_RESOURCE, "outputs"),
+    ("checkpoint", "latest", "resources", IVR_COMPONENT, "outputs"),
+    ("checkpoint", "latest", "resources", IVR_VERSION, "additionalSecretOutputs"),
+    ("checkpoint", "latest", "resources", IVR_STAMP, "inputs"),
     ("checkpoint", "latest", "pending_operations"),
     ("checkpoint",),
     ("version",),
@@ -135,7 +143,7 @@ def test_any_json_document_gets_a_clear_answer(tmp_path: Path, document: Any) ->
 # Found by this test: a signature key holding a list crashed the signature rule.
 @example(
     value={"4dabf18193072939515e22adb298388d": []},
-    slot=("checkpoint", "latest", "resources", 6, "outputs"),
+    slot=("checkpoint", "latest", "resources", IVR_CLIENT, "outputs"),
 )
 def test_any_json_anywhere_in_a_real_checkpoint_gets_a_clear_answer(
     tmp_path: Path, value: Any, slot: tuple[str | int, ...]

@@ -30,8 +30,8 @@ from tests.support.hypothesis_profiles import FIXTURE_OK
 
 ALPHABET = st.sampled_from('abcXYZ0189&<>+/"\\-_ é')
 SECRETS = st.text(ALPHABET, min_size=8, max_size=24).filter(lambda s: s.strip() == s)
-RESOURCES = 17
-"""Resources in the honest three-client state."""
+RESOURCES = len(build_state().resources)
+"""Resources in the honest three-client state: a secret may be planted in any of them."""
 
 
 @st.composite
