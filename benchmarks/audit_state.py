@@ -1,6 +1,6 @@
 """How long the state audit takes on large checkpoints, and its peak memory, beside json.loads.
 
-Writes this program's realistic state for ~10,000 and ~100,000 resources (4 per client plus the
+Writes this program's realistic state for ~10,000 and ~100,000 resources (5 per client plus the
 stack, providers and key) with ``sample_state.write_state``, as plain JSON, gzip, zstd, and plain
 JSON whose descriptions carry non-ASCII text. Each file is then audited the way the CLI does it
 (``audit(local_source(...))``: regular-file check, decompression, streaming parse, rules), and,
@@ -31,11 +31,8 @@ from pathlib import Path
 
 import zstandard
 
-from genesys_oauth_secrets.demo.sample_state import generated_clients, write_state
+from genesys_oauth_secrets.demo.sample_state import build_state, generated_clients, write_state
 
-FIXED_RESOURCES = 5
-"""The stack, two default providers, the KMS key and its alias."""
-PER_CLIENT = 4
 MIB = 1024 * 1024
 TARGET_PEAK_MIB = 64
 TARGET_RATIO = 1.5
@@ -88,10 +85,22 @@ def in_child(kind: str, path: Path) -> dict[str, float]:
     return figures
 
 
+def layout() -> tuple[int, int]:
+    """Resources of a state without clients (stack, default providers, KMS key and alias), and
+    resources per client (the component and its children), counted on the sample state.
+
+    Counted here, not when the module loads: a measuring child imports this module, and the
+    sample's issue stamp loads the Pulumi SDK, which would inflate every peak.
+    """
+    fixed = len(build_state(()).resources)
+    return fixed, len(build_state(generated_clients(1)).resources) - fixed
+
+
 def write_files(directory: Path, resources: int) -> list[Path]:
     """The four variants of one size, each written and compressed as a stream."""
-    clients = (resources - FIXED_RESOURCES + PER_CLIENT - 1) // PER_CLIENT
-    total = FIXED_RESOURCES + PER_CLIENT * clients
+    fixed, per_client = layout()
+    clients = (resources - fixed + per_client - 1) // per_client
+    total = fixed + per_client * clients
     plain = directory / f"{total}.json"
     with plain.open("wb") as out:
         write_state(out, generated_clients(clients))

@@ -22,16 +22,10 @@ import random
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import IO, Any
 
-from pulumi.dynamic.dynamic import serialize_provider
-
 from components.issue_time import ISSUED_AT_OUTPUT, ISSUED_AT_TAG
-from components.secret_issue_stamp import (
-    CLIENT_ID,
-    SECRET_ISSUE_STAMP_TYPE,
-    SecretIssueStampProvider,
-)
 from genesys_oauth_secrets.audit.scan import (
     COMPONENT_TYPE,
     DYNAMIC_PROVIDER_KEY,
@@ -58,8 +52,6 @@ ISSUED_AT = "2026-11-20T10:15:30Z"
 """What each client's issue stamp returned at create: the same ``pulumi up`` as ``TIME``."""
 TAGS = {"team": "contact-center-platform", "cost-center": "cc-1234"}
 REGION_HOSTS = ("api.mypurecloud.com", "login.mypurecloud.com")
-_PICKLED_STAMP = serialize_provider(SecretIssueStampProvider())
-"""The stamp's ``__provider`` as ``pulumi.dynamic`` writes it: base64 of the dill pickle."""
 
 
 @dataclass(frozen=True)
@@ -323,6 +315,25 @@ def _client_resources(
     return [_stamps(r) for r in (component, oauth, stamp, secret_resource, version)], public
 
 
+@cache
+def _stamp_provider() -> tuple[str, str, str]:
+    """The stamp's type token, input name, and ``__provider`` as ``pulumi.dynamic`` writes it.
+
+    Imported on first use, not with this module: ``components.secret_issue_stamp`` loads the
+    Pulumi SDK (some 20 MiB), and the audit benchmark imports this module in every process whose
+    peak memory it measures.
+    """
+    from pulumi.dynamic.dynamic import serialize_provider  # noqa: PLC0415 - see docstring
+
+    from components.secret_issue_stamp import (  # noqa: PLC0415 - see docstring
+        CLIENT_ID,
+        SECRET_ISSUE_STAMP_TYPE,
+        SecretIssueStampProvider,
+    )
+
+    return SECRET_ISSUE_STAMP_TYPE, CLIENT_ID, serialize_provider(SecretIssueStampProvider())
+
+
 def _issue_stamp(
     builder: _Builder,
     client_resource: str,
@@ -339,22 +350,23 @@ def _issue_stamp(
     copies it into the outputs; the resource runs on the default ``pulumi-python`` provider. Its
     id is the client id (``create`` returns it), and the secret's ``tags`` depend on it.
     """
-    urn = _urn(SECRET_ISSUE_STAMP_TYPE, f"{client_resource}-secret-issued", COMPONENT_TYPE)
+    kind, client_id_input, pickled = _stamp_provider()
+    urn = _urn(kind, f"{client_resource}-secret-issued", COMPONENT_TYPE)
     return urn, {
         "urn": urn,
         "custom": True,
         "id": client_id,
-        "type": SECRET_ISSUE_STAMP_TYPE,
-        "inputs": {DYNAMIC_PROVIDER_KEY: builder.secret(_PICKLED_STAMP), CLIENT_ID: client_id},
+        "type": kind,
+        "inputs": {DYNAMIC_PROVIDER_KEY: builder.secret(pickled), client_id_input: client_id},
         "outputs": {
-            DYNAMIC_PROVIDER_KEY: builder.secret(_PICKLED_STAMP),
-            CLIENT_ID: client_id,
+            DYNAMIC_PROVIDER_KEY: builder.secret(pickled),
+            client_id_input: client_id,
             ISSUED_AT_OUTPUT: ISSUED_AT,
         },
         "parent": component_urn,
         "dependencies": [oauth_urn],
         "provider": provider,
-        "propertyDependencies": {CLIENT_ID: [oauth_urn]},
+        "propertyDependencies": {client_id_input: [oauth_urn]},
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from genesys_oauth_secrets.demo.sample_state import (
     SampleState,
     build_state,
     explicit_genesys_provider,
+    generated_clients,
+    write_state,
 )
 from genesys_oauth_secrets.plan.engine import ProgramRun
 from genesys_oauth_secrets.shared.errors import BackendError
@@ -326,6 +329,16 @@ def test_the_sample_state_has_the_resources_and_inputs_the_program_registers(
         assert stamp_urn in secret["dependencies"]
         assert order.index(stamp_urn) < order.index(secret["urn"])
         assert secret["inputs"]["tags"][ISSUED_AT_TAG] == stamp["outputs"][ISSUED_AT_OUTPUT]
+
+
+def test_the_streamed_sample_state_holds_the_resources_of_the_built_one() -> None:
+    clients = generated_clients(2)
+    out = io.BytesIO()
+
+    write_state(out, clients)
+
+    streamed = json.loads(out.getvalue())["checkpoint"]["latest"]["resources"]
+    assert streamed == build_state(clients).resources
 
 
 def test_a_revealed_secret_holding_absurdly_deep_json_is_still_reported(
