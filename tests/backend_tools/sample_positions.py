@@ -8,6 +8,8 @@ when the program registers one more resource.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from components.secret_issue_stamp import SECRET_ISSUE_STAMP_TYPE
 from genesys_oauth_secrets.audit.scan import (
     COMPONENT_TYPE,
@@ -38,21 +40,32 @@ GENESYS_DEFAULT = at(GENESYS_PROVIDER_TYPE, GENESYS_DEFAULT_PROVIDER)
 DEPLOYER_PROVIDER = GENESYS_DEFAULT + 1
 """Where ``explicit_genesys_provider`` inserts its provider: right after the default one."""
 
-IVR_COMPONENT = at(COMPONENT_TYPE, "ivr-integration")
-IVR_CLIENT = at(OAUTH_CLIENT_TYPE, "ivr-integration-oauth-client")
-IVR_STAMP = at(SECRET_ISSUE_STAMP_TYPE, "ivr-integration-oauth-client-secret-issued")
-IVR_SECRET = at(SECRET_TYPE, "ivr-integration-secret")
-IVR_VERSION = at(SECRET_VERSION_TYPE, "ivr-integration-secret-version")
 
-AGENT_COMPONENT = at(COMPONENT_TYPE, "agent-desktop")
-AGENT_CLIENT = at(OAUTH_CLIENT_TYPE, "agent-desktop-oauth-client")
-AGENT_SECRET = at(SECRET_TYPE, "agent-desktop-secret")
-AGENT_VERSION = at(SECRET_VERSION_TYPE, "agent-desktop-secret-version")
+@dataclass(frozen=True)
+class ClientPositions:
+    """The positions of one client's component and of its four children."""
 
-WFM_COMPONENT = at(COMPONENT_TYPE, "wfm-sync")
-WFM_CLIENT = at(OAUTH_CLIENT_TYPE, "wfm-sync-oauth-client")
-WFM_SECRET = at(SECRET_TYPE, "wfm-sync-secret")
-WFM_VERSION = at(SECRET_VERSION_TYPE, "wfm-sync-secret-version")
+    component: int
+    client: int
+    stamp: int
+    secret: int
+    version: int
+
+
+def client_positions(client: str) -> ClientPositions:
+    """Where the resources the program registers for ``client`` sit in ``build_state()``."""
+    return ClientPositions(
+        component=at(COMPONENT_TYPE, client),
+        client=at(OAUTH_CLIENT_TYPE, f"{client}-oauth-client"),
+        stamp=at(SECRET_ISSUE_STAMP_TYPE, f"{client}-oauth-client-secret-issued"),
+        secret=at(SECRET_TYPE, f"{client}-secret"),
+        version=at(SECRET_VERSION_TYPE, f"{client}-secret-version"),
+    )
+
+
+IVR = client_positions("ivr-integration")
+AGENT = client_positions("agent-desktop")
+WFM = client_positions("wfm-sync")
 
 APPENDED = len(_SAMPLE.resources)
 """Where a resource a test appends to the honest state lands."""

@@ -28,7 +28,7 @@ from genesys_oauth_secrets.demo.sample_state import (
 from genesys_oauth_secrets.plan.engine import ProgramRun
 from genesys_oauth_secrets.shared.errors import BackendError
 from tests.backend_tools.conftest import AuditBytes, RunCli
-from tests.backend_tools.sample_positions import IVR_CLIENT, IVR_SECRET
+from tests.backend_tools.sample_positions import IVR
 
 
 def all_known(state: SampleState) -> KnownSecrets:
@@ -74,7 +74,7 @@ def test_pending_operations_are_audited_but_not_counted_as_resources(
     audit_bytes: AuditBytes, sample: SampleState
 ) -> None:
     latest = sample.document["checkpoint"]["latest"]
-    latest["pending_operations"] = [{"resource": sample.resources[IVR_CLIENT], "type": "updating"}]
+    latest["pending_operations"] = [{"resource": sample.resources[IVR.client], "type": "updating"}]
 
     report = audit_bytes(sample.to_bytes())
 
@@ -180,7 +180,7 @@ def test_a_show_secrets_export_fails_at_every_secret(audit_bytes: AuditBytes) ->
     # Per client: clientSecret, the version's secretString (input and output), and the issue
     # stamp's __provider (input and output).
     assert len(revealed_paths) == 5 * len(DEFAULT_CLIENTS)
-    assert f"$.deployment.resources[{IVR_CLIENT}].outputs.clientSecret" in revealed_paths
+    assert f"$.deployment.resources[{IVR.client}].outputs.clientSecret" in revealed_paths
     assert all(secret not in report.to_text() for secret in revealed.client_secrets.values())
 
 
@@ -258,14 +258,14 @@ def test_a_known_secret_is_found_json_escaped_inside_a_document(
     audit_bytes: AuditBytes, sample: SampleState
 ) -> None:
     secret = 'quote"and\\backslash-secret'
-    sample.resources[IVR_SECRET]["inputs"]["description"] = json.dumps({"note": secret})
+    sample.resources[IVR.secret]["inputs"]["description"] = json.dumps({"note": secret})
     known = KnownSecrets()
     known.add(secret, "a secret from --known-secret-file")
 
     report = audit_bytes(sample.to_bytes(), known)
 
     assert [f.path for f in report.findings] == [
-        f"$.checkpoint.latest.resources[{IVR_SECRET}].inputs.description"
+        f"$.checkpoint.latest.resources[{IVR.secret}].inputs.description"
     ]
 
 
@@ -345,7 +345,7 @@ def test_a_revealed_secret_holding_absurdly_deep_json_is_still_reported(
     audit_bytes: AuditBytes, sample: SampleState
 ) -> None:
     deep = "[" * 100_000 + "]" * 100_000
-    sample.resources[IVR_CLIENT]["outputs"]["clientSecret"] = {
+    sample.resources[IVR.client]["outputs"]["clientSecret"] = {
         audit_module.SECRET_SIG_KEY: audit_module.SECRET_SIG,
         "plaintext": deep,
     }
@@ -353,5 +353,5 @@ def test_a_revealed_secret_holding_absurdly_deep_json_is_still_reported(
     report = audit_bytes(sample.to_bytes())
 
     assert [(f.path, f.rule) for f in report.findings] == [
-        (f"$.checkpoint.latest.resources[{IVR_CLIENT}].outputs.clientSecret", "revealed-secret")
+        (f"$.checkpoint.latest.resources[{IVR.client}].outputs.clientSecret", "revealed-secret")
     ]

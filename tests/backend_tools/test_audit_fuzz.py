@@ -21,13 +21,7 @@ from hypothesis import strategies as st
 
 from genesys_oauth_secrets import cli
 from genesys_oauth_secrets.demo.sample_state import build_state
-from tests.backend_tools.sample_positions import (
-    IVR_CLIENT,
-    IVR_COMPONENT,
-    IVR_STAMP,
-    IVR_VERSION,
-    STACK_RESOURCE,
-)
+from tests.backend_tools.sample_positions import IVR, STACK_RESOURCE
 from tests.support.hypothesis_profiles import FIXTURE_OK
 
 FIELD_NAMES = [
@@ -77,12 +71,12 @@ SLOTS = [
     ("checkpoint", "latest"),
     ("checkpoint", "latest", "secrets_providers"),
     ("checkpoint", "latest", "resources"),
-    ("checkpoint", "latest", "resources", IVR_CLIENT),
-    ("checkpoint", "latest", "resources", IVR_CLIENT, "outputs"),
+    ("checkpoint", "latest", "resources", IVR.client),
+    ("checkpoint", "latest", "resources", IVR.client, "outputs"),
     ("checkpoint", "latest", "resources", STACK_RESOURCE, "outputs"),
-    ("checkpoint", "latest", "resources", IVR_COMPONENT, "outputs"),
-    ("checkpoint", "latest", "resources", IVR_VERSION, "additionalSecretOutputs"),
-    ("checkpoint", "latest", "resources", IVR_STAMP, "inputs"),
+    ("checkpoint", "latest", "resources", IVR.component, "outputs"),
+    ("checkpoint", "latest", "resources", IVR.version, "additionalSecretOutputs"),
+    ("checkpoint", "latest", "resources", IVR.stamp, "inputs"),
     ("checkpoint", "latest", "pending_operations"),
     ("checkpoint",),
     ("version",),
@@ -143,7 +137,7 @@ def test_any_json_document_gets_a_clear_answer(tmp_path: Path, document: Any) ->
 # Found by this test: a signature key holding a list crashed the signature rule.
 @example(
     value={"4dabf18193072939515e22adb298388d": []},
-    slot=("checkpoint", "latest", "resources", IVR_CLIENT, "outputs"),
+    slot=("checkpoint", "latest", "resources", IVR.client, "outputs"),
 )
 def test_any_json_anywhere_in_a_real_checkpoint_gets_a_clear_answer(
     tmp_path: Path, value: Any, slot: tuple[str | int, ...]

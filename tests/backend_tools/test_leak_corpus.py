@@ -11,7 +11,7 @@ checkpoint Pulumi can load: exit 2, one line, never OK. Rows marked
 a secret copied into a tag cannot be recognised otherwise. Every row also proves the report
 never repeats the secret.
 
-A row names the resource it mutates (``IVR_CLIENT``: the ivr-integration OAuth client), whose
+A row names the resource it mutates (``IVR.client``: the ivr-integration OAuth client), whose
 position ``tests.backend_tools.sample_positions`` looks up by type and name, never a bare index.
 """
 
@@ -42,19 +42,12 @@ from genesys_oauth_secrets.demo.sample_state import (
 )
 from tests.backend_tools.conftest import RunCli
 from tests.backend_tools.sample_positions import (
-    AGENT_CLIENT,
-    AGENT_SECRET,
-    AGENT_VERSION,
+    AGENT,
     APPENDED,
     DEPLOYER_PROVIDER,
-    IVR_CLIENT,
-    IVR_COMPONENT,
-    IVR_SECRET,
-    IVR_VERSION,
+    IVR,
     STACK_RESOURCE,
-    WFM_CLIENT,
-    WFM_SECRET,
-    WFM_VERSION,
+    WFM,
 )
 
 LATEST = "$.checkpoint.latest"
@@ -99,7 +92,7 @@ def set_at(index: int, section: str, key: str, value: Callable[[SampleState], ob
 
 
 def revealed(state: SampleState) -> None:
-    res(state, IVR_CLIENT)["outputs"]["clientSecret"] = {
+    res(state, IVR.client)["outputs"]["clientSecret"] = {
         SECRET_SIG_KEY: SECRET_SIG,
         "plaintext": json.dumps(secret_of(state, "ivr-integration")),
     }
@@ -118,18 +111,18 @@ def no_provider(state: SampleState) -> None:
 
 
 def echo_in_tag(state: SampleState) -> None:
-    res(state, IVR_SECRET)["inputs"]["tags"]["rotation-note"] = secret_of(state, "ivr-integration")
+    res(state, IVR.secret)["inputs"]["tags"]["rotation-note"] = secret_of(state, "ivr-integration")
 
 
 def echo_in_description(state: SampleState) -> None:
     secret = secret_of(state, "agent-desktop")
-    res(state, AGENT_CLIENT)["inputs"]["description"] = f"Agent desktop SSO (secret {secret})"
+    res(state, AGENT.client)["inputs"]["description"] = f"Agent desktop SSO (secret {secret})"
 
 
 def clear_and_echoed(state: SampleState) -> None:
     secret = secret_of(state, "wfm-sync")
-    res(state, WFM_CLIENT)["outputs"]["clientSecret"] = secret
-    res(state, WFM_SECRET)["outputs"]["description"] = f"for wfm-sync, secret {secret}"
+    res(state, WFM.client)["outputs"]["clientSecret"] = secret
+    res(state, WFM.secret)["outputs"]["description"] = f"for wfm-sync, secret {secret}"
 
 
 def plaintext_deployer_secret(state: SampleState) -> None:
@@ -143,11 +136,11 @@ def extra_client_output(state: SampleState) -> None:
 
 
 def component_extra_output(state: SampleState) -> None:
-    res(state, IVR_COMPONENT)["outputs"]["client_secret"] = secret_of(state, "ivr-integration")
+    res(state, IVR.component)["outputs"]["client_secret"] = secret_of(state, "ivr-integration")
 
 
 def pending_operation(state: SampleState) -> None:
-    interrupted = json.loads(json.dumps(res(state, IVR_CLIENT)))
+    interrupted = json.loads(json.dumps(res(state, IVR.client)))
     interrupted["outputs"]["clientSecret"] = secret_of(state, "ivr-integration")
     state.document["checkpoint"]["latest"]["pending_operations"] = [
         {"resource": interrupted, "type": "updating"}
@@ -155,17 +148,17 @@ def pending_operation(state: SampleState) -> None:
 
 
 def no_ciphertext(state: SampleState) -> None:
-    del res(state, AGENT_VERSION)["outputs"]["secretString"]["ciphertext"]
+    del res(state, AGENT.version)["outputs"]["secretString"]["ciphertext"]
 
 
 def envelope_with_extra_field(state: SampleState) -> None:
     """A valid ciphertext envelope that also carries the plaintext under a key Pulumi ignores."""
-    res(state, AGENT_VERSION)["outputs"]["secretString"]["value"] = secret_of(
+    res(state, AGENT.version)["outputs"]["secretString"]["value"] = secret_of(
         state, "ivr-integration"
     )
 
 
-def clear_client_secret(state: SampleState, index: int = IVR_CLIENT) -> None:
+def clear_client_secret(state: SampleState, index: int = IVR.client) -> None:
     res(state, index)["outputs"]["clientSecret"] = secret_of(state, "ivr-integration")
 
 
@@ -207,7 +200,7 @@ def clean_then_leaky(second_key: str) -> Render:
 
 def repeated_property(state: SampleState) -> bytes:
     """``"clientSecret": "<clear>", "clientSecret": <envelope>``: Go keeps the envelope."""
-    outputs = res(state, IVR_CLIENT)["outputs"]
+    outputs = res(state, IVR.client)["outputs"]
     envelope = json.dumps(outputs["clientSecret"])
     outputs["clientSecret"] = "REPLACED-BELOW"
     clear = json.dumps(secret_of(state, "ivr-integration"))
@@ -238,7 +231,7 @@ def random_password(state: SampleState) -> None:
 
 
 def secret_policy_in_clear(state: SampleState) -> None:
-    secret = res(state, IVR_SECRET)
+    secret = res(state, IVR.secret)
     secret["additionalSecretOutputs"] = ["policy"]
     secret["outputs"]["policy"] = '{"Version": "2012-10-17", "Statement": []}'
 
@@ -261,34 +254,34 @@ def deep_secret(state: SampleState) -> bytes:
 
     Written as text: Python's own json module cannot nest that deep.
     """
-    res(state, AGENT_SECRET)["inputs"]["tags"]["history"] = "NESTED-BELOW"
+    res(state, AGENT.secret)["inputs"]["tags"]["history"] = "NESTED-BELOW"
     nested = "[" * 1000 + json.dumps(secret_of(state, "agent-desktop")) + "]" * 1000
     return json.dumps(state.document).replace('"NESTED-BELOW"', nested).encode()
 
 
 CORPUS = {
     "clientSecret-plaintext-in-outputs": Leak(
-        set_at(IVR_CLIENT, "outputs", "clientSecret", lambda s: secret_of(s, "ivr-integration")),
-        f"{LATEST}.resources[{IVR_CLIENT}].outputs.clientSecret",
+        set_at(IVR.client, "outputs", "clientSecret", lambda s: secret_of(s, "ivr-integration")),
+        f"{LATEST}.resources[{IVR.client}].outputs.clientSecret",
         "plaintext-secret",
     ),
     "clientSecret-plaintext-in-inputs": Leak(
-        set_at(AGENT_CLIENT, "inputs", "clientSecret", lambda s: secret_of(s, "agent-desktop")),
-        f"{LATEST}.resources[{AGENT_CLIENT}].inputs.clientSecret",
+        set_at(AGENT.client, "inputs", "clientSecret", lambda s: secret_of(s, "agent-desktop")),
+        f"{LATEST}.resources[{AGENT.client}].inputs.clientSecret",
         "plaintext-secret",
     ),
     "secretString-unwrapped-in-outputs": Leak(
-        set_at(WFM_VERSION, "outputs", "secretString", lambda s: document_of(s, "wfm-sync")),
-        f"{LATEST}.resources[{WFM_VERSION}].outputs.secretString",
+        set_at(WFM.version, "outputs", "secretString", lambda s: document_of(s, "wfm-sync")),
+        f"{LATEST}.resources[{WFM.version}].outputs.secretString",
         "plaintext-secret",
     ),
     "secretString-unwrapped-in-inputs": Leak(
-        set_at(IVR_VERSION, "inputs", "secretString", lambda s: document_of(s, "ivr-integration")),
-        f"{LATEST}.resources[{IVR_VERSION}].inputs.secretString",
+        set_at(IVR.version, "inputs", "secretString", lambda s: document_of(s, "ivr-integration")),
+        f"{LATEST}.resources[{IVR.version}].inputs.secretString",
         "plaintext-secret",
     ),
     "show-secrets-plaintext-envelope": Leak(
-        revealed, f"{LATEST}.resources[{IVR_CLIENT}].outputs.clientSecret", "revealed-secret"
+        revealed, f"{LATEST}.resources[{IVR.client}].outputs.clientSecret", "revealed-secret"
     ),
     "passphrase-secrets-provider": Leak(
         provider("passphrase", None), f"{LATEST}.secrets_providers", "secrets-provider"
@@ -323,23 +316,23 @@ CORPUS = {
     ),
     "component-registers-the-secret": Leak(
         component_extra_output,
-        f"{LATEST}.resources[{IVR_COMPONENT}].outputs.client_secret",
+        f"{LATEST}.resources[{IVR.component}].outputs.client_secret",
         "component-output",
     ),
     "secret-echoed-in-a-tag": Leak(
         echo_in_tag,
-        f"{LATEST}.resources[{IVR_SECRET}].inputs.tags['rotation-note']",
+        f"{LATEST}.resources[{IVR.secret}].inputs.tags['rotation-note']",
         "known-secret",
         True,
     ),
     "secret-echoed-in-a-description": Leak(
         echo_in_description,
-        f"{LATEST}.resources[{AGENT_CLIENT}].inputs.description",
+        f"{LATEST}.resources[{AGENT.client}].inputs.description",
         "known-secret",
         True,
     ),
     "clear-secret-echoed-elsewhere-found-without-known-file": Leak(
-        clear_and_echoed, f"{LATEST}.resources[{WFM_SECRET}].outputs.description", "known-secret"
+        clear_and_echoed, f"{LATEST}.resources[{WFM.secret}].outputs.description", "known-secret"
     ),
     "explicit-provider-plaintext-oauthclientSecret": Leak(
         plaintext_deployer_secret,
@@ -353,72 +346,72 @@ CORPUS = {
     ),
     "envelope-without-ciphertext": Leak(
         no_ciphertext,
-        f"{LATEST}.resources[{AGENT_VERSION}].outputs.secretString",
+        f"{LATEST}.resources[{AGENT.version}].outputs.secretString",
         "malformed-secret",
     ),
     "envelope-with-extra-field-beside-ciphertext": Leak(
         envelope_with_extra_field,
-        f"{LATEST}.resources[{AGENT_VERSION}].outputs.secretString",
+        f"{LATEST}.resources[{AGENT.version}].outputs.secretString",
         "envelope-extra-field",
     ),
     "gzip-state-with-clear-clientSecret": Leak(
-        set_at(WFM_CLIENT, "outputs", "clientSecret", lambda s: secret_of(s, "wfm-sync")),
-        f"{LATEST}.resources[{WFM_CLIENT}].outputs.clientSecret",
+        set_at(WFM.client, "outputs", "clientSecret", lambda s: secret_of(s, "wfm-sync")),
+        f"{LATEST}.resources[{WFM.client}].outputs.clientSecret",
         "plaintext-secret",
         gzip=True,
     ),
     "stack-export-with-clear-clientSecret": Leak(
-        set_at(IVR_CLIENT, "outputs", "clientSecret", lambda s: secret_of(s, "ivr-integration")),
-        f"$.deployment.resources[{IVR_CLIENT}].outputs.clientSecret",
+        set_at(IVR.client, "outputs", "clientSecret", lambda s: secret_of(s, "ivr-integration")),
+        f"$.deployment.resources[{IVR.client}].outputs.clientSecret",
         "plaintext-secret",
         export=True,
     ),
     "Latest-case-variant-with-clear-clientSecret": Leak(
         case_variant(lambda s: s.document["checkpoint"], "latest", "Latest"),
-        f"$.checkpoint.Latest.resources[{IVR_CLIENT}].outputs.clientSecret",
+        f"$.checkpoint.Latest.resources[{IVR.client}].outputs.clientSecret",
         "plaintext-secret",
         ambiguous="$.checkpoint.Latest",
     ),
     "Resources-case-variant-with-clear-clientSecret": Leak(
         case_variant(latest_of, "resources", "Resources"),
-        f"{LATEST}.Resources[{IVR_CLIENT}].outputs.clientSecret",
+        f"{LATEST}.Resources[{IVR.client}].outputs.clientSecret",
         "plaintext-secret",
         ambiguous=f"{LATEST}.Resources",
     ),
     "Type-case-variant-on-the-oauth-client": Leak(
-        case_variant(lambda s: res(s, IVR_CLIENT), "type", "Type"),
-        f"{LATEST}.resources[{IVR_CLIENT}].outputs.clientSecret",
+        case_variant(lambda s: res(s, IVR.client), "type", "Type"),
+        f"{LATEST}.resources[{IVR.client}].outputs.clientSecret",
         "plaintext-secret",
-        ambiguous=f"{LATEST}.resources[{IVR_CLIENT}].Type",
+        ambiguous=f"{LATEST}.resources[{IVR.client}].Type",
     ),
     "Outputs-case-variant-with-clear-clientSecret": Leak(
-        case_variant(lambda s: res(s, IVR_CLIENT), "outputs", "Outputs"),
-        f"{LATEST}.resources[{IVR_CLIENT}].Outputs.clientSecret",
+        case_variant(lambda s: res(s, IVR.client), "outputs", "Outputs"),
+        f"{LATEST}.resources[{IVR.client}].Outputs.clientSecret",
         "plaintext-secret",
-        ambiguous=f"{LATEST}.resources[{IVR_CLIENT}].Outputs",
+        ambiguous=f"{LATEST}.resources[{IVR.client}].Outputs",
     ),
     "long-s-spelling-of-resources": Leak(
         long_s_resources,
-        f"{LATEST}['re\\u017fources'][{IVR_CLIENT}].outputs.clientSecret",
+        f"{LATEST}['re\\u017fources'][{IVR.client}].outputs.clientSecret",
         "plaintext-secret",
         ambiguous=f"{LATEST}['re\\u017fources']",
     ),
     "clean-latest-then-leaky-Latest": Leak(
         lambda s: None,
-        f"$.checkpoint.Latest.resources[{IVR_CLIENT}].outputs.clientSecret",
+        f"$.checkpoint.Latest.resources[{IVR.client}].outputs.clientSecret",
         "plaintext-secret",
         render=clean_then_leaky("Latest"),
         ambiguous="$.checkpoint.Latest",
     ),
     "clean-latest-then-leaky-latest-repeated": Leak(
         lambda s: None,
-        f"{LATEST}.resources[{IVR_CLIENT}].outputs.clientSecret",
+        f"{LATEST}.resources[{IVR.client}].outputs.clientSecret",
         "plaintext-secret",
         render=clean_then_leaky("latest"),
     ),
     "repeated-property-hides-a-clear-secret": Leak(
         lambda s: None,
-        f"{LATEST}.resources[{IVR_CLIENT}].outputs.clientSecret",
+        f"{LATEST}.resources[{IVR.client}].outputs.clientSecret",
         "plaintext-secret",
         render=repeated_property,
     ),
@@ -427,7 +420,7 @@ CORPUS = {
     ),
     "additionalSecretOutputs-on-a-secrets-manager-secret": Leak(
         secret_policy_in_clear,
-        f"{LATEST}.resources[{IVR_SECRET}].outputs.policy",
+        f"{LATEST}.resources[{IVR.secret}].outputs.policy",
         "plaintext-secret",
     ),
     "decoy-secrets_providers-at-the-top": Leak(
@@ -442,7 +435,7 @@ CORPUS = {
     ),
     "known-secret-1000-levels-deep": Leak(
         lambda s: None,
-        f"{LATEST}.resources[{AGENT_SECRET}].inputs.tags.history" + "[0]" * 1000,
+        f"{LATEST}.resources[{AGENT.secret}].inputs.tags.history" + "[0]" * 1000,
         "known-secret",
         known=True,
         render=deep_secret,
@@ -499,7 +492,7 @@ def test_the_cli_fails_each_leak_with_exit_1_and_the_path(tmp_path: Path, run_cl
     assert result.code == 1
     report = json.loads(result.out)
     assert [f["path"] for f in report["findings"]] == [
-        f"{LATEST}.resources[{IVR_SECRET}].inputs.tags['rotation-note']"
+        f"{LATEST}.resources[{IVR.secret}].inputs.tags['rotation-note']"
     ]
     assert all(secret not in result.out + result.err for secret in state.client_secrets.values())
 
@@ -601,5 +594,5 @@ def test_a_known_secret_file_from_any_windows_tool_still_matches(
 
     assert result.code == 1
     assert [f["path"] for f in json.loads(result.out)["findings"]] == [
-        f"{LATEST}.resources[{IVR_SECRET}].inputs.tags['rotation-note']"
+        f"{LATEST}.resources[{IVR.secret}].inputs.tags['rotation-note']"
     ]

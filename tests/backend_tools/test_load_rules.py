@@ -28,15 +28,7 @@ from genesys_oauth_secrets.audit.scan import SECRET_SIG, SECRET_SIG_KEY, audit
 from genesys_oauth_secrets.audit.secret_forms import BYTE_STRING_SIG
 from genesys_oauth_secrets.demo.sample_state import SampleState, build_state
 from tests.backend_tools.conftest import RunCli
-from tests.backend_tools.sample_positions import (
-    AGENT_COMPONENT,
-    APPENDED,
-    IVR_CLIENT,
-    IVR_COMPONENT,
-    IVR_SECRET,
-    WFM_CLIENT,
-    WFM_SECRET,
-)
+from tests.backend_tools.sample_positions import AGENT, APPENDED, IVR, WFM
 from tests.backend_tools.test_leak_corpus import LATEST, Leak, known_from, res, secret_of
 
 AMPERSAND_SECRET = "Gx7&q<P>z+Lm/9w"  # escaped by every encoder
@@ -55,7 +47,7 @@ def plant(secret: str) -> Callable[[SampleState], None]:
 
 def envelope_holding(ciphertext: Callable[[SampleState], str]) -> Callable[[SampleState], None]:
     def mutate(state: SampleState) -> None:
-        res(state, IVR_CLIENT)["outputs"]["clientSecret"] = {
+        res(state, IVR.client)["outputs"]["clientSecret"] = {
             SECRET_SIG_KEY: SECRET_SIG,
             "ciphertext": ciphertext(state),
         }
@@ -77,7 +69,7 @@ def nested_json_tag(escape: Callable[[str], str]) -> Callable[[SampleState], Non
     def mutate(state: SampleState) -> None:
         plant(AMPERSAND_SECRET)(state)
         inner = json.dumps({"client_secret": AMPERSAND_SECRET})
-        res(state, IVR_SECRET)["inputs"]["tags"]["payload"] = escape(inner)
+        res(state, IVR.secret)["inputs"]["tags"]["payload"] = escape(inner)
 
     return mutate
 
@@ -110,7 +102,7 @@ def dynamic_resource(provider: Callable[[SampleState], object]) -> Callable[[Sam
     """This program's ``RegeneratedSecret``, as Pulumi stores a Python dynamic resource."""
 
     def mutate(state: SampleState) -> None:
-        parent = res(state, IVR_COMPONENT)
+        parent = res(state, IVR.component)
         urn = parent["urn"].replace("OAuthClientSecret::", f"OAuthClientSecret${DYNAMIC_TYPE}::")
         state.resources.append(
             {
@@ -143,97 +135,97 @@ PICKLE = "gASVKAAAAAAAAACMCF9fbWFpbl9flIwQUm90YXRpb25Qcm92aWRlcpSTlCmBlC4="
 LEAKS = {
     "ciphertext-is-the-plaintext": Leak(
         envelope_holding(lambda s: secret_of(s, "ivr-integration")),
-        f"{R}[{IVR_CLIENT}].outputs.clientSecret",
+        f"{R}[{IVR.client}].outputs.clientSecret",
         "ciphertext-shape",
     ),
     "ciphertext-is-base64-of-the-json-value": Leak(
         envelope_holding(lambda s: b64(json.dumps(secret_of(s, "ivr-integration")))),
-        f"{R}[{IVR_CLIENT}].outputs.clientSecret",
+        f"{R}[{IVR.client}].outputs.clientSecret",
         "ciphertext-shape",
     ),
     "v1-shaped-ciphertext-whose-payload-is-the-secret": Leak(
         envelope_holding(lambda s: f"v1:AAAAAAAAAAAAAAAA:{b64(secret_of(s, 'ivr-integration'))}"),
-        f"{R}[{IVR_CLIENT}].outputs.clientSecret",
+        f"{R}[{IVR.client}].outputs.clientSecret",
         "known-secret",
         known=True,
     ),
     "go-escaped-nested-json": Leak(
         nested_json_tag(go_escapes),
-        f"{R}[{IVR_SECRET}].inputs.tags.payload",
+        f"{R}[{IVR.secret}].inputs.tags.payload",
         "known-secret",
         known=True,
     ),
     "dotnet-escaped-nested-json": Leak(
         nested_json_tag(dotnet_escapes),
-        f"{R}[{IVR_SECRET}].inputs.tags.payload",
+        f"{R}[{IVR.secret}].inputs.tags.payload",
         "known-secret",
         known=True,
     ),
     "lower-case-hex-escapes": Leak(
         nested_json_tag(lambda t: dotnet_escapes(t).replace("\\u002B", "\\u002b")),
-        f"{R}[{IVR_SECRET}].inputs.tags.payload",
+        f"{R}[{IVR.secret}].inputs.tags.payload",
         "known-secret",
         known=True,
     ),
     "json-text-in-json-text": Leak(
         nested_json_tag(lambda t: json.dumps(go_escapes(t))),
-        f"{R}[{IVR_SECRET}].inputs.tags.payload",
+        f"{R}[{IVR.secret}].inputs.tags.payload",
         "known-secret",
         known=True,
     ),
     "secret-as-a-json-number": Leak(
         then(
             plant(DIGIT_SECRET),
-            set_path(WFM_SECRET, "outputs", "version", value=lambda s: 867530912345678),
+            set_path(WFM.secret, "outputs", "version", value=lambda s: 867530912345678),
         ),
-        f"{R}[{WFM_SECRET}].outputs.version",
+        f"{R}[{WFM.secret}].outputs.version",
         "known-secret",
         known=True,
     ),
     "secret-as-the-name-of-a-key-pulumi-ignores": Leak(
-        lambda s: res(s, IVR_SECRET).update({secret_of(s, "ivr-integration"): True}),
-        f"{R}[{IVR_SECRET}]['<a key holding a known secret>']",
+        lambda s: res(s, IVR.secret).update({secret_of(s, "ivr-integration"): True}),
+        f"{R}[{IVR.secret}]['<a key holding a known secret>']",
         "known-secret",
         known=True,
     ),
     "byte-string-output-holding-the-secret": Leak(
         set_path(
-            WFM_SECRET,
+            WFM.secret,
             "outputs",
             "description",
             value=lambda s: byte_string(secret_of(s, "wfm-sync")),
         ),
-        f"{R}[{WFM_SECRET}].outputs.description",
+        f"{R}[{WFM.secret}].outputs.description",
         "known-secret",
         known=True,
     ),
     "byte-string-in-the-component-outputs": Leak(
         set_path(
-            IVR_COMPONENT,
+            IVR.component,
             "outputs",
             "client_id",
             value=lambda s: byte_string(secret_of(s, "ivr-integration")),
         ),
-        f"{R}[{IVR_COMPONENT}].outputs.client_id",
+        f"{R}[{IVR.component}].outputs.client_id",
         "known-secret",
         known=True,
     ),
     "byte-string-clientSecret-echoed-elsewhere": Leak(
         then(
             set_path(
-                WFM_CLIENT,
+                WFM.client,
                 "outputs",
                 "clientSecret",
                 value=lambda s: byte_string(secret_of(s, "wfm-sync")),
             ),
             set_path(
-                WFM_SECRET,
+                WFM.secret,
                 "outputs",
                 "description",
                 value=lambda s: f"for {secret_of(s, 'wfm-sync')}",
             ),
         ),
-        f"{R}[{WFM_SECRET}].outputs.description",
+        f"{R}[{WFM.secret}].outputs.description",
         "known-secret",
     ),
     "dynamic-resource-provider-not-secret": Leak(
@@ -312,11 +304,11 @@ REFUSED: dict[str, tuple[Render, str]] = {
     ),
     "features-not-a-list": (doc(top(version=4, features="taint")), "features-type"),
     "custom-as-a-string": (
-        doc(set_path(IVR_CLIENT, "custom", value=lambda s: "true")),
+        doc(set_path(IVR.client, "custom", value=lambda s: "true")),
         "field-type",
     ),
     "created-not-rfc3339": (
-        doc(set_path(IVR_CLIENT, "created", value=lambda s: "2026-11-20 10:15:30")),
+        doc(set_path(IVR.client, "created", value=lambda s: "2026-11-20 10:15:30")),
         "field-type",
     ),
     "manifest-magic-mismatch": (
@@ -324,23 +316,23 @@ REFUSED: dict[str, tuple[Render, str]] = {
         "manifest-magic",
     ),
     "missing-parent": (
-        doc(set_path(IVR_CLIENT, "parent", value=lambda s: res(s, IVR_COMPONENT)["urn"] + "-gone")),
+        doc(set_path(IVR.client, "parent", value=lambda s: res(s, IVR.component)["urn"] + "-gone")),
         "missing-parent",
     ),
     "parent-listed-after-the-child": (
-        doc(set_path(IVR_CLIENT, "parent", value=lambda s: res(s, AGENT_COMPONENT)["urn"])),
+        doc(set_path(IVR.client, "parent", value=lambda s: res(s, AGENT.component)["urn"])),
         "missing-parent",
     ),
-    "duplicate-urn-not-marked-delete": (doc(duplicate(IVR_SECRET)), "duplicate-urn"),
+    "duplicate-urn-not-marked-delete": (doc(duplicate(IVR.secret)), "duplicate-urn"),
     "id-on-a-resource-that-is-not-custom": (
-        doc(set_path(IVR_COMPONENT, "id", value=lambda s: "component-id")),
+        doc(set_path(IVR.component, "id", value=lambda s: "component-id")),
         "id-without-custom",
     ),
-    "resource-without-urn": (doc(drop(IVR_SECRET, "urn")), "resource-without-urn"),
+    "resource-without-urn": (doc(drop(IVR.secret, "urn")), "resource-without-urn"),
     "reference-to-an-unknown-provider": (
         doc(
             set_path(
-                IVR_CLIENT, "provider", value=lambda s: f"{GENESYS_PROVIDER}::other::0e8c-unknown"
+                IVR.client, "provider", value=lambda s: f"{GENESYS_PROVIDER}::other::0e8c-unknown"
             )
         ),
         "unknown-provider",
@@ -348,7 +340,7 @@ REFUSED: dict[str, tuple[Render, str]] = {
     "unrecognised-signature-value": (
         doc(
             set_path(
-                WFM_SECRET, "outputs", "description", value=lambda s: {SECRET_SIG_KEY: "f" * 32}
+                WFM.secret, "outputs", "description", value=lambda s: {SECRET_SIG_KEY: "f" * 32}
             )
         ),
         "unknown-signature",
@@ -356,7 +348,7 @@ REFUSED: dict[str, tuple[Render, str]] = {
     "byte-string-not-base64": (
         doc(
             set_path(
-                WFM_SECRET,
+                WFM.secret,
                 "outputs",
                 "description",
                 value=lambda s: {SECRET_SIG_KEY: BYTE_STRING_SIG, "value": "%%"},
@@ -428,7 +420,7 @@ LOADABLE: dict[str, tuple[Render, bool]] = {
         False,
     ),
     "integer-go-writes-for-a-float64": (
-        doc(set_path(WFM_SECRET, "outputs", "sizeBytes", value=lambda s: 18446744073709552000)),
+        doc(set_path(WFM.secret, "outputs", "sizeBytes", value=lambda s: 18446744073709552000)),
         False,
     ),
     "invalid-utf-8-in-a-string": (
@@ -445,7 +437,7 @@ LOADABLE: dict[str, tuple[Render, bool]] = {
         False,
     ),
     "duplicate-urn-marked-for-deletion": (
-        doc(then(duplicate(IVR_SECRET), lambda s: s.resources[-1].update(delete=True))),
+        doc(then(duplicate(IVR.secret), lambda s: s.resources[-1].update(delete=True))),
         False,
     ),
 }
