@@ -231,6 +231,11 @@ LEAKS = {
     "dynamic-resource-provider-not-secret": Leak(
         dynamic_resource(lambda s: PICKLE), f"{R}[{APPENDED}].inputs.__provider", "dynamic-provider"
     ),
+    "issue-stamp-provider-unsealed": Leak(
+        set_path(IVR.stamp, "outputs", "__provider", value=lambda s: PICKLE),
+        f"{R}[{IVR.stamp}].outputs.__provider",
+        "dynamic-provider",
+    ),
 }
 
 
