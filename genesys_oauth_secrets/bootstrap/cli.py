@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 from genesys_oauth_secrets.bootstrap import identities
 from genesys_oauth_secrets.shared import backend_baseline as baseline
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
                 report.line(f"  - {item}")
         report.document(_document(journal, error.exit_code, error=str(error)))
         raise
-    variables = identities.repository_variables(arns, settings.region) if arns else []
+    variables = identities.repository_variables(arns, settings.region) if arns else {}
     if journal.violations:
         report.line(
             f"{len(journal.violations)} setting(s) differ from the baseline and were not "
@@ -126,7 +126,11 @@ def _settings(args: argparse.Namespace) -> baseline.BootstrapSettings:
 
 
 def _document(
-    journal: baseline.Journal, code: int, *, variables: Sequence[str] = (), error: str = ""
+    journal: baseline.Journal,
+    code: int,
+    *,
+    variables: Mapping[str, str] | None = None,
+    error: str = "",
 ) -> dict[str, object]:
     """The ``--json`` document: what this run created, wrote and found different, and the
     repository variables to set, so a script can pass them to ``gh variable set``."""
@@ -136,7 +140,7 @@ def _document(
         "created": list(journal.created),
         "changed": list(journal.changed),
         "violations": list(journal.violations),
-        "repositoryVariables": dict(line.split("=", 1) for line in variables),
+        "repositoryVariables": dict(variables or {}),
     }
     if error:
         document["error"] = error
@@ -150,8 +154,8 @@ def _print_variables(
     report.line(
         f"repository variables of {repo} (Settings > Secrets and variables > Actions > Variables):"
     )
-    for line in identities.repository_variables(arns, region):
-        report.line(f"  {line}")
+    for name, value in identities.repository_variables(arns, region).items():
+        report.line(f"  {name}={value}")
     for role, arn in arns.items():
         if role.variable is None:
             report.line(f"no workflow reads {role.name}: {arn} ({role.used_by})")

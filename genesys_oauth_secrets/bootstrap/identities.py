@@ -329,8 +329,8 @@ def ensure_identities(
     }
 
 
-def repository_variables(arns: dict[WorkflowRole, str], region: str) -> list[str]:
-    """The variables the workflows read (``vars.NAME``), as ``NAME=value`` lines."""
-    lines = [f"{role.variable}={arn}" for role, arn in arns.items() if role.variable]
-    lines.append(f"AWS_REGION={region}")
-    return lines
+def repository_variables(arns: dict[WorkflowRole, str], region: str) -> dict[str, str]:
+    """The variables the workflows read (``vars.NAME``), by name."""
+    variables = {role.variable: arn for role, arn in arns.items() if role.variable}
+    variables["AWS_REGION"] = region
+    return variables
