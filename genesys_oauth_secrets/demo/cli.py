@@ -38,10 +38,11 @@ def command(invoke: walkthrough.Invoke) -> Command:
     return Command(
         name="demo",
         phase=Phase.FIRST_LOOK,
-        summary="run bootstrap, audit and locks against a local AWS emulator (moto)",
+        summary="the tools and a service's read of its secret on a local AWS emulator (moto)",
         description="Start moto in server mode on 127.0.0.1 with fake credentials, then "
         "bootstrap (twice), write a sample state and two locks, audit, clear the stale lock, "
-        "and show bootstrap's check and --fix on the existing bucket.",
+        "show bootstrap's check and --fix on the existing bucket, write a client's secret as "
+        "the program does, read it as a service does, and report its age.",
         configure=configure,
         run=run,
     )
