@@ -90,7 +90,8 @@ def parse_adopt(
         problems.add(
             f"{path}.secret",
             "is config but adoptedClientSecrets has no entry for this client: run "
-            f"`pulumi config set --secret --path '{ADOPTED_SECRETS_KEY}.{name}' <its secret>`",
+            f"`pulumi config set --secret --path '{ADOPTED_SECRETS_KEY}.{name or '<client name>'}' "
+            "<its secret>`",
         )
         return None
     return Adoption(client_id=client_id.lower(), secret=str(source), seed=seed)
