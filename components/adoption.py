@@ -20,7 +20,7 @@ an entry per client that adopts with ``secret: config``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,10 +95,3 @@ def parse_adopt(
         )
         return None
     return Adoption(client_id=client_id.lower(), secret=str(source), seed=seed)
-
-
-def seeds_without_adopter(
-    seeds: Mapping[str, object], adopting_from_config: Sequence[str]
-) -> list[str]:
-    """Entries of ``adoptedClientSecrets`` no client adopts with ``secret: config``."""
-    return sorted(name for name in seeds if name not in adopting_from_config)
