@@ -19,13 +19,13 @@ an entry per client that adopts with ``secret: config``.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
+from components.identifiers import UUID
 from components.problems import Problems, config_map
 
 ADOPT_KEYS = ("clientId", "secret")
@@ -34,8 +34,6 @@ FROM_CONFIG = "config"
 SECRET_SOURCES = (REGENERATE, FROM_CONFIG)
 ADOPTED_SECRETS_KEY = "adoptedClientSecrets"
 """Stack key: a map of client name → that client's current secret, set with ``--secret``."""
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ def parse_adopt(
     if value is None:
         return None
     client_id = value.get("clientId")
-    if not isinstance(client_id, str) or not _UUID.fullmatch(client_id):
+    if not isinstance(client_id, str) or not UUID.fullmatch(client_id):
         problems.add(
             f"{path}.clientId",
             "required: the existing client's id, a UUID (Admin > OAuth, or "
@@ -90,14 +88,8 @@ def parse_adopt(
         problems.add(
             f"{path}.secret",
             "is config but adoptedClientSecrets has no entry for this client: run "
-            f"`pulumi config set --secret --path '{ADOPTED_SECRETS_KEY}.{name}' <its secret>`",
+            f"`pulumi config set --secret --path '{ADOPTED_SECRETS_KEY}.{name or '<client name>'}' "
+            "<its secret>`",
         )
         return None
     return Adoption(client_id=client_id.lower(), secret=str(source), seed=seed)
-
-
-def seeds_without_adopter(
-    seeds: Mapping[str, object], adopting_from_config: Sequence[str]
-) -> list[str]:
-    """Entries of ``adoptedClientSecrets`` no client adopts with ``secret: config``."""
-    return sorted(name for name in seeds if name not in adopting_from_config)

@@ -28,7 +28,9 @@ from components.adoption import ADOPTED_SECRETS_KEY, FROM_CONFIG, Adoption, pars
 from components.config_source import read_project_config
 from components.genesys_provider import GenesysProviderSettings, ProxySettings
 from components.genesys_regions import REGION_DOMAINS, GenesysRegion, genesys_region
+from components.identifiers import CLIENT_NAME, UUID
 from components.issue_time import ISSUED_AT_TAG
+from components.kms_key_reference import aws_managed, is_key_reference
 from components.problems import bounded_list, config_map, distinct_entries
 from components.readers import parse_readers, statement_to_add
 from components.redirect_uri import is_dns_name, redirect_uri_problem
@@ -108,16 +110,6 @@ PROVIDER_KEYS = ("tokenPoolSize", "customRetryTimeout", "proxy")
 PROXY_KEYS = ("host", "port", "protocol")
 PROXY_PROTOCOLS = ("http", "https")
 
-_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
-_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", re.ASCII)
-_KMS_KEY_ID = re.compile(
-    r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|mrk-[0-9a-f]{32}", re.ASCII
-)
-_KMS_ALIAS = re.compile(r"alias/[A-Za-z0-9/_-]{1,250}", re.ASCII)
-_KMS_ARN = re.compile(
-    r"arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(?:key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)",
-    re.ASCII,
-)
 _TAG_TEXT = re.compile(r"[\w .:/=+\-@]*")
 """AWS tag text is Unicode on purpose: letters, digits, spaces and ``_ . : / = + - @``."""
 _SCOPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9:_.-]{0,99}", re.ASCII)
@@ -390,16 +382,14 @@ def _parse_region(value: Any, problems: _Problems) -> GenesysRegion | None:
 def _parse_kms_key_id(value: Any, problems: _Problems) -> str | None:
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or not (
-        _KMS_KEY_ID.fullmatch(value) or _KMS_ALIAS.fullmatch(value) or _KMS_ARN.fullmatch(value)
-    ):
+    if not isinstance(value, str) or not is_key_reference(value):
         problems.add(
             "secretsKmsKeyId",
             "not a KMS key reference; use a key id, key ARN, alias/NAME or alias ARN, "
             "or leave it empty to let the program create a key",
         )
         return None
-    if value.startswith("alias/aws/") or ":alias/aws/" in value:
+    if aws_managed(value):
         problems.add(
             "secretsKmsKeyId",
             "AWS-managed keys cannot be shared or audited by key policy; "
@@ -537,7 +527,7 @@ def _parse_name(path: str, value: Any, problems: _Problems) -> str | None:
     if value in (None, ""):
         problems.add(path, "required: a unique name such as ivr-integration")
         return None
-    if not isinstance(value, str) or not _NAME.fullmatch(value):
+    if not isinstance(value, str) or not CLIENT_NAME.fullmatch(value):
         problems.add(
             path,
             "use 1-63 lowercase letters, digits and hyphens, not starting or ending "
@@ -625,7 +615,7 @@ def _parse_role(path: str, item: Any, problems: _Problems) -> RoleGrant | None:
         return None
     unknown = not item.keys() <= set(ROLE_KEYS)
     role_id = item.get("roleId")
-    if not isinstance(role_id, str) or not _UUID.fullmatch(role_id):
+    if not isinstance(role_id, str) or not UUID.fullmatch(role_id):
         problems.add(
             f"{path}.roleId",
             "required: the role's id, a UUID (Admin > Roles, or GET /api/v2/authorization/roles)",
@@ -633,7 +623,7 @@ def _parse_role(path: str, item: Any, problems: _Problems) -> RoleGrant | None:
         return None
     division_id = item.get("divisionId")
     if division_id is not None and (
-        not isinstance(division_id, str) or not (division_id == "*" or _UUID.fullmatch(division_id))
+        not isinstance(division_id, str) or not (division_id == "*" or UUID.fullmatch(division_id))
     ):
         problems.add(
             f"{path}.divisionId",

@@ -22,7 +22,6 @@ each of its values is wrapped with ``pulumi.Output.secret`` here, where it enter
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +31,7 @@ from pulumi.runtime.config import CONFIG
 
 from components.adoption import ADOPTED_SECRETS_KEY
 from components.genesys_package import PACKAGE_NAME
+from components.identifiers import CLIENT_NAME
 
 PLAINTEXT_ONLY = (
     "is set as a secret (pulumi config set --secret), but this program's config becomes "
@@ -59,7 +59,6 @@ SEED_NOT_A_MAP = (
     "must be a map of client name to that client's current secret (non-empty text); set each "
     f"entry with `pulumi config set --secret --path '{ADOPTED_SECRETS_KEY}.<client name>' …`"
 )
-_SEED_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,7 @@ def read_seeds(full_key: str) -> dict[str, pulumi.Output[str]] | str:
         or not isinstance(decoded, dict)
         or not all(
             isinstance(name, str)
-            and _SEED_NAME.fullmatch(name)
+            and CLIENT_NAME.fullmatch(name)
             and isinstance(value, str)
             and value
             for name, value in decoded.items()

@@ -21,21 +21,13 @@ from typing import Any
 
 import botocore.session
 
+from components.kms_key_reference import KEY_ARN, aws_managed, is_key_reference
 from components.problems import Problems, bounded_list, config_map, distinct_entries
 
 REPLICA_KEYS = ("region", "kmsKeyId")
 MAX_REPLICA_REGIONS = 10
 """Our bound; a secret with more replicas than this is unusual enough to ask for a review."""
 
-_KEY_REFERENCE = re.compile(
-    r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|mrk-[0-9a-f]{32}"
-    r"|alias/[A-Za-z0-9/_-]{1,250}",
-    re.ASCII,
-)
-_KEY_ARN = re.compile(
-    r"arn:aws[a-z-]*:kms:(?P<region>[a-z0-9-]+):[0-9]{12}:(?:key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)",
-    re.ASCII,
-)
 _ECHOABLE_REGION = re.compile(r"[a-z0-9-]{1,32}", re.ASCII)
 
 
@@ -145,18 +137,17 @@ def _parse_key(
     if not isinstance(value, str):
         problems.add(path, "must be a KMS key id, alias/… or key ARN in that region")
         return False, None
-    arn = _KEY_ARN.fullmatch(value)
-    if not arn and not _KEY_REFERENCE.fullmatch(value):
+    if not is_key_reference(value):
         problems.add(path, "not a KMS key reference: use a key id, alias/<name> or a key ARN")
         return False, None
-    resource = value.rsplit(":", 1)[-1] if arn else value
-    if resource.lower().startswith("alias/aws/"):
+    if aws_managed(value):
         problems.add(
             path,
             "AWS-managed keys (alias/aws/…) cannot be narrowed by key policy: name a "
             "customer-managed key, or remove kmsKeyId and the program creates one",
         )
         return False, None
+    arn = KEY_ARN.fullmatch(value)
     if arn and region is not None and arn.group("region") != region:
         problems.add(path, "the key ARN is in another region: a replica needs a key in its own")
         return False, None

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from components.identifiers import UUID
 from genesys_credentials import RetryPolicy, Secret, TokenClient, TokenRejected
 from genesys_credentials.credentials import CLIENT_CREDENTIALS, GenesysCredentials
 from genesys_credentials.errors import TokenRequestFailed
@@ -56,8 +56,6 @@ ACTIVE = "active"
 PROPAGATION_WAITS = (0.5, 1.0, 1.5, 2.0)
 """Seconds slept between token requests proving a new secret: a rejection right after the
 regeneration may only mean the login host has not seen it yet (about 5 s in all)."""
-
-_CLIENT_ID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z")
 
 
 class RegenerationError(Exception):
@@ -202,7 +200,7 @@ def regenerate_secret(
 
     The variables are read through ``getenv`` (the process environment) during this call.
     """
-    if not _CLIENT_ID.match(client_id):
+    if not UUID.fullmatch(client_id):
         raise RegenerationError(
             "the OAuth client id to regenerate is not a UUID; run `pulumi refresh` so the "
             "client's id in state matches Genesys"

@@ -29,6 +29,11 @@ BAD_CONFIGS: list[Any] = [
     ("genesysRegion", "dca", "genesysRegion: unknown Genesys Cloud region"),
     ("secretsKmsKeyId", "my key", "secretsKmsKeyId: not a KMS key reference"),
     ("secretsKmsKeyId", "alias/aws/secretsmanager", "secretsKmsKeyId: AWS-managed keys"),
+    (
+        "secretsKmsKeyId",
+        "arn:aws:kms:us-east-1:123456789012:alias/AWS/secretsmanager",
+        "secretsKmsKeyId: AWS-managed keys",
+    ),
     ("secretsKmsKeyId", "alias/platform\n", "secretsKmsKeyId: not a KMS key reference"),
     (
         "secretsKmsKeyId",

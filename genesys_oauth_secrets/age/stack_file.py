@@ -4,6 +4,10 @@ Validation is the program's own (``components.config.parse_stack_config``), so t
 judges exactly the rotation settings ``pulumi up`` would use. The files are read by the shared
 loader (``shared.stack_file``), whose YAML nodes give the line a user edits to rotate:
 ``rotation.generation`` if written, else the client's first line.
+
+The one secret key the program accepts, ``adoptedClientSecrets``, is stored encrypted
+(``secure:``); the report never decrypts it. Its entries only tell the validator which clients
+have a seed, so each is passed on as an empty sealed placeholder, never its ciphertext.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import yaml
 
+from components.adoption import ADOPTED_SECRETS_KEY, FROM_CONFIG
 from components.config import ClientConfig, ConfigError, parse_stack_config
 from genesys_oauth_secrets.shared.stack_file import Unreadable, read_stack_file
 
@@ -59,6 +65,7 @@ def read_stack(project_dir: Path, stack: str) -> StackClients:
     raw: dict[str, Any] = {
         key[len(prefix) :]: value for key, value in config.items() if key.startswith(prefix)
     }
+    seeds = _sealed_seeds(raw)
     for key, value in raw.items():
         if isinstance(value, Mapping) and "secure" in value:
             raise StackFileError(
@@ -66,7 +73,7 @@ def read_stack(project_dir: Path, stack: str) -> StackClients:
                 "config without decrypting it, so keep clients and their rotation in plain config"
             )
     try:
-        parsed = parse_stack_config(raw)
+        parsed = parse_stack_config(raw, seeds=seeds)
     except ConfigError as error:
         first = error.problems[0] if error.problems else "invalid"
         raise StackFileError(
@@ -83,6 +90,34 @@ def read_stack(project_dir: Path, stack: str) -> StackClients:
             _declared(index, client, lines) for index, client in enumerate(parsed.clients)
         ),
     )
+
+
+def _encrypted(value: object) -> bool:
+    return isinstance(value, Mapping) and set(value) == {"secure"}
+
+
+def _sealed_seeds(raw: dict[str, Any]) -> dict[str, pulumi.Output[str]]:
+    """Take an encrypted ``adoptedClientSecrets`` out of ``raw``: a placeholder per entry set
+    with ``--secret --path`` (one ``secure:`` leaf per client), or, for a map encrypted whole,
+    per client that adopts with ``secret: config`` (its names are inside the ciphertext).
+    Left in ``raw`` when any of it is plaintext, which the validator refuses, as ``pulumi up``
+    does."""
+    value = raw.get(ADOPTED_SECRETS_KEY)
+    if _encrypted(value):
+        clients = raw.get("clients")
+        names = [
+            client.get("name")
+            for client in (clients if isinstance(clients, list) else ())
+            if isinstance(client, Mapping)
+            and isinstance(client.get("adopt"), Mapping)
+            and client["adopt"].get("secret") == FROM_CONFIG
+        ]
+    elif isinstance(value, Mapping) and value and all(map(_encrypted, value.values())):
+        names = list(value)
+    else:
+        return {}
+    del raw[ADOPTED_SECRETS_KEY]
+    return {name: pulumi.Output.secret("") for name in names if isinstance(name, str)}
 
 
 def _load(path: Path) -> tuple[dict[str, Any], yaml.Node]:

@@ -133,6 +133,56 @@ def test_a_secret_older_than_max_age_days_exits_1_naming_the_line_to_bump(
     assert desktop.endswith("max 90: ok")
 
 
+SEALED = {"secure": "v1:c2VhbGVkIHdpdGggYSBwYXNzcGhyYXNl"}
+"""An encrypted config value as the Pulumi CLI writes it (ciphertext the report never opens)."""
+
+
+def adopt_ivr_from_config(seeds: object) -> Callable[[dict[str, Any]], None]:
+    """The ivr client adopted with its current secret from ``adoptedClientSecrets``."""
+
+    def edit(config: dict[str, Any]) -> None:
+        config[f"{PROJECT}:clients"][0]["adopt"] = {
+            "clientId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+            "secret": "config",
+        }
+        config[f"{PROJECT}:adoptedClientSecrets"] = seeds
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "seeds",
+    [
+        pytest.param({"ivr-integration": SEALED}, id="set with --secret --path, per entry"),
+        pytest.param(SEALED, id="set with --secret as one JSON map"),
+    ],
+)
+def test_a_client_adopted_with_its_secret_from_config_is_measured_like_any_other(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], seeds: object
+) -> None:
+    deploy_secrets()
+
+    code, out, err = report(capsys, stack_dir(tmp_path, adopt_ivr_from_config(seeds)))
+
+    assert code == 0, err
+    assert out.splitlines() == [
+        "ivr-integration: generation 1 (overlap), current secret 0 day(s) old, max 90: ok",
+        "agent-desktop: generation 1 (overlap), current secret 0 day(s) old, max 90: ok",
+    ]
+
+
+def test_a_plaintext_adopted_secret_is_refused_as_pulumi_up_refuses_it(
+    aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit = adopt_ivr_from_config({"ivr-integration": "plain-text-seed"})
+
+    code, out, err = report(capsys, stack_dir(tmp_path, edit))
+
+    assert code == 2
+    assert "adoptedClientSecrets: must be set with pulumi config set --secret" in err
+    assert "plain-text-seed" not in out + err
+
+
 def test_a_client_without_a_rotation_block_is_pointed_at_its_first_line(
     aws_endpoint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

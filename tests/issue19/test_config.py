@@ -155,6 +155,13 @@ BAD: list[tuple[str, dict[str, Any], dict[str, Any], list[str], str]] = [
         "clients[0].adopt.secret: is config but adoptedClientSecrets has no entry",
     ),
     (
+        "adopt from config on a client whose name is invalid",
+        {},
+        {"name": "IVR_Integration", "adopt": {"clientId": CLIENT_ID, "secret": "config"}},
+        [],
+        "pulumi config set --secret --path 'adoptedClientSecrets.<client name>' <its secret>",
+    ),
+    (
         "seed on a client that does not adopt",
         {SEED_KEY: {"agent-desktop": "s3cr3t-seed"}},
         {},
