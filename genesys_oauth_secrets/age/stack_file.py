@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import yaml
 
-from components.adoption import ADOPTED_SECRETS_KEY, FROM_CONFIG
 from components.config import ClientConfig, ConfigError, parse_stack_config
+from genesys_oauth_secrets.shared.sealed_seeds import sealed_seeds
 from genesys_oauth_secrets.shared.stack_file import Unreadable, read_stack_file
 
 
@@ -65,7 +64,7 @@ def read_stack(project_dir: Path, stack: str) -> StackClients:
     raw: dict[str, Any] = {
         key[len(prefix) :]: value for key, value in config.items() if key.startswith(prefix)
     }
-    seeds = _sealed_seeds(raw)
+    seeds = sealed_seeds(raw)
     for key, value in raw.items():
         if isinstance(value, Mapping) and "secure" in value:
             raise StackFileError(
@@ -90,34 +89,6 @@ def read_stack(project_dir: Path, stack: str) -> StackClients:
             _declared(index, client, lines) for index, client in enumerate(parsed.clients)
         ),
     )
-
-
-def _encrypted(value: object) -> bool:
-    return isinstance(value, Mapping) and set(value) == {"secure"}
-
-
-def _sealed_seeds(raw: dict[str, Any]) -> dict[str, pulumi.Output[str]]:
-    """Take an encrypted ``adoptedClientSecrets`` out of ``raw``: a placeholder per entry set
-    with ``--secret --path`` (one ``secure:`` leaf per client), or, for a map encrypted whole,
-    per client that adopts with ``secret: config`` (its names are inside the ciphertext).
-    Left in ``raw`` when any of it is plaintext, which the validator refuses, as ``pulumi up``
-    does."""
-    value = raw.get(ADOPTED_SECRETS_KEY)
-    if _encrypted(value):
-        clients = raw.get("clients")
-        names = [
-            client.get("name")
-            for client in (clients if isinstance(clients, list) else ())
-            if isinstance(client, Mapping)
-            and isinstance(client.get("adopt"), Mapping)
-            and client["adopt"].get("secret") == FROM_CONFIG
-        ]
-    elif isinstance(value, Mapping) and value and all(map(_encrypted, value.values())):
-        names = list(value)
-    else:
-        return {}
-    del raw[ADOPTED_SECRETS_KEY]
-    return {name: pulumi.Output.secret("") for name in names if isinstance(name, str)}
 
 
 def _load(path: Path) -> tuple[dict[str, Any], yaml.Node]:

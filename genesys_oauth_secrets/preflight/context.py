@@ -29,6 +29,7 @@ from genesys_oauth_secrets.shared.aws import resolve_region
 from genesys_oauth_secrets.shared.backend_url import BackendProblem, resolve_backend
 from genesys_oauth_secrets.shared.errors import BackendError
 from genesys_oauth_secrets.shared.names import is_pulumi_name, validate_bucket_name
+from genesys_oauth_secrets.shared.sealed_seeds import sealed_seeds
 from genesys_oauth_secrets.shared.stack_file import Unreadable, load_mapping
 from genesys_oauth_secrets.shared.text import shown
 
@@ -145,6 +146,7 @@ def _config(values: Mapping[str, Any]) -> tuple[StackConfig | None, str | None, 
     aws_region = region if isinstance(region, str) and region else None
     prefix = f"{NAMESPACE}:"
     raw = {key[len(prefix) :]: value for key, value in values.items() if key.startswith(prefix)}
+    seeds = sealed_seeds(raw)
     encrypted = sorted(
         key for key, value in raw.items() if isinstance(value, dict) and "secure" in value
     )
@@ -156,7 +158,7 @@ def _config(values: Mapping[str, Any]) -> tuple[StackConfig | None, str | None, 
             aws_region,
         )
     try:
-        return parse_stack_config(raw), None, aws_region
+        return parse_stack_config(raw, seeds=seeds), None, aws_region
     except ConfigError as error:
         return None, str(error), aws_region
     except (ValueError, TypeError) as error:
