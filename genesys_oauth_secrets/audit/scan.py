@@ -63,6 +63,7 @@ from genesys_oauth_secrets.audit.secret_forms import (
     number_forms,
 )
 from genesys_oauth_secrets.shared.errors import BackendError
+from genesys_oauth_secrets.shared.text import LINE_LIMIT, shown
 
 SECRET_SIG_KEY = SIG_KEY
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - Pulumi's envelope marker
@@ -179,7 +180,7 @@ class AuditReport:
         """Human-readable report: a verdict line, then one block per finding."""
         verified = ", ".join(f"{count} {label}" for label, count in sorted(self.verified.items()))
         lines = [
-            f"audit of {self.source} ({self.kind}): {self.resources} resources, "
+            f"audit of {shown(self.source, LINE_LIMIT)} ({self.kind}): {self.resources} resources, "
             f"secrets provider {self.secrets_provider or 'none'}, "
             f"{self.ciphertexts} ciphertext envelopes",
         ]
@@ -189,11 +190,13 @@ class AuditReport:
             lines.append(f"OK: no plaintext secret found; checked: {'; '.join(self.checked())}")
             return "\n".join(lines)
         lines.append(f"FAIL: {len(self.findings)} finding(s)")
+        # A URN (and any message quoting the file) is the state file's text: a newline or an
+        # ANSI escape in it must not print a line of its own, such as a forged ``OK``.
         for finding in self.findings:
-            lines.append(f"  {finding.path}  [{finding.rule}]")
-            lines.append(f"      {finding.message}")
+            lines.append(f"  {shown(finding.path, LINE_LIMIT)}  [{finding.rule}]")
+            lines.append(f"      {shown(finding.message, LINE_LIMIT)}")
             if finding.urn:
-                lines.append(f"      urn: {finding.urn}")
+                lines.append(f"      urn: {shown(finding.urn, LINE_LIMIT)}")
         return "\n".join(lines)
 
 

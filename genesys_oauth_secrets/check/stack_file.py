@@ -108,6 +108,18 @@ def _config_problems(config: object, name: str, has_key: bool) -> list[str]:
     return problems
 
 
+_ADOPT_MODE_PATH = re.compile(r"genesys-oauth-secrets:clients\[\d+\]\.adopt\.secret", re.ASCII)
+"""``clients[i].adopt.secret`` names where an adopted client's secret comes from, not a secret
+(components/config.py ``NAMESPACE``, components/adoption.py ``parse_adopt``)."""
+ADOPT_MODES = frozenset({"regenerate", "config"})
+"""Its values (components/adoption.py ``REGENERATE``, ``FROM_CONFIG``); pinned by a test, not
+imported, so that ``check`` does not load pulumi. Any other value there is still a leak."""
+
+
+def _is_adopt_mode(path: str, item: object) -> bool:
+    return item in ADOPT_MODES and bool(_ADOPT_MODE_PATH.fullmatch(path))
+
+
 def _is_plain_value(item: object) -> bool:
     """Text or a number a credential could be; an empty text or a boolean cannot be one."""
     return isinstance(item, str | int | float) and not isinstance(item, bool) and item != ""
@@ -129,7 +141,7 @@ def _value_problems(
                 "restore the encryptedkey line it was written with"
             ]
         return []
-    if credential and _is_plain_value(item):
+    if credential and _is_plain_value(item) and not _is_adopt_mode(path, item):
         set_secret = "--secret" if path == key else "--secret --path"
         return [
             f"{name}: {where} looks like a credential stored in plain text; remove it from the "

@@ -68,13 +68,13 @@ def _plan_ref(exported: ExportedRef, stack: str, key: bytes, workdir: Path) -> S
         )
     except subprocess.TimeoutExpired:
         raise PlanError(
-            f"--against {exported.ref}: its plan took over {PLAN_TIMEOUT_SECONDS} s"
+            f"--against {exported.label}: its plan took over {PLAN_TIMEOUT_SECONDS} s"
         ) from None
     if done.returncode != 0:
         # The subprocess prints only its own ``error:`` block (config problems span lines).
         _, found, message = done.stderr.partition("error: ")
         reason = message.strip() if found else f"exit {done.returncode}"
-        raise PlanError(f"--against {exported.ref}: planning {exported.ref} failed: {reason}")
+        raise PlanError(f"--against {exported.label}: planning {exported.label} failed: {reason}")
     return snapshot_from_json(json.loads(out.read_text()))
 
 
@@ -87,4 +87,4 @@ def plan_against(project_dir: Path, stack: str, ref: str, current: ProgramRun) -
         tree.mkdir()
         exported = export(project_dir, ref, tree)
         before = _plan_ref(exported, stack, key, workdir)
-    return diff(before, snapshot_of(current, key), ref=ref, commit=exported.commit)
+    return diff(before, snapshot_of(current, key), ref=exported.label, commit=exported.commit)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genesys_oauth_secrets.plan.errors import PlanError
+from genesys_oauth_secrets.shared.text import shown
 
 GIT_TIMEOUT_SECONDS = 60
 TOOLS_PACKAGE = "genesys_oauth_secrets"
@@ -31,6 +32,11 @@ class ExportedRef:
     """REF's copy of the project directory (``Pulumi.yaml``, ``__main__.py``)."""
     root: Path
     """REF's copy of the repository root (``packages/genesys-credentials`` lives there)."""
+
+    @property
+    def label(self) -> str:
+        """REF as it may be printed: git resolves ``main@{<any text>}``, escapes included."""
+        return shown(self.ref)
 
 
 def _plain_member(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
@@ -62,13 +68,14 @@ def _git(project_dir: Path, *args: str) -> bytes:
 
 def resolve(project_dir: Path, ref: str) -> str:
     """REF's commit id; PlanError when it is not a commit of ``project_dir``'s repository."""
+    label = shown(ref)
     if not ref or ref.startswith("-"):
-        raise PlanError(f"--against {ref}: give a branch, tag or commit, e.g. --against main")
+        raise PlanError(f"--against {label}: give a branch, tag or commit, e.g. --against main")
     try:
         commit = _git(project_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except PlanError:
         raise PlanError(
-            f"--against {ref}: not a commit of a git repository at {project_dir} "
+            f"--against {label}: not a commit of a git repository at {project_dir} "
             "(try `git branch -a` or `git log --oneline`)"
         ) from None
     return commit.decode().strip()
@@ -77,6 +84,7 @@ def resolve(project_dir: Path, ref: str) -> str:
 def export(project_dir: Path, ref: str, into: Path) -> ExportedRef:
     """Write REF's tree under ``into``; the project's place in it mirrors the checkout's."""
     commit = resolve(project_dir, ref)
+    label = shown(ref)
     prefix = _git(project_dir, "rev-parse", "--show-prefix").decode().strip()
     # Run from the top: git archive in a subdirectory would write only that subdirectory.
     top = Path(_git(project_dir, "rev-parse", "--show-toplevel").decode().strip())
@@ -85,10 +93,12 @@ def export(project_dir: Path, ref: str, into: Path) -> ExportedRef:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(into, filter=_plain_member)  # noqa: S202 - data_filter checks each
     except tarfile.TarError as error:
-        raise PlanError(f"--against {ref}: git archive gave an unreadable tar ({error})") from None
+        raise PlanError(
+            f"--against {label}: git archive gave an unreadable tar ({error})"
+        ) from None
     for copy in {into / TOOLS_PACKAGE, into / prefix / TOOLS_PACKAGE}:
         shutil.rmtree(copy, ignore_errors=True)
     project = into / prefix
     if not (project / "__main__.py").is_file():
-        raise PlanError(f"--against {ref}: {prefix or '.'}__main__.py is not in {commit[:12]}")
+        raise PlanError(f"--against {label}: {prefix or '.'}__main__.py is not in {commit[:12]}")
     return ExportedRef(ref=ref, commit=commit, project_dir=project, root=into)

@@ -43,6 +43,8 @@ from genesys_oauth_secrets.plan.stack_config import load_config
 
 KEY_VARIABLE = "GENESYS_OAUTH_SECRETS_DIFF_KEY"
 """Environment variable that hands the per-run HMAC key (hex) to the subprocess."""
+MIN_KEY_BYTES = 16
+"""A shorter key (none at all, when the variable is missing) would make digests guessable."""
 PLACEHOLDER = re.compile(r"<computed: ([^<>]+)\.[A-Za-z0-9_]+>")
 """``mocks.placeholder``'s form; group 1 is the resource name."""
 
@@ -151,7 +153,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--program", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    key = bytes.fromhex(os.environ.get(KEY_VARIABLE, ""))
+    try:
+        key = bytes.fromhex(os.environ.get(KEY_VARIABLE, ""))
+    except ValueError:
+        key = b""
+    if len(key) < MIN_KEY_BYTES:
+        # Without a drawn key a digest is a plain hash anyone can test guesses against.
+        print(f"error: {KEY_VARIABLE} must hold the run's HMAC key (hex)", file=sys.stderr)
+        return EXIT_FAILURE
     try:
         run = evaluate(args.dir, args.stack, args.program)
     except PlanError as error:

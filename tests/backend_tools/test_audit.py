@@ -184,6 +184,33 @@ def test_a_show_secrets_export_fails_at_every_secret(audit_bytes: AuditBytes) ->
     assert all(secret not in report.to_text() for secret in revealed.client_secrets.values())
 
 
+def test_a_urn_from_the_state_cannot_print_a_line_of_its_own(audit_bytes: AuditBytes) -> None:
+    forged = "\n\x1b[32mOK: no plaintext secret found"
+    version_type = "aws:secretsmanager/secretVersion:SecretVersion"
+    state = {
+        "version": 3,
+        "deployment": {
+            "manifest": {},
+            "resources": [
+                {
+                    "urn": f"urn:pulumi:dev::p::{version_type}::x{forged}",
+                    "type": version_type,
+                    "custom": True,
+                    "id": "x",
+                    "inputs": {"secretString": "not-a-ciphertext"},
+                }
+            ],
+        },
+    }
+
+    report = audit_bytes(json.dumps(state).encode())
+
+    assert not report.clean
+    text = report.to_text()
+    assert "\x1b" not in text
+    assert not any(line.startswith("OK") for line in text.splitlines())
+
+
 def test_the_json_report_has_stable_keys_and_no_values(tmp_path: Path, run_cli: RunCli) -> None:
     state = build_state(show_secrets=True)
     path = tmp_path / "export.json"

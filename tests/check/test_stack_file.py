@@ -6,7 +6,13 @@ from typing import Any
 
 import pytest
 
-from genesys_oauth_secrets.check.stack_file import is_ciphertext, stack_file_problems, strict_base64
+from components import adoption
+from genesys_oauth_secrets.check.stack_file import (
+    ADOPT_MODES,
+    is_ciphertext,
+    stack_file_problems,
+    strict_base64,
+)
 from tests.support.stack_files import kms_ciphertext, pulumi_ciphertext, stack_document
 
 NAME = "Pulumi.prod.yaml"
@@ -138,6 +144,28 @@ def test_nested_credentials_that_are_encrypted_empty_or_mere_settings_pass(
     config: dict[str, Any],
 ) -> None:
     assert problems(stack_document(config=config)) == []
+
+
+@pytest.mark.parametrize("mode", sorted(ADOPT_MODES))
+def test_an_adopted_clients_secret_mode_is_not_a_credential(mode: str) -> None:
+    adopt = {"clientId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "secret": mode}
+    config = {"genesys-oauth-secrets:clients": [{"name": "ivr", "adopt": adopt}]}
+
+    assert problems(stack_document(config=config)) == []
+
+
+def test_a_secret_in_the_adopt_mode_is_still_a_leak() -> None:
+    adopt = {"clientId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "secret": SECRET}
+    config = {"genesys-oauth-secrets:clients": [{"name": "ivr", "adopt": adopt}]}
+
+    found = problems(stack_document(config=config))
+
+    assert any("clients[0].adopt.secret' looks like a credential" in p for p in found), found
+    assert not any(SECRET in problem for problem in found)
+
+
+def test_the_adopt_modes_are_the_programs() -> None:
+    assert {adoption.REGENERATE, adoption.FROM_CONFIG} == ADOPT_MODES
 
 
 def test_an_empty_credential_setting_is_not_a_leak() -> None:

@@ -318,6 +318,26 @@ def test_a_ref_that_is_not_a_commit_is_one_error_line_and_exit_2(
     assert err.startswith(f"error: --against {ref}")
 
 
+@pytest.mark.parametrize(
+    ("ref", "code"),
+    [
+        ("no-such\x1b[31m\nOK: forged", 2),
+        # git reads ``@{...}`` as a date and resolves junk to now: a ref that is a commit.
+        ("main@{\x1b[31m\nOK: forged}", 0),
+    ],
+)
+def test_a_ref_with_control_characters_is_printed_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ref: str, code: int
+) -> None:
+    repo = repository(tmp_path, stack_file(), stack_file())
+
+    assert main(["--stack", "prod", f"--against={ref}"], project_dir=repo, guardrails=None) == code
+
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err
+    assert not any(line.startswith("OK") for line in (out + err).splitlines())
+
+
 def test_a_project_outside_git_is_one_error_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
