@@ -17,8 +17,7 @@ import sys
 import yaml
 
 from components.genesys_regions import REGION_DOMAINS, genesys_region
-from genesys_credentials import GenesysCredentials, RetryPolicy, Secret, TokenClient
-from genesys_credentials.credentials import CLIENT_CREDENTIALS
+from genesys_credentials import RetryPolicy, Secret
 from genesys_credentials.errors import TokenRejected, TokenRequestFailed
 from genesys_oauth_secrets.adopt.config_entry import config_entry
 from genesys_oauth_secrets.preflight.genesys_login import (
@@ -26,7 +25,7 @@ from genesys_oauth_secrets.preflight.genesys_login import (
     REGION_ENV,
     SECRET_ENV,
     TOKEN_ENV,
-    EnvironmentCredentials,
+    token_client,
 )
 from genesys_oauth_secrets.preflight.platform_api import (
     ApiError,
@@ -74,18 +73,10 @@ def _token(login_base_url: str, retry: RetryPolicy) -> Secret:
         return Secret(os.environ[TOKEN_ENV])
     if not os.environ.get(ID_ENV) or not os.environ.get(SECRET_ENV):
         raise UsageError(f"export {ID_ENV} and {SECRET_ENV} (or {TOKEN_ENV}) to read the client")
-    credentials = GenesysCredentials(
-        client_id=os.environ[ID_ENV],
-        client_secret=Secret(os.environ[SECRET_ENV]),
-        genesys_region="",
-        api_host="",
-        login_host="",
-        grant_type=CLIENT_CREDENTIALS,
-    )
-    tokens = TokenClient(
-        EnvironmentCredentials(credentials), token_url=f"{login_base_url}/oauth/token", retry=retry
-    )
     try:
+        tokens = token_client(
+            login_base_url, os.environ[ID_ENV], Secret(os.environ[SECRET_ENV]), retry
+        )
         return Secret(tokens.access_token())
     except TokenRejected:
         raise BackendError(f"the login host rejected {ID_ENV}/{SECRET_ENV} (401)") from None

@@ -137,10 +137,11 @@ def _settings(context: Context) -> list[Finding]:
     return findings
 
 
-def _grant(
+def token_client(
     login_base_url: str, client_id: str, secret: Secret, retry: RetryPolicy
-) -> tuple[Finding, Secret | None]:
-    token_url = f"{login_base_url}/oauth/token"
+) -> TokenClient:
+    """The deploying client's client-credentials grant at ``login_base_url``, as the provider
+    makes it. Raises ``ValueError`` (``InvalidArgument``) for an unusable URL."""
     credentials = GenesysCredentials(
         client_id=client_id,
         client_secret=secret,
@@ -149,9 +150,17 @@ def _grant(
         login_host="",
         grant_type=CLIENT_CREDENTIALS,
     )
+    return TokenClient(
+        EnvironmentCredentials(credentials), token_url=f"{login_base_url}/oauth/token", retry=retry
+    )
+
+
+def _grant(
+    login_base_url: str, client_id: str, secret: Secret, retry: RetryPolicy
+) -> tuple[Finding, Secret | None]:
+    token_url = f"{login_base_url}/oauth/token"
     try:
-        tokens = TokenClient(EnvironmentCredentials(credentials), token_url=token_url, retry=retry)
-        token = Secret(tokens.access_token())
+        token = Secret(token_client(login_base_url, client_id, secret, retry).access_token())
     except TokenRejected:
         return Finding(
             CHECK,

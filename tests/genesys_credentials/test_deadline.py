@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -30,8 +34,9 @@ class DrippingServer:
     """A loopback server that answers every request with ``prefix`` at once, then one more byte
     every :data:`DRIP_EVERY` seconds, for as long as the client listens."""
 
-    def __init__(self, prefix: bytes) -> None:
+    def __init__(self, prefix: bytes, tls: ssl.SSLContext | None = None) -> None:
         self._prefix = prefix
+        self._tls = tls
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -39,7 +44,8 @@ class DrippingServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._listener.getsockname()[1]}/oauth/token"
+        scheme = "http" if self._tls is None else "https"
+        return f"{scheme}://127.0.0.1:{self._listener.getsockname()[1]}/oauth/token"
 
     def _serve(self) -> None:
         self._listener.settimeout(0.1)
@@ -51,6 +57,11 @@ class DrippingServer:
             threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
 
     def _drip(self, connection: socket.socket) -> None:
+        if self._tls is not None:
+            try:
+                connection = self._tls.wrap_socket(connection, server_side=True)
+            except OSError:
+                return
         with connection:
             connection.recv(65536)
             try:
@@ -93,6 +104,37 @@ def test_send_fails_with_deadline_exceeded_when_the_answer_drips(
     dripping: DrippingServer,
 ) -> None:
     request = urllib.request.Request(dripping.url, method="GET")  # noqa: S310 - a loopback test server
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceeded, match="deadline of 1 s"):
+        send(request, DEADLINE)
+    assert time.monotonic() - started < DEADLINE + GRACE
+
+
+@pytest.fixture
+def dripping_tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[DrippingServer]:
+    """A dripping server behind TLS, with a self-signed certificate the client is told to trust
+    (``SSL_CERT_FILE``): the production case, where the socket the deadline watches is wrapped."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subject = ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [openssl, *request, "-keyout", str(key), "-out", str(cert), *subject],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = DrippingServer(HEADERS_WITH_LENGTH, context)
+    yield server
+    server.stop()
+
+
+def test_the_deadline_holds_over_tls(dripping_tls: DrippingServer) -> None:
+    request = urllib.request.Request(dripping_tls.url, method="GET")  # noqa: S310 - loopback
     started = time.monotonic()
     with pytest.raises(DeadlineExceeded, match="deadline of 1 s"):
         send(request, DEADLINE)

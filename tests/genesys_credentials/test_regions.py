@@ -147,6 +147,10 @@ def test_a_malformed_document_is_raised_not_looked_for_in_the_replicas(
         (["us-east-1\n::warning::x"], "AWS region names"),
         ([""], "AWS region names"),
         ([f"eu-west-{n}" for n in range(11)], "at most 10"),
+        ({"us-east-1", "eu-west-1"}, "not a set"),
+        ((region for region in ["us-east-1"]), "not a generator"),
+        (1, "not a int"),
+        (None, "not a NoneType"),
     ],
 )
 def test_bad_regions_are_refused_by_name(regions: Sequence[str], problem: str) -> None:

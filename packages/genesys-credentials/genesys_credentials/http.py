@@ -94,7 +94,9 @@ class _Deadline:
     """The sockets of one request, shut down together when its deadline passes.
 
     A socket opened after that moment is shut down at once, so a slow connect cannot outlive
-    the deadline either.
+    the deadline either. Each socket is kept as a duplicate descriptor: TLS detaches the socket
+    it wraps (its descriptor becomes -1), and a shutdown through any descriptor of a socket
+    reaches the TLS socket's reads too.
     """
 
     def __init__(self, seconds: float) -> None:
@@ -110,12 +112,17 @@ class _Deadline:
 
     def __exit__(self, *exc_info: object) -> None:
         self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
 
     def attach(self, sock: socket.socket) -> None:
+        watched = sock.dup()
         with self._lock:
-            self._sockets.append(sock)
+            self._sockets.append(watched)
             if self.expired:
-                _shut(sock)
+                _shut(watched)
 
     def _expire(self) -> None:
         with self._lock:

@@ -369,6 +369,12 @@ def _secretsmanager_client(region: str | None, max_attempts: int) -> SecretsMana
 def _check_regions(regions: Sequence[str]) -> None:
     if isinstance(regions, str):
         raise InvalidArgument("regions must be a list of AWS region names, not one string")
+    if not isinstance(regions, list | tuple):
+        # A set would try the regions in no fixed order, a generator would be used up by these
+        # checks, and anything else would fail with a TypeError that names no argument.
+        raise InvalidArgument(
+            f"regions must be a list of AWS region names, not a {type(regions).__name__}"
+        )
     if len(regions) > MAX_REGIONS:
         raise InvalidArgument(f"regions may name at most {MAX_REGIONS} regions, not {len(regions)}")
     for region in regions:
