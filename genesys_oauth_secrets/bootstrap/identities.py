@@ -304,7 +304,40 @@ def ensure_role(
         journal.violation(allows, what, fixed=fix)
         if fix:
             _put_policy(iam, role, policy, target)
+    _no_other_policies(iam, role, target, journal)
     return str(existing["Arn"])
+
+
+def _no_other_policies(iam: IAMClient, role: WorkflowRole, target: str, journal: Journal) -> None:
+    """Any other inline or attached managed policy widens what the job may do beyond its
+    reviewed document, so "ok" for the document alone would say too much. Listed, never
+    removed: ``--fix`` cannot know what else relies on them."""
+
+    def listed() -> list[str]:
+        inline = iam.get_paginator("list_role_policies").paginate(RoleName=role.name)
+        managed = iam.get_paginator("list_attached_role_policies").paginate(RoleName=role.name)
+        return [
+            *(
+                f"inline policy {shown(name)}"
+                for page in inline
+                for name in page["PolicyNames"]
+                if name != policy_name(role)
+            ),
+            *(
+                f"managed policy {shown(attached.get('PolicyArn', ''))}"
+                for page in managed
+                for attached in page["AttachedPolicies"]
+            ),
+        ]
+
+    setting = f"{target} has no permission policy but iam/{role.document}"
+    others = aws_call("iam", target, listed)
+    if others:
+        journal.violation(
+            setting, f"{', '.join(others)} (remove by hand; --fix keeps them)", fixed=False
+        )
+    else:
+        journal.ok(setting)
 
 
 def _put_policy(iam: IAMClient, role: WorkflowRole, policy: dict[str, Any], target: str) -> None:

@@ -280,6 +280,45 @@ def test_a_missing_inline_policy_is_a_violation_and_fix_puts_it(
     ]
 
 
+def test_another_policy_on_a_role_is_a_violation_that_fix_leaves_to_a_person(
+    aws_endpoint: str, run_cli: RunCli
+) -> None:
+    """A role's reviewed document says nothing about a policy beside it: an extra inline or
+    managed policy widens the job's rights, so the role is not "ok", and --fix does not guess
+    whether something else needs it."""
+    run_cli(*BOOT)
+    client = iam(aws_endpoint)
+    wide = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+    }
+    managed = client.create_policy(PolicyName="everything-s3", PolicyDocument=json.dumps(wide))
+    client.attach_role_policy(
+        RoleName="genesys-oauth-secrets-auditor", PolicyArn=managed["Policy"]["Arn"]
+    )
+    client.put_role_policy(
+        RoleName="genesys-oauth-secrets-auditor",
+        PolicyName="added-by-hand",
+        PolicyDocument=json.dumps(wide),
+    )
+
+    checked = run_cli(*BOOT)
+    fixed = run_cli(*BOOT, "--fix")
+
+    for result in (checked, fixed):
+        assert result.code == 1, result.out
+        [line] = [line for line in result.out.splitlines() if line.startswith("VIOLATION")]
+        assert line.startswith(
+            "VIOLATION  role genesys-oauth-secrets-auditor has no permission policy but "
+            "iam/state-auditor.json: found inline policy added-by-hand, managed policy "
+            f"{managed['Policy']['Arn']}"
+        ), line
+    assert sorted(identities(aws_endpoint)["genesys-oauth-secrets-auditor"]["policies"]) == [
+        "added-by-hand",
+        "state-auditor",
+    ]
+
+
 def test_a_provider_without_the_sts_audience_is_a_violation(
     aws_endpoint: str, run_cli: RunCli
 ) -> None:
