@@ -268,7 +268,7 @@ def ensure_role(
     trusts = f"{target} trusts only repo:{github.repo}:{role.subject}"
     allows = f"{target} has iam/{role.document} for s3://{github.bucket}, stack {github.stack}"
     if found is None:
-        created = aws_call(
+        created = aws_read(
             "iam",
             target,
             lambda: iam.create_role(
@@ -276,11 +276,16 @@ def ensure_role(
                 AssumeRolePolicyDocument=json.dumps(trust),
                 Description=f"GitHub Actions ({role.used_by})"[:1000],
             ),
-        )["Role"]
-        journal.create(f"{target} {created['Arn']} for {role.used_by}")
-        _put_policy(iam, role, policy, target)
-        journal.change(allows)
-        return str(created["Arn"])
+            absent={"EntityAlreadyExists"},
+        )
+        if created is not None:
+            journal.create(f"{target} {created['Role']['Arn']} for {role.used_by}")
+            _put_policy(iam, role, policy, target)
+            journal.change(allows)
+            return str(created["Role"]["Arn"])
+        # CreateRole is not idempotent: botocore's retry of a request whose answer was lost, or
+        # another run in between, makes the role exist now. Checked like any existing role.
+        found = aws_call("iam", target, lambda: iam.get_role(RoleName=role.name))
     existing = found["Role"]
     if same_policy(existing.get("AssumeRolePolicyDocument"), trust):
         journal.ok(trusts)
