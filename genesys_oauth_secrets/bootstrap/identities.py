@@ -268,7 +268,7 @@ def ensure_role(
     trusts = f"{target} trusts only repo:{github.repo}:{role.subject}"
     allows = f"{target} has iam/{role.document} for s3://{github.bucket}, stack {github.stack}"
     if found is None:
-        created = aws_call(
+        created = aws_read(
             "iam",
             target,
             lambda: iam.create_role(
@@ -276,11 +276,16 @@ def ensure_role(
                 AssumeRolePolicyDocument=json.dumps(trust),
                 Description=f"GitHub Actions ({role.used_by})"[:1000],
             ),
-        )["Role"]
-        journal.create(f"{target} {created['Arn']} for {role.used_by}")
-        _put_policy(iam, role, policy, target)
-        journal.change(allows)
-        return str(created["Arn"])
+            absent={"EntityAlreadyExists"},
+        )
+        if created is not None:
+            journal.create(f"{target} {created['Role']['Arn']} for {role.used_by}")
+            _put_policy(iam, role, policy, target)
+            journal.change(allows)
+            return str(created["Role"]["Arn"])
+        # CreateRole is not idempotent: botocore's retry of a request whose answer was lost, or
+        # another run in between, makes the role exist now. Checked like any existing role.
+        found = aws_call("iam", target, lambda: iam.get_role(RoleName=role.name))
     existing = found["Role"]
     if same_policy(existing.get("AssumeRolePolicyDocument"), trust):
         journal.ok(trusts)
@@ -304,7 +309,40 @@ def ensure_role(
         journal.violation(allows, what, fixed=fix)
         if fix:
             _put_policy(iam, role, policy, target)
+    _no_other_policies(iam, role, target, journal)
     return str(existing["Arn"])
+
+
+def _no_other_policies(iam: IAMClient, role: WorkflowRole, target: str, journal: Journal) -> None:
+    """Any other inline or attached managed policy widens what the job may do beyond its
+    reviewed document, so "ok" for the document alone would say too much. Listed, never
+    removed: ``--fix`` cannot know what else relies on them."""
+
+    def listed() -> list[str]:
+        inline = iam.get_paginator("list_role_policies").paginate(RoleName=role.name)
+        managed = iam.get_paginator("list_attached_role_policies").paginate(RoleName=role.name)
+        return [
+            *(
+                f"inline policy {shown(name)}"
+                for page in inline
+                for name in page["PolicyNames"]
+                if name != policy_name(role)
+            ),
+            *(
+                f"managed policy {shown(attached.get('PolicyArn', ''))}"
+                for page in managed
+                for attached in page["AttachedPolicies"]
+            ),
+        ]
+
+    setting = f"{target} has no permission policy but iam/{role.document}"
+    others = aws_call("iam", target, listed)
+    if others:
+        journal.violation(
+            setting, f"{', '.join(others)} (remove by hand; --fix keeps them)", fixed=False
+        )
+    else:
+        journal.ok(setting)
 
 
 def _put_policy(iam: IAMClient, role: WorkflowRole, policy: dict[str, Any], target: str) -> None:

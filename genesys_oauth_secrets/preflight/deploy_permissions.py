@@ -24,7 +24,7 @@ the check says it was skipped and does not fail the run. AWS has the last word a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,12 @@ from botocore.parsers import ResponseParserError
 
 from genesys_oauth_secrets.preflight.aws_identity import Identity
 from genesys_oauth_secrets.preflight.context import Context
-from genesys_oauth_secrets.preflight.deploy_requests import Request, deploy_requests, find_keys
+from genesys_oauth_secrets.preflight.deploy_requests import (
+    Request,
+    deploy_requests,
+    find_keys,
+    unsimulated,
+)
 from genesys_oauth_secrets.shared import aws
 from genesys_oauth_secrets.shared.findings import Finding, Status
 from genesys_oauth_secrets.shared.text import shown
@@ -123,8 +128,9 @@ def check(context: Context, identity: Identity, iam: IAMClient) -> list[Finding]
             )
         ]
     principal = with_path(iam, principal)
+    keys = find_keys(context)
     judged: list[Outcome] = []
-    for request in deploy_requests(context, identity, find_keys(context)):
+    for request in deploy_requests(context, identity, keys):
         try:
             pages = iam.get_paginator("simulate_principal_policy").paginate(
                 PolicySourceArn=principal,
@@ -144,7 +150,7 @@ def check(context: Context, identity: Identity, iam: IAMClient) -> list[Finding]
                 )
             ]
         judged += outcomes(request, list(results))
-    return report(principal, judged)
+    return report(principal, judged, unsimulated(context, keys))
 
 
 def _grouped(outcomes: list[Outcome]) -> str:
@@ -160,11 +166,15 @@ def _grouped(outcomes: list[Outcome]) -> str:
     return "; ".join(clauses)
 
 
-def report(principal: str, judged: list[Outcome]) -> list[Finding]:
+def report(
+    principal: str, judged: list[Outcome], not_simulated: Sequence[str] = ()
+) -> list[Finding]:
     """A problem for each denial that depends on nothing unknown; unverified for the rest.
 
     An allowed answer with an unknown key missing is unverified too: a Deny conditioned on
-    that key (``aws:SourceIp`` outside an office range, say) could still apply on AWS.
+    that key (``aws:SourceIp`` outside an office range, say) could still apply on AWS. So is a
+    key use that was ``not_simulated`` (its key not found): "OK" would claim more than was
+    checked.
     """
     denied = [o for o in judged if o.decision != ALLOWED and not o.unknown]
     unknown = [o for o in judged if o.unknown]
@@ -186,6 +196,15 @@ def report(principal: str, judged: list[Outcome]) -> list[Finding]:
                 Status.UNVERIFIED,
                 "not verified, the answer depends on context preflight cannot know: "
                 + _grouped(unknown),
+            )
+        )
+    if not_simulated:
+        findings.append(
+            Finding(
+                CHECK,
+                Status.UNVERIFIED,
+                "not verified, preflight could not find the key to simulate: "
+                + "; ".join(not_simulated),
             )
         )
     if not findings:

@@ -45,6 +45,7 @@ from genesys_oauth_secrets.preflight.secrets_provider import parse_url
 from genesys_oauth_secrets.shared.aws import connect
 from genesys_oauth_secrets.shared.backend_baseline import DEFAULT_STATE_KEY_ALIAS
 from genesys_oauth_secrets.shared.errors import BackendError
+from genesys_oauth_secrets.shared.text import shown
 
 if TYPE_CHECKING:
     from mypy_boto3_iam.type_defs import ContextEntryTypeDef
@@ -364,6 +365,26 @@ def secret_requests(
             (RESOURCE_TAG, REQUEST_TAG) if tags_known else (REQUEST_TAG,),
         ),
     ]
+
+
+def unsimulated(context: Context, keys: Keys) -> list[str]:
+    """The key uses of the deploy that no request stands for, because their key was not found.
+
+    The state key is looked up by bootstrap's default alias (a bucket set up with
+    ``--state-key-alias`` has another), the secrets-provider key by the URL, and a configured
+    ``secretsKmsKeyId`` given as an alias by that alias: a key the caller may not describe, or
+    that is not there, leaves its use unsimulated, which the report must say instead of "OK".
+    """
+    url = parse_url(context.secrets_override or context.secrets_provider or "")
+    configured = context.config.secrets_kms_key_id if context.config else None
+    missing = []
+    if keys.state is None:
+        missing.append(f"the state key {DEFAULT_STATE_KEY_ALIAS}, through S3")
+    if url is not None and keys.secrets_provider is None:
+        missing.append(f"the secrets-provider key {shown(url.key_id, 120)}")
+    if configured and keys.stack is None and ":key/" not in configured:
+        missing.append(f"the configured secretsKmsKeyId {shown(configured, 120)}")
+    return missing
 
 
 def deploy_requests(context: Context, identity: Identity, keys: Keys) -> list[Request]:

@@ -25,10 +25,15 @@ from genesys_oauth_secrets.bootstrap.identities import (
     AUDIENCE,
     ISSUER,
     WORKFLOW_ROLES,
+    Account,
+    GitHubSettings,
     canonical,
+    ensure_role,
     policy_name,
+    trust_policy,
 )
 from genesys_oauth_secrets.shared.aws import AwsClients
+from genesys_oauth_secrets.shared.backend_baseline import Journal
 from genesys_oauth_secrets.shared.errors import UsageError
 from genesys_oauth_secrets.shared.names import validate_github_repo
 from tests.backend_tools.conftest import REGION, RunCli
@@ -277,6 +282,89 @@ def test_a_missing_inline_policy_is_a_violation_and_fix_puts_it(
     assert fixed.code == 0
     assert identities(aws_endpoint)["genesys-oauth-secrets-auditor"]["policies"] == [
         "state-auditor"
+    ]
+
+
+def test_another_policy_on_a_role_is_a_violation_that_fix_leaves_to_a_person(
+    aws_endpoint: str, run_cli: RunCli
+) -> None:
+    """A role's reviewed document says nothing about a policy beside it: an extra inline or
+    managed policy widens the job's rights, so the role is not "ok", and --fix does not guess
+    whether something else needs it."""
+    run_cli(*BOOT)
+    client = iam(aws_endpoint)
+    wide = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+    }
+    managed = client.create_policy(PolicyName="everything-s3", PolicyDocument=json.dumps(wide))
+    client.attach_role_policy(
+        RoleName="genesys-oauth-secrets-auditor", PolicyArn=managed["Policy"]["Arn"]
+    )
+    client.put_role_policy(
+        RoleName="genesys-oauth-secrets-auditor",
+        PolicyName="added-by-hand",
+        PolicyDocument=json.dumps(wide),
+    )
+
+    checked = run_cli(*BOOT)
+    fixed = run_cli(*BOOT, "--fix")
+
+    for result in (checked, fixed):
+        assert result.code == 1, result.out
+        [line] = [line for line in result.out.splitlines() if line.startswith("VIOLATION")]
+        assert line.startswith(
+            "VIOLATION  role genesys-oauth-secrets-auditor has no permission policy but "
+            "iam/state-auditor.json: found inline policy added-by-hand, managed policy "
+            f"{managed['Policy']['Arn']}"
+        ), line
+    assert sorted(identities(aws_endpoint)["genesys-oauth-secrets-auditor"]["policies"]) == [
+        "added-by-hand",
+        "state-auditor",
+    ]
+
+
+def test_a_role_that_appears_between_the_read_and_create_role_is_checked_not_a_crash(
+    aws_endpoint: str,
+) -> None:
+    """CreateRole is retried by botocore's standard mode; when the first attempt's answer was
+    lost (or another run created the role in between) it answers EntityAlreadyExists: bootstrap
+    then checks that role as an existing one instead of failing the run."""
+    client = iam(aws_endpoint)
+    role = WORKFLOW_ROLES[0]
+    account = Account(ACCOUNT, "aws")
+    github = GitHubSettings(repo=REPO, bucket=BUCKET, stack="prod")
+    client.create_role(
+        RoleName=role.name,
+        AssumeRolePolicyDocument=json.dumps(trust_policy(account, REPO, role)),
+    )
+
+    class NotYetThere:
+        """IAM whose first GetRole answers NoSuchEntity, as just before the role appeared."""
+
+        first = True
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(client, name)
+
+        def get_role(self, **params: Any) -> Any:
+            if NotYetThere.first:
+                NotYetThere.first = False
+                raise client.exceptions.NoSuchEntityException(
+                    {"Error": {"Code": "NoSuchEntity", "Message": "not found"}}, "GetRole"
+                )
+            return client.get_role(**params)
+
+    lines: list[str] = []
+    journal = Journal(lines.append)
+
+    arn = ensure_role(NotYetThere(), account, github, role, fix=False, journal=journal)  # type: ignore[arg-type]
+
+    assert arn == client.get_role(RoleName=role.name)["Role"]["Arn"]
+    assert journal.created == []
+    assert f"ok         role {role.name} trusts only {SUBJECTS[role.name]}" in lines
+    assert journal.violations == [
+        f"role {role.name} has iam/{role.document} for s3://{BUCKET}, stack prod"
     ]
 
 

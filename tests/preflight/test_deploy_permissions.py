@@ -402,3 +402,15 @@ def test_an_unverified_line_keeps_the_report_s_columns_and_the_exit_code_0() -> 
     assert lines[0].startswith("UNVERIFIED deploy-permissions ")
     assert lines[1].startswith("OK         state-bucket ")
     assert exit_code([Finding("deploy-permissions", Status.UNVERIFIED, "x")]) == 0
+
+
+def test_a_state_key_preflight_cannot_find_is_unverified_not_ok(
+    world: World, iam_evaluator: Evaluator
+) -> None:
+    """A bucket bootstrapped with ``--state-key-alias`` has no key under the default alias:
+    the state key's use through S3 is then not simulated, and the check must not say OK."""
+    boto3.client("kms", region_name=REGION).delete_alias(AliasName=DEFAULT_STATE_KEY_ALIAS)
+    findings, _ = simulated(world, iam_evaluator, deployer_policy())
+    assert [f.status for f in findings] == [Status.UNVERIFIED], findings
+    assert f"the state key {DEFAULT_STATE_KEY_ALIAS}, through S3" in findings[0].message
+    assert exit_code(findings) == 0
