@@ -31,7 +31,7 @@ from components.genesys_regions import REGION_DOMAINS, GenesysRegion, genesys_re
 from components.identifiers import CLIENT_NAME, UUID
 from components.issue_time import ISSUED_AT_TAG
 from components.kms_key_reference import aws_managed, is_key_reference
-from components.problems import bounded_list, config_map, distinct_entries
+from components.problems import ListRule, config_map, distinct_list
 from components.readers import parse_readers, statement_to_add
 from components.redirect_uri import is_dns_name, redirect_uri_problem
 from components.replica_regions import ReplicaRegion, parse_replica_regions
@@ -77,6 +77,12 @@ MAX_LIST_ITEMS = 100
 MAX_DESCRIPTION_LENGTH = 1000
 """Our bound for a client description; Genesys' limit is unverified."""
 MAX_DURATION_LENGTH = 32
+_CLIENT_LIST = ListRule(
+    most=MAX_CLIENTS,
+    not_a_list="must be a list of clients, each starting with '- name: …'",
+    too_many=f"at most {MAX_CLIENTS} clients per stack; split them across stacks",
+    duplicate=(".name", "duplicate client name; names must be unique (they name the secret)"),
+)
 
 STACK_KEYS = (
     "genesysRegion",
@@ -450,21 +456,13 @@ def _parse_clients(
     if value == []:
         problems.add("clients", "is empty: declare at least one OAuth client")
         return ()
-    items = bounded_list(
+    return distinct_list(
         "clients",
         value,
-        MAX_CLIENTS,
-        problems,
-        not_a_list="must be a list of clients, each starting with '- name: …'",
-        too_many=f"at most {MAX_CLIENTS} clients per stack; split them across stacks",
-    )
-    return distinct_entries(
-        "clients",
-        items or (),
         lambda path, item: _parse_client(path, item, seeds, problems),
         problems,
+        rule=_CLIENT_LIST,
         identity=lambda client: client.name,
-        duplicate=(".name", "duplicate client name; names must be unique (they name the secret)"),
     )
 
 
@@ -566,15 +564,13 @@ def _parse_description(path: str, value: Any, problems: _Problems) -> str | None
     return value
 
 
-def _bounded_list(path: str, value: Any, what: str, problems: _Problems) -> list[Any] | None:
-    """``value`` if it is a list of at most MAX_LIST_ITEMS items; else a problem and None."""
-    return bounded_list(
-        path,
-        value,
-        MAX_LIST_ITEMS,
-        problems,
+def _item_list(what: str, duplicate: str) -> ListRule:
+    """The rule of a client's lists (roles, scopes, URIs): at most MAX_LIST_ITEMS, each ``what``."""
+    return ListRule(
+        most=MAX_LIST_ITEMS,
         not_a_list=f"must be a list, each item {what}",
         too_many=f"at most {MAX_LIST_ITEMS} items",
+        duplicate=("", duplicate),
     )
 
 
@@ -593,13 +589,15 @@ def _parse_roles(
     if grant_type is not None and not client_credentials:
         problems.add(path, "roles only apply to CLIENT-CREDENTIALS clients; remove them")
         return ()
-    return distinct_entries(
+    return distinct_list(
         path,
-        _bounded_list(path, value, "a {roleId, divisionId} map", problems) or (),
+        value,
         lambda at, item: _parse_role(at, item, problems),
         problems,
+        rule=_item_list(
+            "a {roleId, divisionId} map", "duplicate role grant; list each role/division once"
+        ),
         identity=lambda role: (role.role_id, role.division_id and role.division_id.lower()),
-        duplicate=("", "duplicate role grant; list each role/division once"),
     )
 
 
@@ -693,14 +691,8 @@ def _parse_unique_strings(
             return None
         return item
 
-    return distinct_entries(
-        path,
-        _bounded_list(path, value, what, problems) or (),
-        parse,
-        problems,
-        identity=lambda item: item,
-        duplicate=("", "duplicate; list each value once"),
-    )
+    rule = _item_list(what, "duplicate; list each value once")
+    return distinct_list(path, value, parse, problems, rule=rule, identity=lambda item: item)
 
 
 def _parse_int_in_range(path: str, value: Any, low: int, high: int, problems: _Problems) -> int:

@@ -3,13 +3,14 @@
 ``components.config``'s collector implements it; the block parsers (``rotation``,
 ``replica_regions``, ``readers``, ``adoption``) depend only on this, not on the collector.
 The shapes every block shares are checked here, once: a map with known keys
-(:func:`config_map`), a bounded list (:func:`bounded_list`), and a list whose entries must be
-distinct (:func:`distinct_entries`); each caller words its own messages.
+(:func:`config_map`), and a bounded list of distinct entries (:func:`distinct_list`, with its
+limit and wording in a :class:`ListRule`); each caller words its own messages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -39,38 +40,49 @@ def config_map(
     return value
 
 
-def bounded_list(
-    path: str, value: Any, most: int, problems: Problems, *, not_a_list: str, too_many: str
-) -> list[Any] | None:
-    """``value`` if it is a list of at most ``most`` entries; else a problem and None."""
-    if not isinstance(value, list):
-        problems.add(path, not_a_list)
-        return None
-    if len(value) > most:
-        problems.add(path, too_many)
-        return None
-    return value
+@dataclass(frozen=True)
+class ListRule:
+    """What one config list may hold, and the words for each way it can be wrong."""
+
+    most: int
+    not_a_list: str
+    """Said when the value is not a list; shows the expected form."""
+    too_many: str
+    """Said when it has more than ``most`` entries; says what to do instead."""
+    duplicate: tuple[str, str]
+    """Where a repeated entry is reported below ``path[i]`` (``.name``, or ``""``), and what is
+    said there."""
 
 
-def distinct_entries(
+def distinct_list(
     path: str,
-    entries: Sequence[Any],
+    value: Any,
     parse: Callable[[str, Any], T | None],
     problems: Problems,
     *,
+    rule: ListRule,
     identity: Callable[[T], Hashable],
-    duplicate: tuple[str, str],
 ) -> tuple[T, ...]:
-    """Each entry parsed at ``path[i]``; one whose ``identity`` came before is reported at
-    ``path[i]`` + ``duplicate[0]`` (``.name``, or ``""``) with the message ``duplicate[1]``."""
+    """``value`` as a list of at most ``rule.most`` entries, each parsed at ``path[i]``.
+
+    A value that is not a list, or too long, is one problem and no entries (its entries would
+    only repeat it). An entry whose ``identity`` came before is reported and dropped, so the
+    result holds each identity once.
+    """
+    if not isinstance(value, list):
+        problems.add(path, rule.not_a_list)
+        return ()
+    if len(value) > rule.most:
+        problems.add(path, rule.too_many)
+        return ()
     parsed: list[T] = []
     seen: set[Hashable] = set()
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(value):
         item = parse(f"{path}[{index}]", entry)
         if item is None:
             continue
         if identity(item) in seen:
-            problems.add(f"{path}[{index}]{duplicate[0]}", duplicate[1])
+            problems.add(f"{path}[{index}]{rule.duplicate[0]}", rule.duplicate[1])
             continue
         seen.add(identity(item))
         parsed.append(item)

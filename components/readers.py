@@ -16,10 +16,16 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from components.problems import Problems, bounded_list, distinct_entries
+from components.problems import ListRule, Problems, distinct_list
 
 MAX_READERS = 20
 """Our bound per client; a longer list belongs in one account root and that account's IAM."""
+_READER_LIST = ListRule(
+    most=MAX_READERS,
+    not_a_list="must be a list of IAM principal ARNs (account root or role)",
+    too_many=f"at most {MAX_READERS} readers; grant an account root instead",
+    duplicate=("", "duplicate; list each principal once"),
+)
 
 _PRINCIPAL = re.compile(
     r"arn:aws[a-z-]*:iam::[0-9]{12}:(?:root|role/(?:[A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]{1,64})",
@@ -34,14 +40,6 @@ def parse_readers(path: str, value: Any, problems: Problems) -> tuple[str, ...]:
     """Validate ``clients[i].readers``: a list of distinct account-root or role ARNs."""
     if value is None or value == []:
         return ()
-    items = bounded_list(
-        path,
-        value,
-        MAX_READERS,
-        problems,
-        not_a_list="must be a list of IAM principal ARNs (account root or role)",
-        too_many=f"at most {MAX_READERS} readers; grant an account root instead",
-    )
 
     def parse(at: str, item: Any) -> str | None:
         if isinstance(item, str) and ("*" in item or "?" in item):
@@ -60,13 +58,8 @@ def parse_readers(path: str, value: Any, problems: Problems) -> tuple[str, ...]:
             return item
         return None
 
-    return distinct_entries(
-        path,
-        items or (),
-        parse,
-        problems,
-        identity=lambda item: item,
-        duplicate=("", "duplicate; list each principal once"),
+    return distinct_list(
+        path, value, parse, problems, rule=_READER_LIST, identity=lambda item: item
     )
 
 

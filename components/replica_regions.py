@@ -22,11 +22,17 @@ from typing import Any
 import botocore.session
 
 from components.kms_key_reference import KEY_ARN, aws_managed, is_key_reference
-from components.problems import Problems, bounded_list, config_map, distinct_entries
+from components.problems import ListRule, Problems, config_map, distinct_list
 
 REPLICA_KEYS = ("region", "kmsKeyId")
 MAX_REPLICA_REGIONS = 10
 """Our bound; a secret with more replicas than this is unusual enough to ask for a review."""
+_REPLICA_LIST = ListRule(
+    most=MAX_REPLICA_REGIONS,
+    not_a_list="must be a list, e.g. replicaRegions: [{region: us-west-2}]",
+    too_many=f"at most {MAX_REPLICA_REGIONS} regions",
+    duplicate=(".region", "duplicate region; list each region once"),
+)
 
 _ECHOABLE_REGION = re.compile(r"[a-z0-9-]{1,32}", re.ASCII)
 
@@ -56,24 +62,15 @@ def parse_replica_regions(
     value: Any, primary_region: str | None, problems: Problems
 ) -> tuple[ReplicaRegion, ...]:
     """Validate ``replicaRegions``; ``primary_region`` is ``aws:region`` (None when unknown)."""
-    path = "replicaRegions"
     if value is None or value == []:
         return ()
-    items = bounded_list(
-        path,
+    return distinct_list(
+        "replicaRegions",
         value,
-        MAX_REPLICA_REGIONS,
-        problems,
-        not_a_list="must be a list, e.g. replicaRegions: [{region: us-west-2}]",
-        too_many=f"at most {MAX_REPLICA_REGIONS} regions",
-    )
-    return distinct_entries(
-        path,
-        items or (),
         lambda at, item: _parse_replica(at, item, primary_region, problems),
         problems,
+        rule=_REPLICA_LIST,
         identity=lambda replica: replica.region,
-        duplicate=(".region", "duplicate region; list each region once"),
     )
 
 
