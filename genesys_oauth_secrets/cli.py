@@ -31,7 +31,7 @@ from genesys_oauth_secrets.plan.cli import COMMAND as PLAN
 from genesys_oauth_secrets.preflight.cli import COMMAND as PREFLIGHT
 from genesys_oauth_secrets.shared.command import PROG, Command, HelpFormatter, Parser, Phase
 from genesys_oauth_secrets.shared.errors import BackendError
-from genesys_oauth_secrets.shared.output import EXIT_CANNOT
+from genesys_oauth_secrets.shared.output import EXIT_CANNOT, error_line
 
 EXIT_INTERRUPTED = 130
 
@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None, *, namespace: argparse.Namespace | N
         args = parser.parse_args(arguments, namespace=namespace)
         code: int = args.run(args)
     except BackendError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(error_line(error), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

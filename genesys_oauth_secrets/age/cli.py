@@ -8,7 +8,6 @@ with ``"error"`` under ``--json``).
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,19 +64,17 @@ def main(argv: Sequence[str] | None = None, *, now: Callable[[], datetime] | Non
 def run(args: argparse.Namespace, *, now: Callable[[], datetime] | None = None) -> int:
     """Read the stack's clients, ask Secrets Manager for each current version, report."""
     clock = now or (lambda: datetime.now(UTC))
+    report = Report(as_json=args.json)
     try:
         stack = read_stack(options.project_dir(args), args.stack)
         ages = _ages(stack, args, clock())
     except (StackFileError, BackendError) as error:
-        return Report(as_json=args.json).fail(str(error), EXIT_CANNOT_CHECK)
-    code = EXIT_OVERDUE if any(age.overdue for age in ages) else EXIT_OK
-    if args.json:
-        document = {"ok": code == EXIT_OK, "exitCode": code, **_document(stack, args.stack, ages)}
-        print(json.dumps(document, indent=2))
-    else:
-        for age in ages:
-            print(_line(stack, age))
-    return code
+        return report.fail(str(error), EXIT_CANNOT_CHECK)
+    return report.verdict(
+        EXIT_OVERDUE if any(age.overdue for age in ages) else EXIT_OK,
+        _document(stack, args.stack, ages),
+        (_line(stack, age) for age in ages),
+    )
 
 
 def _ages(stack: StackClients, args: argparse.Namespace, now: datetime) -> list[ClientAge]:

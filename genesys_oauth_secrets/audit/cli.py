@@ -13,7 +13,7 @@ from genesys_oauth_secrets.shared.aws import connect
 from genesys_oauth_secrets.shared.backend_url import state_bucket
 from genesys_oauth_secrets.shared.command import Command, Phase
 from genesys_oauth_secrets.shared.errors import BackendError
-from genesys_oauth_secrets.shared.output import EXIT_ATTENTION, EXIT_OK, Report, failure_document
+from genesys_oauth_secrets.shared.output import EXIT_ATTENTION, EXIT_OK, Report
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -67,14 +67,9 @@ def run(args: argparse.Namespace) -> int:
                 )
             result = scan.audit(source, known)
     except BackendError as error:
-        if args.json:
-            print(failure_document(str(error), error.exit_code, clean=False))
-        raise
-    if args.json:
-        report.document(result.to_json())
-    else:
-        print(result.to_text())
-    return EXIT_OK if result.clean else EXIT_ATTENTION
+        return report.fail(str(error), error.exit_code, clean=False)
+    code = EXIT_OK if result.clean else EXIT_ATTENTION
+    return report.verdict(code, result.to_json(), [result.to_text()])
 
 
 COMMAND = Command(

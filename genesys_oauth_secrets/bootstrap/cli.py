@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         settings = _settings(args)
         clients = connect(settings.region, args.endpoint_url)
     except BackendError as error:
-        report.document(_document(journal, error.exit_code, error=str(error)))
+        report.verdict(error.exit_code, _document(journal, error=str(error)))
         raise
     arns: dict[identities.WorkflowRole, str] = {}
     try:
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
             )
             for item in journal.created:
                 report.line(f"  - {item}")
-        report.document(_document(journal, error.exit_code, error=str(error)))
+        report.verdict(error.exit_code, _document(journal, error=str(error)))
         raise
     variables = identities.repository_variables(arns, settings.region) if arns else {}
     if journal.violations:
@@ -89,8 +89,7 @@ def run(args: argparse.Namespace) -> int:
             f"{len(journal.violations)} setting(s) differ from the baseline and were not "
             "changed; rerun with --fix to change them"
         )
-        report.document(_document(journal, EXIT_ATTENTION, variables=variables))
-        return EXIT_ATTENTION
+        return report.verdict(EXIT_ATTENTION, _document(journal, variables=variables))
     if journal.created or journal.changed:
         report.line(
             f"done: {len(journal.created)} created, {len(journal.changed)} setting(s) written"
@@ -103,8 +102,7 @@ def run(args: argparse.Namespace) -> int:
             report.line(f"  {line}")
     if arns:
         _print_variables(report, arns, args.github_repo, settings.region)
-    report.document(_document(journal, EXIT_OK, variables=variables))
-    return EXIT_OK
+    return report.verdict(EXIT_OK, _document(journal, variables=variables))
 
 
 def _settings(args: argparse.Namespace) -> baseline.BootstrapSettings:
@@ -127,7 +125,6 @@ def _settings(args: argparse.Namespace) -> baseline.BootstrapSettings:
 
 def _document(
     journal: baseline.Journal,
-    code: int,
     *,
     variables: Mapping[str, str] | None = None,
     error: str = "",
@@ -135,8 +132,6 @@ def _document(
     """The ``--json`` document: what this run created, wrote and found different, and the
     repository variables to set, so a script can pass them to ``gh variable set``."""
     document: dict[str, object] = {
-        "ok": code == EXIT_OK,
-        "exitCode": code,
         "created": list(journal.created),
         "changed": list(journal.changed),
         "violations": list(journal.violations),

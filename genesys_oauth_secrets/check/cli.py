@@ -76,8 +76,7 @@ def run(args: argparse.Namespace, *, environ: Mapping[str, str] | None = None) -
                 report.line(annotation(stack_file, problem))
             else:
                 print(f"error: {problem}", file=sys.stderr)
-        report.document(_document(EXIT_ATTENTION, stack_file, None, problems))
-        return EXIT_ATTENTION
+        return report.verdict(EXIT_ATTENTION, _document(stack_file, None, problems))
     report.line(f"ok: {stack_file}: awskms:// secrets provider with its encryptedkey")
     report.line(f"ok: state backend {backend.url} (from {backend.source})")
     if args.github_output is not None:
@@ -89,17 +88,14 @@ def run(args: argparse.Namespace, *, environ: Mapping[str, str] | None = None) -
         except OSError as error:
             message = f"cannot append to --github-output: {error.strerror}"
             return report.fail(message, EXIT_CANNOT, stackFile=stack_file)
-    report.document(_document(EXIT_OK, stack_file, backend, []))
-    return EXIT_OK
+    return report.verdict(EXIT_OK, _document(stack_file, backend, []))
 
 
 def _document(
-    code: int, stack_file: str, backend: Backend | None, problems: Sequence[str]
+    stack_file: str, backend: Backend | None, problems: Sequence[str]
 ) -> dict[str, object]:
     """The ``--json`` verdict: the backend a workflow would use, or every problem to fix."""
     return {
-        "ok": code == EXIT_OK,
-        "exitCode": code,
         "stackFile": stack_file,
         "backend": None
         if backend is None

@@ -92,8 +92,7 @@ def _run(args: argparse.Namespace, report: Report) -> int:
                 mark = "  [stale]" if stack_locks.is_stale(lock, now, older_than) else "  [fresh]"
             report.line(f"  {stack_locks.describe(lock, now)}{mark}")
         locks = [_lock_json(lock, now, older_than) for lock in found]
-        report.document({"ok": True, "exitCode": EXIT_OK, "stack": stack, "locks": locks})
-        return EXIT_OK
+        return report.verdict(EXIT_OK, {"stack": stack, "locks": locks})
     stale_count = sum(stack_locks.is_stale(lock, now, older_than) for lock in found)
     deleted = stack_locks.clear_stale(
         clients.s3,
@@ -105,16 +104,14 @@ def _run(args: argparse.Namespace, report: Report) -> int:
         emit=report.line,
     )
     code = EXIT_OK if len(deleted) == stale_count else EXIT_ATTENTION
-    report.document(
+    return report.verdict(
+        code,
         {
-            "ok": code == EXIT_OK,
-            "exitCode": code,
             "stack": stack,
             "locks": [_lock_json(lock, now, older_than) for lock in found],
             "deleted": [shown(lock.key, 1024) for lock in deleted],
-        }
+        },
     )
-    return code
 
 
 COMMAND = Command(

@@ -10,11 +10,9 @@ with ``--json``, a JSON document on stdout, never a stack trace.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pulumi
 
@@ -115,12 +113,8 @@ def run(
         return report.fail(str(error), error.exit_code)
     except pulumi.RunError as error:
         return report.fail(str(error), EXIT_REFUSED)
-    if args.json:
-        document: dict[str, Any] = {"ok": not plan.findings, **plan.to_json()}
-        print(json.dumps(document, indent=2, sort_keys=True))
-    else:
-        print(plan.to_text())
-    return EXIT_REFUSED if plan.findings else EXIT_PLANNED
+    code = EXIT_REFUSED if plan.findings else EXIT_PLANNED
+    return report.verdict(code, plan.to_json(), [plan.to_text()])
 
 
 COMMAND = Command(

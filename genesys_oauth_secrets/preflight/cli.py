@@ -10,9 +10,7 @@ stay wrapped, KMS plaintext is dropped unnamed, and text from AWS or Genesys is 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -31,6 +29,7 @@ from genesys_oauth_secrets.preflight.context import Context, PreflightError, res
 from genesys_oauth_secrets.shared import options
 from genesys_oauth_secrets.shared.command import Command, Phase, dispatch
 from genesys_oauth_secrets.shared.findings import EXIT_FAILURE, Finding, Status, exit_code
+from genesys_oauth_secrets.shared.output import Report
 
 CONFIG_CHECK = "config"
 PREFLIGHT_RETRY = RetryPolicy(max_attempts=3, max_delay=10.0)
@@ -128,7 +127,7 @@ def main(
 
 def run(args: argparse.Namespace, *, retry: RetryPolicy = PREFLIGHT_RETRY) -> int:
     """Resolve the inputs, run every check, report each as it comes."""
-    progress = sys.stderr if args.json else sys.stdout
+    report = Report(as_json=args.json)
     try:
         context = resolve(
             stack=args.stack,
@@ -139,28 +138,18 @@ def run(args: argparse.Namespace, *, retry: RetryPolicy = PREFLIGHT_RETRY) -> in
             env=os.environ,
         )
     except PreflightError as error:
-        if args.json:
-            print(json.dumps({"exitCode": EXIT_FAILURE, "error": str(error), "checks": []}))
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_FAILURE
-    print(
-        f"preflight: stack {context.stack} of {context.project}, s3://{context.bucket}",
-        file=progress,
-        flush=True,
-    )
-    findings = run_checks(context, retry, lambda f: print(f.to_text(), file=progress, flush=True))
+        return report.fail(str(error), EXIT_FAILURE, checks=[])
+    report.line(f"preflight: stack {context.stack} of {context.project}, s3://{context.bucket}")
+    findings = run_checks(context, retry, lambda finding: report.line(finding.to_text()))
     code = exit_code(findings)
-    if args.json:
-        document = {
-            "stack": context.stack,
-            "project": context.project,
-            "bucket": context.bucket,
-            "exitCode": code,
-            "checks": [finding.to_json() for finding in findings],
-        }
-        print(json.dumps(document, indent=2))
-    print(f"preflight: exit {code}", file=progress, flush=True)
-    return code
+    report.line(f"preflight: exit {code}")
+    document = {
+        "stack": context.stack,
+        "project": context.project,
+        "bucket": context.bucket,
+        "checks": [finding.to_json() for finding in findings],
+    }
+    return report.verdict(code, document)
 
 
 COMMAND = Command(

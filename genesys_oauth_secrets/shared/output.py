@@ -10,18 +10,20 @@ Exit codes mean the same in every subcommand (documented once, in ``docs/cli.md`
 
 With ``--json`` a subcommand prints exactly one JSON document on stdout, whatever happens, and
 its progress and text on stderr; without it, results go to stdout and errors to stderr as one
-``error:`` line. Text that comes from elsewhere (AWS, Genesys, files, the environment) is
-escaped with :func:`shown` before it is printed.
+``error:`` line. Every document starts with the same two keys, ``ok`` (exit code 0) and
+``exitCode``, written here and nowhere else, so a script reads every command's verdict the same
+way. Text that comes from elsewhere (AWS, Genesys, files, the environment) is escaped with
+:func:`shown` before it is printed; an error message with :func:`shown_lines` as it is printed.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from genesys_oauth_secrets.shared.text import shown
+from genesys_oauth_secrets.shared.text import shown, shown_lines
 
 EXIT_OK = 0
 EXIT_ATTENTION = 1
@@ -32,14 +34,25 @@ __all__ = [
     "EXIT_CANNOT",
     "EXIT_OK",
     "Report",
+    "error_line",
     "failure_document",
     "shown",
 ]
 
 
+def verdict_document(code: int, document: Mapping[str, Any]) -> str:
+    """A run's one ``--json`` document: ``ok`` and ``exitCode`` first, then its own keys."""
+    return json.dumps({"ok": code == EXIT_OK, "exitCode": code, **document}, indent=2)
+
+
 def failure_document(message: str, code: int = EXIT_CANNOT, **extra: Any) -> str:
     """The ``--json`` document of a run that failed before it had a result of its own."""
-    return json.dumps({"ok": False, "exitCode": code, "error": message, **extra}, indent=2)
+    return verdict_document(code, {"error": message, **extra})
+
+
+def error_line(message: object) -> str:
+    """The ``error:`` line of an expected failure, escaped (it may quote AWS, a file, a user)."""
+    return f"error: {shown_lines(message)}"
 
 
 class Report:
@@ -56,14 +69,20 @@ class Report:
         """One line of progress or result, flushed so a long run shows as it goes."""
         print(text, file=self.text, flush=True)
 
-    def document(self, document: Mapping[str, Any]) -> None:
-        """The run's one JSON document (only under ``--json``)."""
+    def verdict(self, code: int, document: Mapping[str, Any], text: Iterable[str] = ()) -> int:
+        """The run's result, returning ``code``: under ``--json`` its one document (led by
+        ``ok`` and ``exitCode``), else ``text`` on stdout, a line each (results that were
+        already printed as progress need none)."""
         if self.as_json:
-            print(json.dumps(document, indent=2), flush=True)
+            print(verdict_document(code, document), flush=True)
+        else:
+            for line in text:
+                print(line, flush=True)
+        return code
 
     def fail(self, message: str, code: int = EXIT_CANNOT, **extra: Any) -> int:
         """One ``error:`` line on stderr (and the JSON failure document); returns ``code``."""
         if self.as_json:
             print(failure_document(message, code, **extra), flush=True)
-        print(f"error: {message}", file=sys.stderr, flush=True)
+        print(error_line(message), file=sys.stderr, flush=True)
         return code

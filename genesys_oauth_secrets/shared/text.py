@@ -27,3 +27,23 @@ def shorten(text: str, limit: int = 60) -> str:
     """A key or name as it may appear in a message: quoted, escaped, and bounded."""
     quoted = repr(text[:limit])
     return quoted if len(text) <= limit else f"{quoted}…"
+
+
+MAX_MESSAGE_LINES = 60
+"""An error's lines beyond this are counted, not printed (the config lists at most 20 problems)."""
+
+
+def shown_lines(message: object) -> str:
+    """An error message of one or more lines, made safe to print as they are.
+
+    A refused config lists one problem a line, so newlines are kept rather than escaped; each
+    line is escaped and bounded like any shown text, and every line after the first is indented,
+    so no part of a message can stand at the start of a line and pass for a line of its own
+    (an ``OK``, or a ``::error::`` workflow command quoted from elsewhere).
+    """
+    lines = str(message).split("\n")
+    kept = [shown(line, LINE_LIMIT) for line in lines[:MAX_MESSAGE_LINES]]
+    if len(lines) > MAX_MESSAGE_LINES:
+        kept.append(f"… {len(lines) - MAX_MESSAGE_LINES} more line(s)")
+    head, *rest = kept
+    return "\n".join([head, *(line if line.startswith(" ") else f"  {line}" for line in rest)])

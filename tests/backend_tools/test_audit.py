@@ -220,7 +220,11 @@ def test_the_json_report_has_stable_keys_and_no_values(tmp_path: Path, run_cli: 
 
     report = json.loads(result.out)
     assert result.code == 1
+    assert list(report)[:2] == ["ok", "exitCode"]
+    assert (report["ok"], report["exitCode"]) == (False, 1)
     assert set(report) == {
+        "ok",
+        "exitCode",
         "source",
         "format",
         "clean",
