@@ -21,7 +21,6 @@ import secrets
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from urllib.parse import parse_qs
 
 TOKEN_PATH = "/oauth/token"  # noqa: S105 - a URL path, not a password
@@ -34,7 +33,8 @@ def _digest(client_id: str, client_secret: str) -> bytes:
 
 
 class FakeLoginHost:
-    """The login host on ``127.0.0.1`` and a free port, for one client; a context manager."""
+    """The login host on ``127.0.0.1`` and a free port, for one client, serving from the moment
+    it is made until ``close`` (``with contextlib.closing(FakeLoginHost(...))``)."""
 
     def __init__(self, client_id: str, client_secret: str) -> None:
         self._expected = _digest(client_id, client_secret)
@@ -42,23 +42,15 @@ class FakeLoginHost:
         self.rejected = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     @property
     def token_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}{TOKEN_PATH}"
 
-    def __enter__(self) -> FakeLoginHost:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Stop serving and free the port."""
         self._server.shutdown()
         self._server.server_close()
 

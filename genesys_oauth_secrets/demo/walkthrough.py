@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -130,7 +131,7 @@ def _service_side(emit: Callable[[str], None], invoke: Invoke) -> None:
         f"{service_side.CLIENT_NAME}, encrypted with the stack's key "
         f"{alias_name(STACK)} (the client secret is random and never printed)"
     )
-    with FakeLoginHost(client_id, client_secret) as login:
+    with closing(FakeLoginHost(client_id, client_secret)) as login:
         emit(f"a fake Genesys login host answers the client-credentials grant on {login.token_url}")
         del client_secret
         read = service_side.read_as_a_service(arn, login)

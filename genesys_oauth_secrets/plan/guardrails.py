@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,8 +172,8 @@ def run_guardrails(run: ProgramRun, *, pack_dir: Path = PACK_DIR) -> GuardrailsR
     config_path = pack_config_path(run.stack, pack_dir)
     try:
         file_config = read_pack_config(config_path)
-        with start_policy_pack(
-            project=PROJECT, stack=run.stack, dry_run=True, pack_dir=pack_dir
+        with closing(
+            start_policy_pack(project=PROJECT, stack=run.stack, dry_run=True, pack_dir=pack_dir)
         ) as pack:
             info = pack.info()
             policies = frozenset(policy.name for policy in info.policies)

@@ -22,7 +22,6 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Final
 
 import grpc
@@ -46,7 +45,11 @@ class PolicyPackError(Exception):
 
 
 class RunningPolicyPack:
-    """A running pack process and an Analyzer client connected to it; stop it when done."""
+    """A running pack process and an Analyzer client connected to it.
+
+    ``close`` ends it, so ``with contextlib.closing(start_policy_pack(...)) as pack`` stops the
+    process however the block ends.
+    """
 
     def __init__(self, process: subprocess.Popen[bytes], stderr: IO[bytes], port: int) -> None:
         self._process = process
@@ -85,7 +88,7 @@ class RunningPolicyPack:
         )
         return response
 
-    def stop(self) -> None:
+    def close(self) -> None:
         """Close the channel and end the pack process (the engine does the same when done)."""
         self._channel.close()
         self._process.terminate()
@@ -95,17 +98,6 @@ class RunningPolicyPack:
             self._process.kill()
             self._process.wait()
         self._stderr.close()
-
-    def __enter__(self) -> RunningPolicyPack:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def _tail(stderr: IO[bytes]) -> str:
@@ -175,7 +167,7 @@ def start_policy_pack(
     try:
         pack.configure_stack(stack_settings)
     except grpc.RpcError as error:
-        pack.stop()
+        pack.close()
         raise PolicyPackError(
             f"policy pack does not answer on port {port}: {error.code().name}"
         ) from None

@@ -4,6 +4,7 @@ the defaults the engine sends when a stack gives no pack config."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 
@@ -14,6 +15,6 @@ from genesys_oauth_secrets.plan.policy_pack import RunningPolicyPack, start_poli
 
 @pytest.fixture(scope="session")
 def pack() -> Iterator[RunningPolicyPack]:
-    with start_policy_pack(project=PROJECT, stack=STACK, dry_run=False) as running:
+    with closing(start_policy_pack(project=PROJECT, stack=STACK, dry_run=False)) as running:
         running.configure(engine_config(running.info(), {}))
         yield running
