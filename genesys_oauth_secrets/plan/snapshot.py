@@ -23,7 +23,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from genesys_oauth_secrets.plan.documents import JsonDocument
 from genesys_oauth_secrets.plan.engine import (
     PROJECT,
     ProgramRun,
+    Registration,
     is_secret_envelope,
     secret_envelope_paths,
     start_engine,
@@ -71,6 +72,8 @@ class SnapshotInput(JsonDocument):
 
 @dataclass(frozen=True)
 class SnapshotResource(JsonDocument):
+    """One registered resource, in the form two runs are compared by."""
+
     urn: str
     type: str
     name: str
@@ -78,6 +81,13 @@ class SnapshotResource(JsonDocument):
     protect: bool
     import_id: str
     inputs: dict[str, SnapshotInput]
+
+    @classmethod
+    def of(cls, registration: Registration, inputs: dict[str, SnapshotInput]) -> SnapshotResource:
+        """The registration's own fields of that name (a field added to both is compared without
+        another line here), with its inputs in their comparable form."""
+        kept = {field.name for field in fields(cls)} - {"inputs"}
+        return cls(**{name: getattr(registration, name) for name in kept}, inputs=inputs)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SnapshotResource:
@@ -114,15 +124,7 @@ def snapshot_of(run: ProgramRun, key: bytes) -> Snapshot:
                 digest=_digest(key, value) if secret else None,
                 refs=refs,
             )
-        snapshot[registration.urn] = SnapshotResource(
-            urn=registration.urn,
-            type=registration.type,
-            name=registration.name,
-            custom=registration.custom,
-            protect=registration.protect,
-            import_id=registration.import_id,
-            inputs=inputs,
-        )
+        snapshot[registration.urn] = SnapshotResource.of(registration, inputs)
     return snapshot
 
 
