@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from genesys_oauth_secrets.plan.planned_resource import PlannedResource
+from genesys_oauth_secrets.shared.text import LINE_LIMIT, shown
 
 COMPONENT_TYPE = "genesys-oauth-secrets:index:OAuthClientSecret"
 OAUTH_CLIENT_TYPE = "genesyscloud:index/oauthClient:OauthClient"
@@ -26,21 +27,28 @@ PROVIDER_DEFAULT_RECOVERY_DAYS = 30
 """``recovery_window_in_days`` default in terraform-provider-aws (``secret.go``)."""
 
 
-def shown(value: Any) -> str:
-    """A plain input for a person: whole numbers without ``.0``, lists comma-separated."""
+def readable(value: Any) -> str:
+    """A plain input for a person: whole numbers without ``.0``, lists comma-separated, and
+    escaped like any printed text (the config is validated, but a plan prints what it is given)."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list):
-        return ", ".join(shown(item) for item in value) or "(none)"
-    return str(value)
+        return ", ".join(readable(item) for item in value) or "(none)"
+    return shown(value, LINE_LIMIT)
 
 
 def _role(role: Any) -> str:
     if not isinstance(role, dict):
-        return shown(role)
+        return readable(role)
     division = role.get("divisionId")
-    where = "all divisions" if division == "*" else f"division {division}" if division else None
-    return f"{role.get('roleId')} ({where or 'home division'})"
+    where = (
+        "all divisions"
+        if division == "*"
+        else f"division {readable(division)}"
+        if division
+        else None
+    )
+    return f"{readable(role.get('roleId'))} ({where or 'home division'})"
 
 
 def _generation(client: PlannedResource) -> int:
@@ -58,29 +66,33 @@ def _client_lines(client: PlannedResource, current: bool) -> Iterator[str]:
     role = "current" if current else "previous generation, kept valid"
     adopted = f", adopted: imports {client.import_id}" if client.import_id else ""
     yield f"OAuth client {client.name} ({role}{adopted}, {_protected(client)})"
-    yield f"  grant: {shown(inputs.get('authorizedGrantType'))}"
+    yield f"  grant: {readable(inputs.get('authorizedGrantType'))}"
     if inputs.get("roles"):
         yield f"  roles: {', '.join(_role(role) for role in inputs['roles'])}"
     if inputs.get("scopes"):
-        yield f"  scopes: {shown(inputs['scopes'])}"
+        yield f"  scopes: {readable(inputs['scopes'])}"
     if inputs.get("registeredRedirectUris"):
-        yield f"  redirect URIs: {shown(inputs['registeredRedirectUris'])}"
+        yield f"  redirect URIs: {readable(inputs['registeredRedirectUris'])}"
     if "accessTokenValiditySeconds" in inputs:
-        yield f"  token lifetime: {shown(inputs['accessTokenValiditySeconds'])} s"
+        yield f"  token lifetime: {readable(inputs['accessTokenValiditySeconds'])} s"
     if "state" in inputs:
-        yield f"  state: {shown(inputs['state'])}"
+        yield f"  state: {readable(inputs['state'])}"
 
 
 def _secret_lines(secret: PlannedResource) -> Iterator[str]:
     days = secret.inputs.get("recoveryWindowInDays", PROVIDER_DEFAULT_RECOVERY_DAYS)
-    window = "0 days: deleted at once, no recovery" if shown(days) == "0" else f"{shown(days)} days"
-    yield f"secret {shown(secret.inputs.get('name'))} ({_protected(secret)})"
+    window = (
+        "0 days: deleted at once, no recovery"
+        if readable(days) == "0"
+        else f"{readable(days)} days"
+    )
+    yield f"secret {readable(secret.inputs.get('name'))} ({_protected(secret)})"
     yield f"  recovery window: {window}"
-    yield f"  key: {shown(secret.inputs.get('kmsKeyId', '(AWS-managed)'))}"
+    yield f"  key: {readable(secret.inputs.get('kmsKeyId', '(AWS-managed)'))}"
     for replica in secret.inputs.get("replicas") or []:
         if isinstance(replica, dict):
-            key = shown(replica.get("kmsKeyId", "(AWS-managed)"))
-            yield f"  replica: {shown(replica.get('region'))} (key: {key})"
+            key = readable(replica.get("kmsKeyId", "(AWS-managed)"))
+            yield f"  replica: {readable(replica.get('region'))} (key: {key})"
 
 
 def _readers(policy: PlannedResource) -> str:
