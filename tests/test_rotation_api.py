@@ -84,6 +84,12 @@ def org(genesys_api: FakeGenesysApi) -> Org:
     return Org(genesys_api, "oauth:client:edit")
 
 
+@pytest.fixture
+def viewer(genesys_api: FakeGenesysApi) -> Org:
+    """The deployer may view OAuth clients but not edit them: regenerating is refused (403)."""
+    return Org(genesys_api, "oauth:client:view")
+
+
 def login_status(api: FakeGenesysApi, client_id: str, secret: str) -> int:
     """What the login host answers to this pair now."""
     pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
@@ -170,18 +176,14 @@ def test_rejected_deploying_credentials_name_the_variables(
     assert org.api.regenerated == {}
 
 
-def test_a_deployer_without_oauth_client_edit_is_told_the_permission(
-    genesys_api: FakeGenesysApi,
-) -> None:
-    org = Org(genesys_api, "oauth:client:view")
-
+def test_a_deployer_without_oauth_client_edit_is_told_the_permission(viewer: Org) -> None:
     with pytest.raises(RegenerationError) as raised:
-        org.regenerate()
+        viewer.regenerate()
 
     message = str(raised.value)
     assert "403 missing.permissions" in message
     assert "give it a role with the permission oauth:client:edit" in message
-    assert login_status(org.api, org.client, OLD_SECRET) == HTTPStatus.OK, "old secret intact"
+    assert login_status(viewer.api, viewer.client, OLD_SECRET) == HTTPStatus.OK, "old secret intact"
 
 
 def test_an_unknown_client_is_a_404_that_suggests_a_refresh(org: Org) -> None:
@@ -242,16 +244,12 @@ def test_a_200_without_a_secret_is_an_error_not_an_empty_secret(org: Org) -> Non
         org.regenerate()
 
 
-def test_no_secret_is_left_in_the_message_or_the_frames_of_a_failure(
-    genesys_api: FakeGenesysApi,
-) -> None:
-    org = Org(genesys_api, "oauth:client:view")
-
+def test_no_secret_is_left_in_the_message_or_the_frames_of_a_failure(viewer: Org) -> None:
     with pytest.raises(RegenerationError) as raised:
-        org.regenerate()
+        viewer.regenerate()
 
     assert DEPLOYER_SECRET not in str(raised.value)
-    tokens = org.api.issued
+    tokens = viewer.api.issued
     frames = [frame for frame, _ in traceback.walk_tb(raised.value.__traceback__)]
     assert len(frames) > 2
     for frame in frames[1:]:  # the first is this test, which knows the secrets

@@ -24,6 +24,7 @@ from components.rotation import (
     parse_rotation,
 )
 from genesys_oauth_secrets.plan.engine import start_engine
+from tests.support.refused_config import refused_before_any_resource
 
 BAD_ROTATIONS: list[tuple[int, Any, str]] = [
     # (client index, rotation value, expected message)
@@ -79,11 +80,9 @@ def test_a_bad_rotation_is_refused_with_its_path_and_fix_before_any_resource(
 ) -> None:
     run = start_engine(marker)
 
-    with pytest.raises(ConfigError) as raised:
-        run.evaluate(with_rotation(prod_config, index, rotation))
+    error = refused_before_any_resource(run, with_rotation(prod_config, index, rotation))
 
-    assert f"genesys-oauth-secrets:{expected}" in str(raised.value)
-    assert [r.type for r in run.registrations] == ["pulumi:pulumi:Stack"]
+    assert f"genesys-oauth-secrets:{expected}" in str(error)
     assert run.monitor.packages == []
 
 

@@ -12,19 +12,15 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError
 from genesys_oauth_secrets.plan.engine import ProgramRun, start_engine
-
-NOTHING_DEPLOYED = ["pulumi:pulumi:Stack"]
+from tests.support.refused_config import refused_before_any_resource
 
 
 def evaluate_refused(run: ProgramRun, config: dict[str, Any], secret_keys: list[str]) -> str:
-    """Evaluate, expect a ConfigError, return its message (nothing else registered)."""
-    with pytest.raises(ConfigError) as raised:
-        run.evaluate(config, secret_keys)
-    assert [r.type for r in run.registrations] == NOTHING_DEPLOYED
-    assert raised.value.__context__ is None, "a decoder error (quoting the value) is attached"
-    return str(raised.value)
+    """The refusal's message, with no decoder error (which would quote the value) attached."""
+    error = refused_before_any_resource(run, config, secret_keys)
+    assert error.__context__ is None, "a decoder error (quoting the value) is attached"
+    return str(error)
 
 
 def assert_nowhere(run: ProgramRun, text: str, message: str) -> None:

@@ -440,14 +440,14 @@ def test_a_bucket_owned_by_another_account_is_refused_before_anything_is_created
     assert aws.kms.list_keys()["Keys"] == []
 
 
+@pytest.mark.usefixtures("cli_on_aws")
 def test_our_bucket_without_list_bucket_is_not_reported_as_created_in_us_east_1(
-    aws: AwsClients, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+    aws: AwsClients, run_cli: RunCli
 ) -> None:
     # The trap: in us-east-1, CreateBucket on a bucket you own answers 200 (moto does the same),
     # so trying it after HeadBucket's 403 would "create" the existing state bucket.
     aws.s3.create_bucket(Bucket=BUCKET)
     aws.s3.meta.events.register("before-call.s3.HeadBucket", respond("HeadBucket", 403, "403"))
-    monkeypatch.setattr(bootstrap_cli, "connect", lambda *_: aws)
 
     result = run_cli(*BOOT)
 
@@ -460,15 +460,15 @@ def test_our_bucket_without_list_bucket_is_not_reported_as_created_in_us_east_1(
     assert aws.kms.list_keys()["Keys"] == []
 
 
+@pytest.mark.usefixtures("cli_on_aws")
 def test_s3s_bucket_already_exists_answer_is_named_as_another_accounts_bucket(
-    aws: AwsClients, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+    aws: AwsClients, run_cli: RunCli
 ) -> None:
     # Someone else took the name between our HeadBucket and CreateBucket.
     aws.s3.meta.events.register("before-call.s3.HeadBucket", respond("HeadBucket", 404, "404"))
     aws.s3.meta.events.register(
         "before-call.s3.CreateBucket", respond("CreateBucket", 409, "BucketAlreadyExists")
     )
-    monkeypatch.setattr(bootstrap_cli, "connect", lambda *_: aws)
 
     result = run_cli(*BOOT)
 
@@ -611,11 +611,11 @@ def deny(operation: str) -> Any:
     return respond(operation, 403, "AccessDenied", "Access Denied")
 
 
+@pytest.mark.usefixtures("cli_on_aws")
 def test_access_denied_midway_names_the_permission_and_what_was_created(
-    aws: AwsClients, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+    aws: AwsClients, run_cli: RunCli
 ) -> None:
     aws.s3.meta.events.register("before-call.s3.PutBucketPolicy", deny("PutBucketPolicy"))
-    monkeypatch.setattr(bootstrap_cli, "connect", lambda *_: aws)
 
     result = run_cli(*BOOT)
 
@@ -631,12 +631,12 @@ def test_access_denied_midway_names_the_permission_and_what_was_created(
     assert reported.count("KMS key arn:aws:kms:") == 2
 
 
+@pytest.mark.usefixtures("cli_on_aws")
 def test_rerunning_after_a_failure_continues_where_it_stopped(
-    aws: AwsClients, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+    aws: AwsClients, run_cli: RunCli
 ) -> None:
     hook = deny("PutBucketPolicy")
     aws.s3.meta.events.register("before-call.s3.PutBucketPolicy", hook)
-    monkeypatch.setattr(bootstrap_cli, "connect", lambda *_: aws)
     run_cli(*BOOT)
     aws.s3.meta.events.unregister("before-call.s3.PutBucketPolicy", hook)
 

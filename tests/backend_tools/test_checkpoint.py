@@ -6,7 +6,6 @@ as a checkpoint is in test_pulumi_json.py, and what the audit concludes in test_
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import json
 import os
@@ -33,6 +32,7 @@ from genesys_oauth_secrets.audit.refusal import PulumiRefuses
 from genesys_oauth_secrets.demo.sample_state import PROJECT, STACK, SampleState, build_state
 from genesys_oauth_secrets.shared.aws import AwsClients
 from genesys_oauth_secrets.shared.errors import BackendError, CheckpointUnreadable
+from tests.support.text_files import powershell_redirect, utf8_with_bom, utf16_be_with_bom
 
 PLAIN = checkpoint.stack_key(PROJECT, STACK)
 ZSTD = f"{PLAIN}.zst"
@@ -94,12 +94,9 @@ def test_zstd_frames_back_to_back_are_one_document(tmp_path: Path, sample: Sampl
 @pytest.mark.parametrize(
     "encode",
     [
-        pytest.param(lambda text: codecs.BOM_UTF8 + text.encode(), id="utf-8-with-bom"),
-        pytest.param(
-            lambda text: codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le"),
-            id="powershell-5.1-redirect",
-        ),
-        pytest.param(lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"), id="utf-16-be"),
+        pytest.param(utf8_with_bom, id="utf-8-with-bom"),
+        pytest.param(powershell_redirect, id="powershell-5.1-redirect"),
+        pytest.param(utf16_be_with_bom, id="utf-16-be"),
     ],
 )
 def test_a_byte_order_mark_is_refused_as_go_refuses_it(

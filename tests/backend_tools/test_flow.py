@@ -22,6 +22,18 @@ REPO = Path(__file__).resolve().parents[2]
 BUCKET = "acme-genesys-oauth-secrets-state"
 
 
+def run_help(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """``genesys-oauth-secrets <command> --help`` as a user runs it: a fresh interpreter."""
+    return subprocess.run(  # noqa: S603 - the project's own interpreter and module
+        [sys.executable, "-m", "genesys_oauth_secrets", *command, "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
 def drop_tls_statement(aws: AwsClients) -> None:
     """moto is plain HTTP and ignores policy conditions: under the TLS-only statement it refuses
     every object request (as S3 would refuse a plain-HTTP client), so the flow removes it."""
@@ -92,14 +104,7 @@ def test_commands_reach_the_endpoint_from_the_flag_alone(
 
 @pytest.mark.parametrize("command", [[], ["bootstrap"], ["audit"], ["locks"], ["demo"]])
 def test_every_command_has_help(command: list[str]) -> None:
-    result = subprocess.run(  # noqa: S603 - the project's own interpreter and module
-        [sys.executable, "-m", "genesys_oauth_secrets", *command, "--help"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = run_help(command)
 
     assert result.returncode == 0
     assert result.stdout.startswith("usage: genesys-oauth-secrets")
@@ -167,13 +172,6 @@ def test_the_demo_follow_up_lines_use_this_interpreter_and_the_running_emulator(
     ],
 )
 def test_help_shows_the_defaults(command: list[str], default: str) -> None:
-    result = subprocess.run(  # noqa: S603 - the project's own interpreter and module
-        [sys.executable, "-m", "genesys_oauth_secrets", *command, "--help"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = run_help(command)
 
     assert default in " ".join(result.stdout.split())

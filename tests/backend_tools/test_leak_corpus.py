@@ -17,7 +17,6 @@ position ``tests.backend_tools.sample_positions`` looks up by type and name, nev
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
 from collections.abc import Callable
@@ -48,6 +47,13 @@ from tests.backend_tools.sample_positions import (
     IVR,
     STACK_RESOURCE,
     WFM,
+)
+from tests.support.text_files import (
+    powershell_redirect,
+    utf8,
+    utf8_crlf,
+    utf8_with_bom,
+    utf16_be_with_bom,
 )
 
 LATEST = "$.checkpoint.latest"
@@ -570,14 +576,11 @@ def test_what_is_not_a_loadable_checkpoint_exits_2_in_one_line(
 @pytest.mark.parametrize(
     "encode",
     [
-        pytest.param(lambda text: text.encode(), id="utf-8"),
-        pytest.param(lambda text: codecs.BOM_UTF8 + text.encode(), id="utf-8-bom-notepad"),
-        pytest.param(lambda text: text.replace("\n", "\r\n").encode(), id="crlf"),
-        pytest.param(
-            lambda text: codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le"),
-            id="utf-16-le-bom-powershell",
-        ),
-        pytest.param(lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"), id="utf-16-be"),
+        pytest.param(utf8, id="utf-8"),
+        pytest.param(utf8_with_bom, id="utf-8-bom-notepad"),
+        pytest.param(utf8_crlf, id="crlf"),
+        pytest.param(powershell_redirect, id="utf-16-le-bom-powershell"),
+        pytest.param(utf16_be_with_bom, id="utf-16-be"),
     ],
 )
 def test_a_known_secret_file_from_any_windows_tool_still_matches(

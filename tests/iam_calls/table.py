@@ -178,6 +178,14 @@ DIY = "DIY backend (s3://)"
 PROVIDER = "secrets provider (awskms://)"
 
 NEW_KEY_TAGS = _request_tags(STACK_TAGS)
+FIND_KEY_INFO = (
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListResourceTags",
+)
+"""The calls ``findKeyInfo`` (key.go) makes to read a key. The key's Read runs it, and so does
+the key policy's (``resourceKeyPolicyRead``): both rows list the same four calls."""
 
 CALLS: tuple[Call, ...] = (
     # aws_kms_key: CreateKey with the stack tags, rotation on, then wait for rotation and tags.
@@ -220,12 +228,7 @@ CALLS: tuple[Call, ...] = (
     ),
     *(
         Call(KEY, "Read", key_request(action), src.KMS_KEY.fn("findKeyInfo"), READS)
-        for action in (
-            "kms:DescribeKey",
-            "kms:GetKeyPolicy",
-            "kms:GetKeyRotationStatus",
-            "kms:ListResourceTags",
-        )
+        for action in FIND_KEY_INFO
     ),
     Call(
         KEY,
@@ -504,12 +507,7 @@ CALLS: tuple[Call, ...] = (
             READS,
             READERS,
         )
-        for action in (
-            "kms:DescribeKey",
-            "kms:GetKeyPolicy",
-            "kms:GetKeyRotationStatus",
-            "kms:ListResourceTags",
-        )
+        for action in FIND_KEY_INFO
     ),
     Call(
         KEY_POLICY,

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from components.config import ConfigError
-from genesys_oauth_secrets.plan.engine import ProgramRun, start_engine
+from genesys_oauth_secrets.plan.engine import start_engine
+from tests.support.refused_config import refused_before_any_resource
 
 CLIENT_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 ROOT = "arn:aws:iam::210987654321:root"
@@ -192,24 +192,18 @@ BAD: list[tuple[str, dict[str, Any], dict[str, Any], list[str], str]] = [
 ]
 
 
-def refused(run: ProgramRun, config: dict[str, Any], secret_keys: list[str]) -> str:
-    with pytest.raises(ConfigError) as raised:
-        run.evaluate(config, secret_keys)
-    return str(raised.value)
-
-
 @pytest.mark.parametrize("row", BAD, ids=[row[0] for row in BAD])
 def test_a_bad_value_stops_the_run_with_its_path_and_fix_before_anything_is_registered(
     prod_config: dict[str, Any], marker: str, row: tuple[Any, ...]
 ) -> None:
     _, stack, client, secret_keys, expected = row
+    config = with_changes(prod_config, stack, client)
     run = start_engine(marker)
 
-    message = refused(run, with_changes(prod_config, stack, client), secret_keys)
+    message = str(refused_before_any_resource(run, config, secret_keys))
 
     assert expected in message
     assert "nothing was deployed" in message
-    assert [r.type for r in run.registrations] == ["pulumi:pulumi:Stack"]
     assert "s3cr3t-seed" not in message
 
 
@@ -223,7 +217,7 @@ def test_the_seed_never_appears_in_any_message_or_request(
     )
     run = start_engine(marker)
 
-    message = refused(run, config, [SEED_KEY])
+    message = str(refused_before_any_resource(run, config, [SEED_KEY]))
 
     assert "adoptedClientSecrets.agent-desktop" in message
     assert marker not in message

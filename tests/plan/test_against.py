@@ -63,9 +63,11 @@ def client(config: dict[str, Any], name: str) -> dict[str, Any]:
     return next(item for item in config[CLIENTS] if item["name"] == name)
 
 
-def rotate(name: str, generation: int) -> Callable[[dict[str, Any]], None]:
+def rotate(
+    name: str, generation: int, strategy: str = "overlap"
+) -> Callable[[dict[str, Any]], None]:
     def edit(config: dict[str, Any]) -> None:
-        client(config, name)["rotation"] = {"generation": generation, "strategy": "overlap"}
+        client(config, name)["rotation"] = {"generation": generation, "strategy": strategy}
 
     return edit
 
@@ -96,6 +98,18 @@ def repository(tmp_path: Path, committed: str, working: str) -> Path:
     return repo
 
 
+def rotated(
+    tmp_path: Path, name: str, deployed: int, edited: int, strategy: str = "overlap"
+) -> Path:
+    """A repository whose deployed stack has ``name`` at rotation generation ``deployed`` and
+    whose working stack file moves it to ``edited``."""
+    return repository(
+        tmp_path,
+        stack_file(rotate(name, deployed, strategy)),
+        stack_file(rotate(name, edited, strategy)),
+    )
+
+
 def plan_against(
     repo: Path, capsys: pytest.CaptureFixture[str], *extra: str
 ) -> tuple[int, str, str]:
@@ -115,9 +129,7 @@ def change_lines(out: str) -> list[str]:
 def test_a_first_rotation_creates_the_new_client_keeps_the_old_one_and_replaces_the_version(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = repository(
-        tmp_path, stack_file(rotate("ivr-integration", 1)), stack_file(rotate("ivr-integration", 2))
-    )
+    repo = rotated(tmp_path, "ivr-integration", 1, 2)
 
     code, out, _ = plan_against(repo, capsys)
 
@@ -137,9 +149,7 @@ def test_a_first_rotation_creates_the_new_client_keeps_the_old_one_and_replaces_
 def test_the_next_rotation_deletes_the_generation_before_the_previous_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = repository(
-        tmp_path, stack_file(rotate("ivr-integration", 2)), stack_file(rotate("ivr-integration", 3))
-    )
+    repo = rotated(tmp_path, "ivr-integration", 2, 3)
 
     code, out, _ = plan_against(repo, capsys)
 
@@ -160,16 +170,7 @@ def test_the_next_rotation_deletes_the_generation_before_the_previous_one(
 def test_a_regenerate_rotation_creates_the_regeneration_and_replaces_the_version(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def regenerate(generation: int) -> Callable[[dict[str, Any]], None]:
-        def edit(config: dict[str, Any]) -> None:
-            client(config, "ivr-integration")["rotation"] = {
-                "generation": generation,
-                "strategy": "regenerate",
-            }
-
-        return edit
-
-    repo = repository(tmp_path, stack_file(regenerate(2)), stack_file(regenerate(3)))
+    repo = rotated(tmp_path, "ivr-integration", 2, 3, strategy="regenerate")
 
     code, out, _ = plan_against(repo, capsys)
 
@@ -263,9 +264,7 @@ def test_an_unchanged_stack_says_no_changes(
 def test_json_carries_the_diff_and_no_secret_nor_digest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = repository(
-        tmp_path, stack_file(rotate("ivr-integration", 1)), stack_file(rotate("ivr-integration", 2))
-    )
+    repo = rotated(tmp_path, "ivr-integration", 1, 2)
 
     code, out, _ = plan_against(repo, capsys, "--json")
 
@@ -293,9 +292,7 @@ def test_json_carries_the_diff_and_no_secret_nor_digest(
 def test_the_text_never_shows_a_secret_input_or_its_digest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = repository(
-        tmp_path, stack_file(rotate("ivr-integration", 1)), stack_file(rotate("ivr-integration", 2))
-    )
+    repo = rotated(tmp_path, "ivr-integration", 1, 2)
 
     _, out, err = plan_against(repo, capsys)
 
