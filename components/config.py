@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -652,7 +652,13 @@ def _parse_scopes(
         )
         return ()
     what = "a scope name (up to 100 ASCII letters, digits and : _ . -)"
-    return _parse_unique_strings(path, value, _SCOPE, what, problems)
+    return _parse_unique_strings(
+        path,
+        value,
+        what,
+        lambda scope: None if _SCOPE.fullmatch(scope) else f"must be {what}",
+        problems,
+    )
 
 
 def _parse_redirect_uris(
@@ -670,24 +676,28 @@ def _parse_redirect_uris(
     if grant_type is not None and not needs_redirect:
         problems.add(path, "redirect URIs only apply to CODE and TOKEN clients; remove them")
         return ()
-    uris = _parse_unique_strings(path, value, None, "an absolute https:// URI", problems)
-    valid = []
-    for index, uri in enumerate(uris):
-        problem = redirect_uri_problem(uri)
-        if problem:
-            problems.add(f"{path}[{index}]", problem)
-        else:
-            valid.append(uri)
-    return tuple(valid)
+    return _parse_unique_strings(
+        path, value, "an absolute https:// URI", redirect_uri_problem, problems
+    )
 
 
 def _parse_unique_strings(
-    path: str, value: Any, pattern: re.Pattern[str] | None, what: str, problems: _Problems
+    path: str,
+    value: Any,
+    what: str,
+    problem_of: Callable[[str], str | None],
+    problems: _Problems,
 ) -> tuple[str, ...]:
+    """Distinct non-empty strings, each checked by ``problem_of`` where it stands (``path[i]``
+    is the index in the config, so a problem names the entry the user wrote)."""
 
     def parse(at: str, item: Any) -> str | None:
-        if not isinstance(item, str) or not item or (pattern and not pattern.fullmatch(item)):
+        if not isinstance(item, str) or not item:
             problems.add(at, f"must be {what}")
+            return None
+        problem = problem_of(item)
+        if problem is not None:
+            problems.add(at, problem)
             return None
         return item
 

@@ -18,7 +18,8 @@ handling are the service helper's.
 The POST is sent once as soon as it may have reached Genesys: each regeneration kills the
 secret before it, so a resend after a network error, a passed deadline or a 5xx (a gateway may
 answer 502 while the backend commits) could leave us holding a secret that a late commit already
-replaced. Those end in an "outcome unknown" error instead. Only a 401 (the token is renewed
+replaced. Those, and a 2xx other than the documented 200 (processed, but without the secret we
+can read), end in an "outcome unknown" error instead. Only a 401 (the token is renewed
 once) and a 429 (after ``Retry-After``) are resent: Genesys refused them, nothing was committed.
 A 200's secret is then proven live before it is returned: a client-credentials token request
 with it for ``CLIENT-CREDENTIALS`` clients, else the client's ``state`` read back as
@@ -299,7 +300,12 @@ class _Exchange:
                 )
                 attempt += 1
                 continue
-            if outcome.status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            if (
+                outcome.status >= HTTPStatus.INTERNAL_SERVER_ERROR
+                or HTTPStatus.OK < outcome.status < HTTPStatus.MULTIPLE_CHOICES
+            ):
+                # Maybe processed (5xx) or processed without a 200's secret (any other 2xx):
+                # either way the secret before it may be dead.
                 raise RegenerationError(
                     self._unknown(f"the answer was {outcome.status} ({outcome.detail})")
                 )

@@ -124,6 +124,17 @@ BAD_CONFIGS: list[Any] = [
     ("clients[1].redirectUris", ["https://x.example.com/" + "a" * 2048], "at most 2048 char"),
     ("clients[1].redirectUris", ["https://d.example.com/cb\n"], "redirectUris[0]: no spaces"),
     ("clients[1].redirectUris", "https://d.example.com/cb", "redirectUris: must be a list"),
+    # The index is the entry's place in the config, whatever came before it.
+    (
+        "clients[1].redirectUris",
+        [42, "http://desk.example.com/cb"],
+        "clients[1].redirectUris[1]: use https://",
+    ),
+    (
+        "clients[1].redirectUris",
+        ["https://d.example.com/cb", "https://d.example.com/cb", "https://d_x.example.com/cb"],
+        "clients[1].redirectUris[2]: the host must",
+    ),
     ("clients[0].accessTokenValiditySeconds", 299, "299 is out of range; use 300 to 38880000"),
     ("clients[0].accessTokenValiditySeconds", 38880001, "out of range; use 300 to 38880000"),
     ("clients[0].accessTokenValiditySeconds", "86400", "must be a whole number from 300"),

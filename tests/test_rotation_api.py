@@ -437,6 +437,19 @@ def test_a_gateway_error_after_the_commit_is_not_resent(org: Org, status: int) -
     assert f"the answer was {status}" in str(raised.value)
 
 
+@pytest.mark.parametrize("status", [201, 202, 204])
+def test_a_success_other_than_200_says_the_outcome_is_unknown(org: Org, status: int) -> None:
+    """Any 2xx means the request was processed: the secret before it may be dead, and the
+    message must say so (and what consumers see), not read as a plain refusal."""
+    org.api.commit_then(org.secret_path, Scripted(status, {}))
+
+    with pytest.raises(RegenerationError) as raised:
+        org.regenerate()
+
+    assert_outcome_unknown(org, raised.value)
+    assert f"the answer was {status}" in str(raised.value)
+
+
 def test_an_answer_lost_after_the_commit_is_not_resent(org: Org) -> None:
     org.api.commit_then(org.secret_path, HANG_UP)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pulumi.runtime.proto import analyzer_pb2
 
+from components.rotation_provider import REGENERATED_SECRET_TYPE
 from genesys_oauth_secrets.plan.analyzer_requests import (
     analyze_request,
     analyze_run,
@@ -62,6 +63,25 @@ def test_an_unsealed_client_in_the_program_is_caught_without_echoing_its_secret(
     sent = str(analyze_stack_request(run))
     assert marker in sent, "the client secret must reach the pack, or this test proves nothing"
     assert marker not in "\n".join(d.message for d in diagnostics)
+
+
+def test_an_unsealed_regeneration_in_the_program_is_caught(
+    pack: RunningPolicyPack, engine: RunProgram, prod_config: dict[str, Any]
+) -> None:
+    """The pack names the regeneration's type itself (it imports nothing of the program): this
+    fails if the program's dynamic resource is renamed and the guardrail no longer sees it."""
+    config = {**prod_config, "clients": [dict(c) for c in prod_config["clients"]]}
+    config["clients"][0]["rotation"] = {"generation": 2, "strategy": "regenerate"}
+    run = engine(config)
+    [regeneration] = run.of_type(REGENERATED_SECRET_TYPE)
+    index = run.registrations.index(regeneration)
+    run.registrations[index] = replace(regeneration, additional_secret_outputs=[])
+
+    diagnostics = analyze_run(pack, run)
+
+    assert [(d.policyName, d.urn, d.enforcementLevel) for d in diagnostics] == [
+        ("client-secret-outputs-sealed", regeneration.urn, analyzer_pb2.MANDATORY)
+    ]
 
 
 def test_a_program_that_drops_a_secret_version_is_caught(
