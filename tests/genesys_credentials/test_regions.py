@@ -127,6 +127,18 @@ def test_every_region_down_raises_the_first_failure_and_names_the_others(
     assert marker not in message
 
 
+def test_every_region_down_names_the_regions_tried_even_for_a_secret_read_by_name(
+    primary_arn: str, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    reader = regional(NAME, clock)
+    take_down(reader, PRIMARY)
+    take_down(reader, REPLICA)
+    with pytest.raises(SecretUnavailable) as raised:
+        reader.get()
+    assert f"tried in this order: {PRIMARY}, {REPLICA};" in str(raised.value)
+    assert f"could not read {NAME} in {PRIMARY}; trying the next region" in caplog.text
+
+
 def test_a_malformed_document_is_raised_not_looked_for_in_the_replicas(
     aws_endpoint: str, clock: FakeClock
 ) -> None:

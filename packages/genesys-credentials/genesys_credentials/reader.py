@@ -283,7 +283,8 @@ class CredentialsReader:
         return entry
 
     def _read_first_answer(self) -> tuple[GenesysCredentials, str]:
-        """The first region's answer that is a document; the first failure when none is.
+        """The first region's answer that is a document; the first failure when none is, with
+        the regions tried (a secret given by name names none in its messages).
 
         Each skipped region is logged with its failure (never the document), so a primary that
         keeps failing is visible while the service still runs on a replica.
@@ -296,10 +297,18 @@ class CredentialsReader:
             if isinstance(outcome, MalformedSecret) or len(self._sources) == 1:
                 raise outcome
             failures.append(outcome)
-            LOG.warning("could not read %s; trying the next region: %s", secret_id, outcome)
+            LOG.warning(
+                "could not read %s in %s; trying the next region: %s",
+                secret_id,
+                client.meta.region_name,
+                outcome,
+            )
         first = failures[0]
         others = "; ".join(str(failure) for failure in failures[1:])
-        raise type(first)(f"{first} (every region failed; the others: {others})") from first
+        tried = ", ".join(client.meta.region_name for _, client in self._sources)
+        raise type(first)(
+            f"{first} (every region failed, tried in this order: {tried}; the others: {others})"
+        ) from first
 
     def __repr__(self) -> str:
         return (
