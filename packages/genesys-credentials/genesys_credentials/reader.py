@@ -236,16 +236,22 @@ class CredentialsReader:
         return rejected
 
     def _await_rotation(self, rejected: bytes, budget: float) -> _Entry:
-        """Re-read until the document holds other credentials or ``budget`` seconds are slept.
+        """Re-read until the document holds other credentials or ``budget`` seconds have passed.
 
-        The budget counts the sleeps, not the clock, so a clock that does not move cannot make
-        this loop forever; each re-read adds its own round trip on top.
+        The budget bounds both the sleeps and the clock: the sleeps, so that a clock that does
+        not move cannot make this loop forever; the clock, so that slow reads (a region that does
+        not answer, failed over on every read) cannot stretch the wait to many times ``budget``.
+        The last re-read may end past it by its own round trip.
         """
+        started = self._clock()
         entry = self._fetch()
         slept = 0.0
         delay = FIRST_RECHECK
-        while entry.fingerprint == rejected and slept < budget:
-            pause = min(delay, budget - slept)
+        while entry.fingerprint == rejected:
+            left = budget - max(slept, self._clock() - started)
+            if left <= 0:
+                break
+            pause = min(delay, left)
             self._sleep(pause)
             slept += pause
             delay = min(delay * 2, LONGEST_RECHECK)
