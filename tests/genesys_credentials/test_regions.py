@@ -56,12 +56,17 @@ def count_reads(reader: CredentialsReader, region: str) -> list[str]:
     return reads
 
 
-def take_down(reader: CredentialsReader, region: str) -> list[str]:
-    """Make ``region`` refuse every connection; the attempts made there."""
+def take_down(
+    reader: CredentialsReader, region: str, clock: FakeClock | None = None, timeout: float = 0.0
+) -> list[str]:
+    """Make ``region`` refuse every connection, each refusal moving ``clock`` by ``timeout``
+    seconds (a black-holed endpoint answers only by timing out); the attempts made there."""
     attempts: list[str] = []
 
     def refuse(**_: object) -> None:
         attempts.append(region)
+        if clock is not None:
+            clock.advance(timeout)
         raise EndpointConnectionError(endpoint_url="https://secretsmanager.down.invalid/")
 
     handler = cast("Callable[..., None]", refuse)
@@ -125,6 +130,40 @@ def test_every_region_down_raises_the_first_failure_and_names_the_others(
     assert message.startswith(f"could not call Secrets Manager for {primary_arn}")
     assert f"the others: could not call Secrets Manager for {replica_arn}" in message
     assert marker not in message
+
+
+def test_every_region_down_names_the_regions_tried_even_for_a_secret_read_by_name(
+    primary_arn: str, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    reader = regional(NAME, clock)
+    take_down(reader, PRIMARY)
+    take_down(reader, REPLICA)
+    with pytest.raises(SecretUnavailable) as raised:
+        reader.get()
+    assert f"tried in this order: {PRIMARY}, {REPLICA};" in str(raised.value)
+    assert f"could not read {NAME} in {PRIMARY}; trying the next region" in caplog.text
+
+
+def test_a_primary_that_times_out_does_not_stretch_the_rotation_wait(
+    primary_arn: str, clock: FakeClock
+) -> None:
+    """Every read fails over after the primary's timeout: the wait for a rotated document is
+    bounded by the clock, not only by the sleeps between reads."""
+    reader = CredentialsReader(
+        primary_arn,
+        ttl=TTL,
+        clock=clock,
+        sleep=clock.advance,
+        max_attempts=1,
+        regions=[PRIMARY, REPLICA],
+    )
+    take_down(reader, PRIMARY, clock, timeout=25.0)
+    replica_reads = count_reads(reader, REPLICA)
+    reader.get()
+    started = clock.now
+    reader.refresh()  # Genesys rejected them; the document never changes
+    assert clock.now - started <= 30.0 + 25.0
+    assert len(replica_reads) <= 3
 
 
 def test_a_malformed_document_is_raised_not_looked_for_in_the_replicas(

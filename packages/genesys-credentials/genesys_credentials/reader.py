@@ -236,16 +236,22 @@ class CredentialsReader:
         return rejected
 
     def _await_rotation(self, rejected: bytes, budget: float) -> _Entry:
-        """Re-read until the document holds other credentials or ``budget`` seconds are slept.
+        """Re-read until the document holds other credentials or ``budget`` seconds have passed.
 
-        The budget counts the sleeps, not the clock, so a clock that does not move cannot make
-        this loop forever; each re-read adds its own round trip on top.
+        The budget bounds both the sleeps and the clock: the sleeps, so that a clock that does
+        not move cannot make this loop forever; the clock, so that slow reads (a region that does
+        not answer, failed over on every read) cannot stretch the wait to many times ``budget``.
+        The last re-read may end past it by its own round trip.
         """
+        started = self._clock()
         entry = self._fetch()
         slept = 0.0
         delay = FIRST_RECHECK
-        while entry.fingerprint == rejected and slept < budget:
-            pause = min(delay, budget - slept)
+        while entry.fingerprint == rejected:
+            left = budget - max(slept, self._clock() - started)
+            if left <= 0:
+                break
+            pause = min(delay, left)
             self._sleep(pause)
             slept += pause
             delay = min(delay * 2, LONGEST_RECHECK)
@@ -283,7 +289,8 @@ class CredentialsReader:
         return entry
 
     def _read_first_answer(self) -> tuple[GenesysCredentials, str]:
-        """The first region's answer that is a document; the first failure when none is.
+        """The first region's answer that is a document; the first failure when none is, with
+        the regions tried (a secret given by name names none in its messages).
 
         Each skipped region is logged with its failure (never the document), so a primary that
         keeps failing is visible while the service still runs on a replica.
@@ -296,10 +303,18 @@ class CredentialsReader:
             if isinstance(outcome, MalformedSecret) or len(self._sources) == 1:
                 raise outcome
             failures.append(outcome)
-            LOG.warning("could not read %s; trying the next region: %s", secret_id, outcome)
+            LOG.warning(
+                "could not read %s in %s; trying the next region: %s",
+                secret_id,
+                client.meta.region_name,
+                outcome,
+            )
         first = failures[0]
         others = "; ".join(str(failure) for failure in failures[1:])
-        raise type(first)(f"{first} (every region failed; the others: {others})") from first
+        tried = ", ".join(client.meta.region_name for _, client in self._sources)
+        raise type(first)(
+            f"{first} (every region failed, tried in this order: {tried}; the others: {others})"
+        ) from first
 
     def __repr__(self) -> str:
         return (
