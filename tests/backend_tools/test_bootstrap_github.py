@@ -28,6 +28,7 @@ from genesys_oauth_secrets.bootstrap.identities import (
     Account,
     GitHubSettings,
     canonical,
+    ensure_provider,
     ensure_role,
     policy_name,
     trust_policy,
@@ -365,6 +366,44 @@ def test_a_role_that_appears_between_the_read_and_create_role_is_checked_not_a_c
     assert f"ok         role {role.name} trusts only {SUBJECTS[role.name]}" in lines
     assert journal.violations == [
         f"role {role.name} has iam/{role.document} for s3://{BUCKET}, stack prod"
+    ]
+
+
+def test_a_provider_that_appears_between_the_read_and_create_is_checked_not_a_crash(
+    aws_endpoint: str,
+) -> None:
+    """CreateOpenIDConnectProvider is not idempotent: when a retried request's first answer was
+    lost (or another run created the provider in between) it answers EntityAlreadyExists, and
+    bootstrap checks the provider it then finds instead of failing the run or claiming it."""
+    client = iam(aws_endpoint)
+    client.create_open_id_connect_provider(Url=f"https://{ISSUER}", ClientIDList=["other"])
+
+    class NotYetThere:
+        """IAM whose first read of the provider answers NoSuchEntity, as just before it appeared."""
+
+        first = True
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(client, name)
+
+        def get_open_id_connect_provider(self, **params: Any) -> Any:
+            if NotYetThere.first:
+                NotYetThere.first = False
+                raise client.exceptions.NoSuchEntityException(
+                    {"Error": {"Code": "NoSuchEntity", "Message": "not found"}},
+                    "GetOpenIDConnectProvider",
+                )
+            return client.get_open_id_connect_provider(**params)
+
+    lines: list[str] = []
+    journal = Journal(lines.append)
+
+    ensure_provider(NotYetThere(), Account(ACCOUNT, "aws"), fix=False, journal=journal)  # type: ignore[arg-type]
+
+    assert journal.created == []
+    assert journal.violations == [f"OIDC provider {PROVIDER} admits audience {AUDIENCE}"]
+    assert lines == [
+        f"VIOLATION  OIDC provider {PROVIDER} admits audience {AUDIENCE}: found audiences other"
     ]
 
 
