@@ -108,6 +108,28 @@ def test_github_repo_creates_the_provider_and_four_roles_scoped_to_their_jobs(
         assert found[role.name]["permissions"] == render(role.document, names)
 
 
+def test_a_repository_with_immutable_subjects_is_trusted_by_its_owner_and_repository_ids(
+    aws_endpoint: str, run_cli: RunCli
+) -> None:
+    """Repositories created after July 15, 2026 (or opted in) get the OIDC subject
+    ``repo:OWNER@OWNER-ID/REPO@REPO-ID:…`` (GitHub's OIDC reference, "Immutable subject
+    claims"): a trust on the bare names would never match their tokens."""
+    immutable = "acme@123456/genesys-oauth-secrets@456789"
+
+    result = run_cli(*BOOT[:-1], immutable)
+
+    assert result.code == 0, result.err
+    subjects = {
+        name: found["trust"]["Statement"][0]["Condition"]["StringEquals"][f"{ISSUER}:sub"]
+        for name, found in identities(aws_endpoint).items()
+        if name != "providers"
+    }
+    assert subjects == {
+        name: subject.replace(f"repo:{REPO}:", f"repo:{immutable}:")
+        for name, subject in SUBJECTS.items()
+    }
+
+
 def test_the_permissions_are_the_reviewed_documents_with_only_the_names_filled_in(
     aws_endpoint: str, run_cli: RunCli
 ) -> None:
@@ -490,6 +512,12 @@ def test_policies_are_compared_as_documents_not_text(found: object, same: bool) 
         ("acme/repo\n", "trailing newline"),
         ("acme/r\u00e9po", "non-ASCII"),
         ("acme_corp/repo", "underscore in the owner"),
+        ("acme@123456/repo", "an owner id without a repository id"),
+        ("acme/repo@456789", "a repository id without an owner id"),
+        ("acme@12a/repo@3", "an id that is not a number"),
+        ("acme@/repo@3", "an empty id"),
+        ("acme@1/..@2", "dot-dot with ids"),
+        ("acme@1@2/repo@3", "two ids"),
     ],
 )
 def test_a_github_repo_github_would_not_name_is_refused(repo: str, why: str) -> None:
@@ -498,7 +526,14 @@ def test_a_github_repo_github_would_not_name_is_refused(repo: str, why: str) -> 
 
 
 @pytest.mark.parametrize(
-    "repo", ["acme/genesys-oauth-secrets", "Acme-Corp/repo.name_2", "a/b", "octo--legacy-/x"]
+    "repo",
+    [
+        "acme/genesys-oauth-secrets",
+        "Acme-Corp/repo.name_2",
+        "a/b",
+        "octo--legacy-/x",
+        "acme@123456/genesys-oauth-secrets@456789",
+    ],
 )
 def test_a_github_repo_as_github_names_it_is_accepted(repo: str) -> None:
     validate_github_repo(repo)
