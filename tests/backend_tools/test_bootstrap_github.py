@@ -33,7 +33,7 @@ from genesys_oauth_secrets.bootstrap.identities import (
     policy_name,
     trust_policy,
 )
-from genesys_oauth_secrets.shared.aws import AwsClients
+from genesys_oauth_secrets.shared.aws import AwsClients, connect
 from genesys_oauth_secrets.shared.backend_baseline import Journal
 from genesys_oauth_secrets.shared.errors import UsageError
 from genesys_oauth_secrets.shared.names import validate_github_repo
@@ -389,6 +389,29 @@ def test_a_role_that_appears_between_the_read_and_create_role_is_checked_not_a_c
     assert journal.violations == [
         f"role {role.name} has iam/{role.document} for s3://{BUCKET}, stack prod"
     ]
+
+
+def test_outside_the_aws_partition_github_repo_is_refused_before_anything_is_created(
+    aws: AwsClients, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documents name ``arn:aws:``; in GovCloud they would grant nothing, and a refusal
+    after the bucket and keys were made would leave them behind a failed run."""
+    real = aws.sts.get_caller_identity()
+    gov = {**real, "Arn": real["Arn"].replace("arn:aws:", "arn:aws-us-gov:", 1)}
+
+    def govcloud(region: str, endpoint_url: str | None) -> AwsClients:
+        clients = connect(region, endpoint_url)
+        monkeypatch.setattr(clients.sts, "get_caller_identity", lambda: gov)
+        return clients
+
+    monkeypatch.setattr(bootstrap_cli, "connect", govcloud)
+
+    result = run_cli(*BOOT)
+
+    assert result.code == 2
+    assert "--github-repo: the documents in iam/ name the aws partition" in result.err
+    assert aws.kms.list_keys()["Keys"] == []
+    assert aws.s3.list_buckets()["Buckets"] == []
 
 
 def test_a_provider_that_appears_between_the_read_and_create_is_checked_not_a_crash(
