@@ -347,6 +347,31 @@ def test_another_policy_on_a_role_is_a_violation_that_fix_leaves_to_a_person(
     ]
 
 
+class NotYetThere:
+    """IAM whose first call of the read ``method`` answers NoSuchEntity, as just before the
+    entity appeared; every other call, and that read afterwards, goes to ``client``."""
+
+    def __init__(self, client: Any, method: str) -> None:
+        self.client = client
+        self.method = method
+        self.first = True
+
+    def __getattr__(self, name: str) -> Any:
+        read = getattr(self.client, name)
+        if name != self.method:
+            return read
+
+        def first_not_found(**params: Any) -> Any:
+            if self.first:
+                self.first = False
+                raise self.client.exceptions.NoSuchEntityException(
+                    {"Error": {"Code": "NoSuchEntity", "Message": "not found"}}, name
+                )
+            return read(**params)
+
+        return first_not_found
+
+
 def test_a_role_that_appears_between_the_read_and_create_role_is_checked_not_a_crash(
     aws_endpoint: str,
 ) -> None:
@@ -362,26 +387,11 @@ def test_a_role_that_appears_between_the_read_and_create_role_is_checked_not_a_c
         AssumeRolePolicyDocument=json.dumps(trust_policy(account, REPO, role)),
     )
 
-    class NotYetThere:
-        """IAM whose first GetRole answers NoSuchEntity, as just before the role appeared."""
-
-        first = True
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(client, name)
-
-        def get_role(self, **params: Any) -> Any:
-            if NotYetThere.first:
-                NotYetThere.first = False
-                raise client.exceptions.NoSuchEntityException(
-                    {"Error": {"Code": "NoSuchEntity", "Message": "not found"}}, "GetRole"
-                )
-            return client.get_role(**params)
-
     lines: list[str] = []
     journal = Journal(lines.append)
 
-    arn = ensure_role(NotYetThere(), account, github, role, fix=False, journal=journal)  # type: ignore[arg-type]
+    late = NotYetThere(client, "get_role")
+    arn = ensure_role(late, account, github, role, fix=False, journal=journal)  # type: ignore[arg-type]
 
     assert arn == client.get_role(RoleName=role.name)["Role"]["Arn"]
     assert journal.created == []
@@ -423,27 +433,11 @@ def test_a_provider_that_appears_between_the_read_and_create_is_checked_not_a_cr
     client = iam(aws_endpoint)
     client.create_open_id_connect_provider(Url=f"https://{ISSUER}", ClientIDList=["other"])
 
-    class NotYetThere:
-        """IAM whose first read of the provider answers NoSuchEntity, as just before it appeared."""
-
-        first = True
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(client, name)
-
-        def get_open_id_connect_provider(self, **params: Any) -> Any:
-            if NotYetThere.first:
-                NotYetThere.first = False
-                raise client.exceptions.NoSuchEntityException(
-                    {"Error": {"Code": "NoSuchEntity", "Message": "not found"}},
-                    "GetOpenIDConnectProvider",
-                )
-            return client.get_open_id_connect_provider(**params)
-
     lines: list[str] = []
     journal = Journal(lines.append)
 
-    ensure_provider(NotYetThere(), Account(ACCOUNT, "aws"), fix=False, journal=journal)  # type: ignore[arg-type]
+    late = NotYetThere(client, "get_open_id_connect_provider")
+    ensure_provider(late, Account(ACCOUNT, "aws"), fix=False, journal=journal)  # type: ignore[arg-type]
 
     assert journal.created == []
     assert journal.violations == [f"OIDC provider {PROVIDER} admits audience {AUDIENCE}"]
