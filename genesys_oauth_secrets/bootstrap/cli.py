@@ -70,9 +70,14 @@ def run(args: argparse.Namespace) -> int:
         raise
     arns: dict[identities.WorkflowRole, str] = {}
     try:
+        # The account is checked before the baseline writes anything: a partition the roles'
+        # documents cannot name must not leave a bucket and keys behind a refused run.
+        account = _account(clients) if args.github_repo else None
         baseline.bootstrap(clients, settings, fix=args.fix, journal=journal)
-        if args.github_repo:
-            arns = _github_identities(clients, settings, args.github_repo, args.fix, journal)
+        if account is not None:
+            arns = _github_identities(
+                clients, account, settings, args.github_repo, fix=args.fix, journal=journal
+            )
     except BackendError as error:
         if journal.created:
             report.line(
@@ -156,16 +161,24 @@ def _print_variables(
             report.line(f"no workflow reads {role.name}: {arn} ({role.used_by})")
 
 
+def _account(clients: AwsClients) -> identities.Account:
+    """The caller's account and partition, refused if the documents cannot name it."""
+    caller = baseline.aws_call("sts", "the caller identity", clients.sts.get_caller_identity)
+    account = identities.Account(str(caller["Account"]), str(caller["Arn"]).split(":")[1])
+    identities.validate_account(account)
+    return account
+
+
 def _github_identities(
     clients: AwsClients,
+    account: identities.Account,
     settings: baseline.BootstrapSettings,
     repo: str,
+    *,
     fix: bool,
     journal: baseline.Journal,
 ) -> dict[identities.WorkflowRole, str]:
     """The OIDC provider and the workflows' roles, for ``repo`` and this backend."""
-    caller = baseline.aws_call("sts", "the caller identity", clients.sts.get_caller_identity)
-    account = identities.Account(str(caller["Account"]), str(caller["Arn"]).split(":")[1])
     github = identities.GitHubSettings(repo=repo, bucket=settings.bucket, stack=settings.stack)
     iam = iam_client(clients.region, clients.endpoint_url)
     return identities.ensure_identities(iam, account, github, fix=fix, journal=journal)

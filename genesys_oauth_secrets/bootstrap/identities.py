@@ -226,15 +226,22 @@ def ensure_provider(iam: IAMClient, account: Account, *, fix: bool, journal: Jou
     found = _missing(arn, lambda: iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn))
     setting = f"OIDC provider {arn} admits audience {AUDIENCE}"
     if found is None:
-        aws_call(
+        created = aws_read(
             "iam",
             arn,
             lambda: iam.create_open_id_connect_provider(
                 Url=f"https://{ISSUER}", ClientIDList=[AUDIENCE]
             ),
+            absent={"EntityAlreadyExists"},
         )
-        journal.create(f"OIDC provider {arn} (audience {AUDIENCE})")
-        return
+        if created is not None:
+            journal.create(f"OIDC provider {arn} (audience {AUDIENCE})")
+            return
+        # Not idempotent either: a retried request whose first answer was lost, or another run
+        # in between, makes the provider exist now. Read it and check it like any existing one.
+        found = aws_call(
+            "iam", arn, lambda: iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+        )
     audiences = list(found.get("ClientIDList", []))
     if AUDIENCE in audiences:
         journal.ok(setting)

@@ -19,7 +19,10 @@ cannot carry a line break or a quote. Sources of the rules:
   hyphen; older accounts may have those, so they pass); a repository name is 1-100 of
   ``A-Za-z0-9_.-``, not ``.`` or ``..`` (GitHub turns any other character into ``-``). The
   value becomes an OIDC subject in a role's trust policy, so no ``:``, ``*`` or ``/`` may
-  widen or shift it.
+  widen or shift it. Repositories created (renamed, transferred) after July 15, 2026, or opted
+  in, get the immutable subject ``repo:OWNER@OWNER-ID/REPO@REPO-ID:…`` (github/docs
+  ``content/actions/reference/security/oidc.md``, "Immutable subject claims"): both ids, digits
+  only, or neither.
 
 Errors quote the value escaped and shortened (a control character or a megabyte of input
 cannot reach the terminal) and say what would be accepted.
@@ -43,7 +46,10 @@ _ALIAS = re.compile(r"alias/[a-zA-Z0-9/_-]{1,250}", re.ASCII)
 _PULUMI_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)
 _REGION = re.compile(r"[a-z]{2}(?:-[a-z0-9]{1,16}){2,4}", re.ASCII)
 _NUMBER = re.compile(r"[0-9]{1,12}", re.ASCII)
-_GITHUB_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9_.-]{1,100}", re.ASCII)
+_GITHUB_REPO = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9-]{0,38}(@[0-9]{1,20})?/[A-Za-z0-9_.-]{1,100}(?(1)@[0-9]{1,20})",
+    re.ASCII,
+)
 
 
 def shown(value: str) -> str:
@@ -104,12 +110,15 @@ def validate_region(region: str) -> None:
 
 
 def validate_github_repo(repo: str) -> None:
-    """``OWNER/REPO`` as GitHub names a repository (see the module's sources)."""
-    if not _GITHUB_REPO.fullmatch(repo) or repo.split("/")[1] in {".", ".."}:
+    """``OWNER/REPO`` as GitHub names a repository, or ``OWNER@ID/REPO@ID`` as its immutable
+    OIDC subject does (see the module's sources)."""
+    if not _GITHUB_REPO.fullmatch(repo) or repo.split("/")[1].partition("@")[0] in {".", ".."}:
         raise UsageError(
             f"--github-repo {shown(repo)} is not a GitHub repository: give OWNER/REPO as in "
             "its URL, e.g. acme/genesys-oauth-secrets (owner: letters, digits, '-'; "
-            "repository: letters, digits, '-', '_', '.')"
+            "repository: letters, digits, '-', '_', '.'), or OWNER@OWNER_ID/REPO@REPO_ID when "
+            "the repository's OIDC subjects carry the ids (e.g. acme@123456/genesys-oauth-secrets@"
+            "456789)"
         )
 
 

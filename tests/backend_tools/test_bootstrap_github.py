@@ -28,11 +28,12 @@ from genesys_oauth_secrets.bootstrap.identities import (
     Account,
     GitHubSettings,
     canonical,
+    ensure_provider,
     ensure_role,
     policy_name,
     trust_policy,
 )
-from genesys_oauth_secrets.shared.aws import AwsClients
+from genesys_oauth_secrets.shared.aws import AwsClients, connect
 from genesys_oauth_secrets.shared.backend_baseline import Journal
 from genesys_oauth_secrets.shared.errors import UsageError
 from genesys_oauth_secrets.shared.names import validate_github_repo
@@ -105,6 +106,28 @@ def test_github_repo_creates_the_provider_and_four_roles_scoped_to_their_jobs(
         assert found[role.name]["policies"] == [policy_name(role)]
         names = Names(bucket=BUCKET, stack="prod", account=ACCOUNT)
         assert found[role.name]["permissions"] == render(role.document, names)
+
+
+def test_a_repository_with_immutable_subjects_is_trusted_by_its_owner_and_repository_ids(
+    aws_endpoint: str, run_cli: RunCli
+) -> None:
+    """Repositories created after July 15, 2026 (or opted in) get the OIDC subject
+    ``repo:OWNER@OWNER-ID/REPO@REPO-ID:…`` (GitHub's OIDC reference, "Immutable subject
+    claims"): a trust on the bare names would never match their tokens."""
+    immutable = "acme@123456/genesys-oauth-secrets@456789"
+
+    result = run_cli(*BOOT[:-1], immutable)
+
+    assert result.code == 0, result.err
+    subjects = {
+        name: found["trust"]["Statement"][0]["Condition"]["StringEquals"][f"{ISSUER}:sub"]
+        for name, found in identities(aws_endpoint).items()
+        if name != "providers"
+    }
+    assert subjects == {
+        name: subject.replace(f"repo:{REPO}:", f"repo:{immutable}:")
+        for name, subject in SUBJECTS.items()
+    }
 
 
 def test_the_permissions_are_the_reviewed_documents_with_only_the_names_filled_in(
@@ -324,6 +347,31 @@ def test_another_policy_on_a_role_is_a_violation_that_fix_leaves_to_a_person(
     ]
 
 
+class NotYetThere:
+    """IAM whose first call of the read ``method`` answers NoSuchEntity, as just before the
+    entity appeared; every other call, and that read afterwards, goes to ``client``."""
+
+    def __init__(self, client: Any, method: str) -> None:
+        self.client = client
+        self.method = method
+        self.first = True
+
+    def __getattr__(self, name: str) -> Any:
+        read = getattr(self.client, name)
+        if name != self.method:
+            return read
+
+        def first_not_found(**params: Any) -> Any:
+            if self.first:
+                self.first = False
+                raise self.client.exceptions.NoSuchEntityException(
+                    {"Error": {"Code": "NoSuchEntity", "Message": "not found"}}, name
+                )
+            return read(**params)
+
+        return first_not_found
+
+
 def test_a_role_that_appears_between_the_read_and_create_role_is_checked_not_a_crash(
     aws_endpoint: str,
 ) -> None:
@@ -339,32 +387,62 @@ def test_a_role_that_appears_between_the_read_and_create_role_is_checked_not_a_c
         AssumeRolePolicyDocument=json.dumps(trust_policy(account, REPO, role)),
     )
 
-    class NotYetThere:
-        """IAM whose first GetRole answers NoSuchEntity, as just before the role appeared."""
-
-        first = True
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(client, name)
-
-        def get_role(self, **params: Any) -> Any:
-            if NotYetThere.first:
-                NotYetThere.first = False
-                raise client.exceptions.NoSuchEntityException(
-                    {"Error": {"Code": "NoSuchEntity", "Message": "not found"}}, "GetRole"
-                )
-            return client.get_role(**params)
-
     lines: list[str] = []
     journal = Journal(lines.append)
 
-    arn = ensure_role(NotYetThere(), account, github, role, fix=False, journal=journal)  # type: ignore[arg-type]
+    late = NotYetThere(client, "get_role")
+    arn = ensure_role(late, account, github, role, fix=False, journal=journal)  # type: ignore[arg-type]
 
     assert arn == client.get_role(RoleName=role.name)["Role"]["Arn"]
     assert journal.created == []
     assert f"ok         role {role.name} trusts only {SUBJECTS[role.name]}" in lines
     assert journal.violations == [
         f"role {role.name} has iam/{role.document} for s3://{BUCKET}, stack prod"
+    ]
+
+
+def test_outside_the_aws_partition_github_repo_is_refused_before_anything_is_created(
+    aws: AwsClients, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documents name ``arn:aws:``; in GovCloud they would grant nothing, and a refusal
+    after the bucket and keys were made would leave them behind a failed run."""
+    real = aws.sts.get_caller_identity()
+    gov = {**real, "Arn": real["Arn"].replace("arn:aws:", "arn:aws-us-gov:", 1)}
+
+    def govcloud(region: str, endpoint_url: str | None) -> AwsClients:
+        clients = connect(region, endpoint_url)
+        monkeypatch.setattr(clients.sts, "get_caller_identity", lambda: gov)
+        return clients
+
+    monkeypatch.setattr(bootstrap_cli, "connect", govcloud)
+
+    result = run_cli(*BOOT)
+
+    assert result.code == 2
+    assert "--github-repo: the documents in iam/ name the aws partition" in result.err
+    assert aws.kms.list_keys()["Keys"] == []
+    assert aws.s3.list_buckets()["Buckets"] == []
+
+
+def test_a_provider_that_appears_between_the_read_and_create_is_checked_not_a_crash(
+    aws_endpoint: str,
+) -> None:
+    """CreateOpenIDConnectProvider is not idempotent: when a retried request's first answer was
+    lost (or another run created the provider in between) it answers EntityAlreadyExists, and
+    bootstrap checks the provider it then finds instead of failing the run or claiming it."""
+    client = iam(aws_endpoint)
+    client.create_open_id_connect_provider(Url=f"https://{ISSUER}", ClientIDList=["other"])
+
+    lines: list[str] = []
+    journal = Journal(lines.append)
+
+    late = NotYetThere(client, "get_open_id_connect_provider")
+    ensure_provider(late, Account(ACCOUNT, "aws"), fix=False, journal=journal)  # type: ignore[arg-type]
+
+    assert journal.created == []
+    assert journal.violations == [f"OIDC provider {PROVIDER} admits audience {AUDIENCE}"]
+    assert lines == [
+        f"VIOLATION  OIDC provider {PROVIDER} admits audience {AUDIENCE}: found audiences other"
     ]
 
 
@@ -451,6 +529,12 @@ def test_policies_are_compared_as_documents_not_text(found: object, same: bool) 
         ("acme/repo\n", "trailing newline"),
         ("acme/r\u00e9po", "non-ASCII"),
         ("acme_corp/repo", "underscore in the owner"),
+        ("acme@123456/repo", "an owner id without a repository id"),
+        ("acme/repo@456789", "a repository id without an owner id"),
+        ("acme@12a/repo@3", "an id that is not a number"),
+        ("acme@/repo@3", "an empty id"),
+        ("acme@1/..@2", "dot-dot with ids"),
+        ("acme@1@2/repo@3", "two ids"),
     ],
 )
 def test_a_github_repo_github_would_not_name_is_refused(repo: str, why: str) -> None:
@@ -459,7 +543,14 @@ def test_a_github_repo_github_would_not_name_is_refused(repo: str, why: str) -> 
 
 
 @pytest.mark.parametrize(
-    "repo", ["acme/genesys-oauth-secrets", "Acme-Corp/repo.name_2", "a/b", "octo--legacy-/x"]
+    "repo",
+    [
+        "acme/genesys-oauth-secrets",
+        "Acme-Corp/repo.name_2",
+        "a/b",
+        "octo--legacy-/x",
+        "acme@123456/genesys-oauth-secrets@456789",
+    ],
 )
 def test_a_github_repo_as_github_names_it_is_accepted(repo: str) -> None:
     validate_github_repo(repo)
