@@ -53,8 +53,9 @@ def shown_lines(message: object) -> str:
 
     A refused config lists one problem a line, so newlines are kept rather than escaped; each
     line is escaped and bounded like any shown text, and every line after the first is indented,
-    so no part of a message can stand at the start of a line and pass for a line of its own
-    (an ``OK``, or a ``::error::`` workflow command quoted from elsewhere).
+    so no part of a message can stand at the start of a line and pass for a line of its own (an
+    ``OK``). Indenting alone would not stop a ``::error::`` quoted from elsewhere, since the
+    runner trims leading whitespace; ``shown`` escapes it (see the module's docstring).
     """
     lines = str(message).split("\n")
     kept = [shown(line, LINE_LIMIT) for line in lines[:MAX_MESSAGE_LINES]]
