@@ -13,8 +13,20 @@ from hypothesis import strategies as st
 
 from genesys_oauth_secrets import cli
 from genesys_oauth_secrets.shared.errors import BackendError
-from genesys_oauth_secrets.shared.output import EXIT_ATTENTION, EXIT_CANNOT, EXIT_OK, Report
-from genesys_oauth_secrets.shared.text import LINE_LIMIT, MAX_MESSAGE_LINES, shown_lines
+from genesys_oauth_secrets.shared.output import (
+    EXIT_ATTENTION,
+    EXIT_CANNOT,
+    EXIT_OK,
+    Report,
+    error_line,
+)
+from genesys_oauth_secrets.shared.text import (
+    LINE_LIMIT,
+    MAX_MESSAGE_LINES,
+    shorten,
+    shown,
+    shown_lines,
+)
 from tests.support.stack_files import stack_document, write_project
 
 JSON_COMMANDS = ("plan", "check", "preflight", "bootstrap", "audit", "locks", "age")
@@ -113,3 +125,42 @@ def test_the_front_door_prints_a_quoted_failure_without_forging_a_line(
     assert not any(line.startswith(("::", "OK")) for line in err.splitlines())
     assert "\x1b" not in err
     assert "\r" not in err
+
+
+COMMAND_PIECES = st.lists(
+    st.sampled_from(["::", "##[", ":", "#", "[", "]", "error", "x", " ", "\u3000", "\t", "\n"]),
+    max_size=40,
+).map("".join)
+"""Text made of the pieces a workflow command is made of, which plain ``st.text()`` seldom hits."""
+
+
+def _is_workflow_command(line: str) -> bool:
+    """How a GitHub runner reads a line of a step's output (actions/runner, ActionCommand.cs):
+    ``TryParseV2`` trims leading whitespace and looks for ``::``, the legacy ``TryParse`` looks
+    for ``##[`` anywhere in the line."""
+    return line.lstrip().startswith("::") or "##[" in line
+
+
+@given(st.one_of(COMMAND_PIECES, st.text(max_size=300)))
+def test_no_line_of_an_error_message_is_a_workflow_command(message: str) -> None:
+    assert not any(_is_workflow_command(line) for line in error_line(message).split("\n"))
+
+
+@given(st.one_of(COMMAND_PIECES, st.text(max_size=300)))
+def test_a_shown_value_or_key_cannot_complete_a_workflow_command(value: str) -> None:
+    for text in (shown(value), shown(value, LINE_LIMIT), shorten(value)):
+        assert not _is_workflow_command(text)
+
+
+@pytest.mark.parametrize(
+    ("message", "printed"),
+    [
+        ("AccessDenied\n  ::error::forged", "error: AccessDenied\n  \\x3a:error::forged"),
+        ("AccessDenied ##[error]forged", "error: AccessDenied ##\\x5berror]forged"),
+        ("a::b and c#[d", "error: a::b and c#[d"),
+    ],
+)
+def test_an_error_line_escapes_only_what_would_complete_a_workflow_command(
+    message: str, printed: str
+) -> None:
+    assert error_line(message) == printed

@@ -75,7 +75,14 @@ def _plan_ref(exported: ExportedRef, stack: str, key: bytes, workdir: Path) -> S
         _, found, message = done.stderr.partition("error: ")
         reason = message.strip() if found else f"exit {done.returncode}"
         raise PlanError(f"--against {exported.label}: planning {exported.label} failed: {reason}")
-    return snapshot_from_json(json.loads(out.read_text()))
+    try:
+        return snapshot_from_json(json.loads(out.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        # REF's program ended its process itself (``sys.exit(0)``, ``os._exit``) before the
+        # snapshot was written, or cut it short: exit 0 alone does not mean a plan.
+        raise PlanError(
+            f"--against {exported.label}: planning {exported.label} failed: it wrote no plan"
+        ) from None
 
 
 def plan_against(project_dir: Path, stack: str, ref: str, current: ProgramRun) -> Diff:

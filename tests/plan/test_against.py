@@ -365,3 +365,20 @@ def test_a_ref_whose_config_the_program_refuses_names_the_ref(
     assert code == 2
     assert err.startswith("error: --against main: planning main failed: ")
     assert "grantType" in err
+
+
+def test_a_ref_whose_program_exits_without_a_plan_is_one_error_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = repository(tmp_path, stack_file(), stack_file())
+    working = (repo / "__main__.py").read_text()
+    (repo / "__main__.py").write_text("raise SystemExit(0)\n")
+    git(repo, "commit", "-q", "-am", "a program that stops before registering anything")
+    (repo / "__main__.py").write_text(working)
+
+    code, _, err = plan_against(repo, capsys)
+
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "error: --against main: planning main failed: it wrote no plan"
+    ]
