@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from components.issue_time import ISSUED_AT_TAG, parse_issued_at
-from genesys_oauth_secrets.shared.errors import BackendError, translate
+from genesys_oauth_secrets.shared.errors import BackendError, error_code, translate
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -101,7 +101,7 @@ def secret_age(client: SecretsManagerClient, secret_name: str) -> SecretAge:
 
 
 def _read_error(error: ClientError, secret_name: str) -> BackendError:
-    if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+    if error_code(error) == "ResourceNotFoundException":
         return BackendError(
             f"secret {secret_name} does not exist: run `pulumi up` for this stack, or check "
             "--region (the stack's aws:region) and the AWS account"

@@ -41,7 +41,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from genesys_oauth_secrets.audit.refusal import PulumiRefuses
 from genesys_oauth_secrets.shared import names
-from genesys_oauth_secrets.shared.errors import BackendError, CheckpointUnreadable, translate
+from genesys_oauth_secrets.shared.errors import (
+    BackendError,
+    CheckpointUnreadable,
+    error_code,
+    translate,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -420,7 +425,7 @@ def _last_modified(s3: S3Client, bucket: str, key: str) -> datetime | None:
     try:
         return s3.head_object(Bucket=bucket, Key=key)["LastModified"]
     except ClientError as error:
-        if str(error.response.get("Error", {}).get("Code")) in {"404", "NoSuchKey", "NotFound"}:
+        if error_code(error) in {"404", "NoSuchKey", "NotFound"}:
             return None
         raise
 

@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from components.oauth_client_secret import secret_name
 from genesys_oauth_secrets.preflight.context import Context
 from genesys_oauth_secrets.shared.aws import secrets_manager_client
-from genesys_oauth_secrets.shared.errors import translate
+from genesys_oauth_secrets.shared.errors import error_code, translate
 from genesys_oauth_secrets.shared.findings import Finding, Status
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def _one(client: SecretsManagerClient, name: str) -> Finding:
     try:
         secret = client.describe_secret(SecretId=name)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+        if error_code(error) == "ResourceNotFoundException":
             return Finding(CHECK, Status.OK, f"{name}: absent (pulumi up creates it)")
         return Finding(
             CHECK, Status.ERROR, str(translate(error, service="secretsmanager", target=name))

@@ -26,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from genesys_oauth_secrets.check.stack_file import stack_file_problems, strict_base64
 from genesys_oauth_secrets.preflight.context import SECRETS_OVERRIDE_ENV, Context
 from genesys_oauth_secrets.shared.aws import connect
-from genesys_oauth_secrets.shared.errors import BackendError, translate
+from genesys_oauth_secrets.shared.errors import BackendError, error_code, translate
 from genesys_oauth_secrets.shared.findings import Finding, Status
 from genesys_oauth_secrets.shared.text import shown
 
@@ -115,7 +115,7 @@ def _decrypts(context: Context, kms_url: KmsUrl, blob: bytes) -> Finding:
 
 
 def _describe_failed(error: ClientError | BotoCoreError, key: str) -> Finding:
-    if isinstance(error, ClientError) and _code(error) == "NotFoundException":
+    if isinstance(error, ClientError) and error_code(error) == "NotFoundException":
         return Finding(
             CHECK,
             Status.PROBLEM,
@@ -125,15 +125,11 @@ def _describe_failed(error: ClientError | BotoCoreError, key: str) -> Finding:
     return Finding(CHECK, Status.ERROR, str(translate(error, service="kms", target=key)))
 
 
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
-
-
 def _decrypt(kms: KMSClient, blob: bytes, kms_url: KmsUrl, key: str, key_arn: str) -> Finding:
     try:
         used = _decrypting_key(kms, blob, kms_url.encryption_context)
     except ClientError as error:
-        code = _code(error)
+        code = error_code(error)
         if code in ("InvalidCiphertextException", "IncorrectKeyException"):
             return Finding(
                 CHECK,

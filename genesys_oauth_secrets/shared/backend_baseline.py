@@ -30,6 +30,7 @@ from genesys_oauth_secrets.shared.errors import (
     BucketOwnedElsewhere,
     KeyAliasTaken,
     UsageError,
+    error_code,
     translate,
 )
 from genesys_oauth_secrets.shared.names import (
@@ -120,10 +121,6 @@ def aws_call(service: str, target: str, action: Callable[[], Any]) -> Any:
         return action()
     except (ClientError, BotoCoreError) as error:
         raise translate(error, service=service, target=target) from error
-
-
-def error_code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def aws_read(

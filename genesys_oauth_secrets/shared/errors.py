@@ -103,6 +103,11 @@ def iam_action(service: str, operation: str, message: str = "") -> str:
     return f"{service}:{operation}"
 
 
+def error_code(error: ClientError) -> str:
+    """AWS's error code (``ResourceNotFoundException``, ``NoSuchKey``, ``404``); "" if absent."""
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
 def translate(error: ClientError | BotoCoreError, *, service: str, target: str) -> BackendError:
     """Turn a botocore error into an expected failure naming the fix.
 
@@ -132,9 +137,8 @@ def _from_botocore(error: BotoCoreError, target: str) -> BackendError:
 
 
 def _from_response(error: ClientError, service: str, target: str) -> BackendError:
-    details = error.response.get("Error", {})
-    code = str(details.get("Code", ""))
-    message = str(details.get("Message", ""))
+    code = error_code(error)
+    message = str(error.response.get("Error", {}).get("Message", ""))
     operation = error.operation_name
     if code in ACCESS_DENIED_CODES:
         action = iam_action(service, operation, message)

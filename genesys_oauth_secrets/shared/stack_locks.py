@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from genesys_credentials.safe_text import printable
-from genesys_oauth_secrets.shared.errors import UsageError, translate
+from genesys_oauth_secrets.shared.errors import UsageError, error_code, translate
 from genesys_oauth_secrets.shared.names import shown
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def list_locks(
                 try:
                     body = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_LOCK_BYTES + 1)
                 except ClientError as error:
-                    if error.response.get("Error", {}).get("Code") not in {"NoSuchKey", "404"}:
+                    if error_code(error) not in {"NoSuchKey", "404"}:
                         raise
                     emit(
                         f"gone    {printable(key, SHOWN)}  [released while being listed: its run "
