@@ -30,6 +30,7 @@ from genesys_oauth_secrets.shared.aws import AwsClients
 from genesys_oauth_secrets.shared.command import command_parser
 from tests.support.aws_errors import aws_error
 from tests.support.hypothesis_profiles import FIXTURE_OK
+from tests.support.stack_files import SEALED_SEED, adopt_first_client_from_config
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager.type_defs import TagTypeDef
@@ -133,28 +134,19 @@ def test_a_secret_older_than_max_age_days_exits_1_naming_the_line_to_bump(
     assert desktop.endswith("max 90: ok")
 
 
-SEALED = {"secure": "v1:c2VhbGVkIHdpdGggYSBwYXNzcGhyYXNl"}
 """An encrypted config value as the Pulumi CLI writes it (ciphertext the report never opens)."""
 
 
 def adopt_ivr_from_config(seeds: object) -> Callable[[dict[str, Any]], None]:
     """The ivr client adopted with its current secret from ``adoptedClientSecrets``."""
-
-    def edit(config: dict[str, Any]) -> None:
-        config[f"{PROJECT}:clients"][0]["adopt"] = {
-            "clientId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-            "secret": "config",
-        }
-        config[f"{PROJECT}:adoptedClientSecrets"] = seeds
-
-    return edit
+    return lambda config: adopt_first_client_from_config(config, PROJECT, seeds)
 
 
 @pytest.mark.parametrize(
     "seeds",
     [
-        pytest.param({"ivr-integration": SEALED}, id="set with --secret --path, per entry"),
-        pytest.param(SEALED, id="set with --secret as one JSON map"),
+        pytest.param({"ivr-integration": SEALED_SEED}, id="set with --secret --path, per entry"),
+        pytest.param(SEALED_SEED, id="set with --secret as one JSON map"),
     ],
 )
 def test_a_client_adopted_with_its_secret_from_config_is_measured_like_any_other(

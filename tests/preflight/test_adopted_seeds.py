@@ -12,16 +12,12 @@ import yaml
 
 from genesys_oauth_secrets.plan.engine import MAIN, PROJECT
 from genesys_oauth_secrets.preflight.context import resolve
-
-SEALED = {"secure": "v1:c2VhbGVkIHdpdGggYSBwYXNzcGhyYXNl"}
-ADOPTED_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+from tests.support.stack_files import SEALED_SEED, adopt_first_client_from_config
 
 
 def adopting_stack(tmp_path: Path, seeds: object) -> Path:
     shipped: dict[str, Any] = yaml.safe_load((MAIN.parent / "Pulumi.prod.yaml").read_text())
-    config = shipped["config"]
-    config[f"{PROJECT}:clients"][0]["adopt"] = {"clientId": ADOPTED_ID, "secret": "config"}
-    config[f"{PROJECT}:adoptedClientSecrets"] = seeds
+    adopt_first_client_from_config(shipped["config"], PROJECT, seeds)
     (tmp_path / "Pulumi.yaml").write_text(f"name: {PROJECT}\nruntime: python\n")
     (tmp_path / "Pulumi.prod.yaml").write_text(yaml.safe_dump(shipped))
     return tmp_path
@@ -30,8 +26,8 @@ def adopting_stack(tmp_path: Path, seeds: object) -> Path:
 @pytest.mark.parametrize(
     "seeds",
     [
-        pytest.param({"ivr-integration": SEALED}, id="set with --secret --path"),
-        pytest.param(SEALED, id="the whole map set as one secret"),
+        pytest.param({"ivr-integration": SEALED_SEED}, id="set with --secret --path"),
+        pytest.param(SEALED_SEED, id="the whole map set as one secret"),
     ],
 )
 def test_an_encrypted_adopted_secret_leaves_the_clients_readable(

@@ -55,3 +55,16 @@ def write_project(
     (directory / "Pulumi.yaml").write_text(yaml.safe_dump(project))
     (directory / "Pulumi.prod.yaml").write_text(yaml.safe_dump(stack))
     return directory
+
+
+SEALED_SEED = {"secure": pulumi_ciphertext()}
+"""An ``adoptedClientSecrets`` value as ``pulumi config set --secret`` leaves it: sealed."""
+ADOPTED_CLIENT_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
+def adopt_first_client_from_config(config: dict[str, Any], project: str, seeds: object) -> None:
+    """Make ``config``'s first client adopt an existing one with ``secret: config``, its seed in
+    ``adoptedClientSecrets`` as ``seeds`` (a map of sealed entries, one sealed map, or plaintext
+    that the tools must refuse)."""
+    config[f"{project}:clients"][0]["adopt"] = {"clientId": ADOPTED_CLIENT_ID, "secret": "config"}
+    config[f"{project}:adoptedClientSecrets"] = seeds
